@@ -1,0 +1,52 @@
+# txng — the two commands that matter: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: demo test lint format venv dev-venv migrate messages worker clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+dev-venv: $(VENV)/.dev-installed
+
+# Fresh machine → running site on SQLite with demo data. Run it again: nothing is duplicated.
+demo: venv
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	DEBUG=1 $(PY) manage.py run_demo --addrport $(HOST):$(PORT)
+
+# The whole suite against a throwaway PostgreSQL cluster, browser tests included.
+test: dev-venv
+	bash scripts/test.sh $(ARGS)
+
+lint: dev-venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: dev-venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Recompile translations after editing txng/locale/*/LC_MESSAGES/django.po.
+messages: venv
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+worker: venv
+	DEBUG=1 $(PY) manage.py db_worker
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,99 @@
+"""Shared fixtures: the personas every app's tests use (DESIGN.md, Tests)."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's guard against DB access
+# from async code would otherwise trip in browser tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from txng.accounts.tests.factories import (  # noqa: E402
+    AuthorityFactory,
+    BusinessFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def dost(db):
+    return AuthorityFactory(kind="dost", name="Sở Khoa học và Công nghệ")
+
+
+@pytest.fixture
+def department(db):
+    return AuthorityFactory(kind="department", name="Sở Nông nghiệp và Môi trường")
+
+
+@pytest.fixture
+def commune(db):
+    return AuthorityFactory(kind="commune", name="Xã Trùng Khánh")
+
+
+@pytest.fixture
+def other_commune(db):
+    return AuthorityFactory(kind="commune", name="Xã Quảng Uyên")
+
+
+@pytest.fixture
+def business(db, department, commune):
+    biz = BusinessFactory(name="HTX Hạt dẻ Trùng Khánh", commune=commune)
+    biz.managers.set([department, commune])
+    return biz
+
+
+@pytest.fixture
+def other_business(db, other_commune):
+    biz = BusinessFactory(name="Công ty Non Nước", commune=other_commune)
+    biz.managers.set([other_commune])
+    return biz
+
+
+@pytest.fixture
+def dost_admin(dost):
+    return UserFactory(organisation=dost, role="head", username="dost_admin")
+
+
+@pytest.fixture
+def dept_officer(department):
+    return UserFactory(organisation=department, role="officer", username="dept_officer")
+
+
+@pytest.fixture
+def commune_officer(commune):
+    return UserFactory(organisation=commune, role="officer", username="commune_officer")
+
+
+@pytest.fixture
+def other_commune_officer(other_commune):
+    return UserFactory(organisation=other_commune, role="officer", username="other_officer")
+
+
+@pytest.fixture
+def biz_owner(business):
+    return UserFactory(organisation=business, role="owner", username="biz_owner")
+
+
+@pytest.fixture
+def other_biz(other_business):
+    return UserFactory(organisation=other_business, role="owner", username="other_biz")
+
+
+@pytest.fixture
+def consumer(client):
+    """An anonymous visitor."""
+    return client
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

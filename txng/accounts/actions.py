@@ -1,0 +1,168 @@
+"""Every change to organisations and users: one transaction, one audit row, effects on commit."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from txng.accounts.activation import send_activation
+from txng.accounts.models import (
+    Notification,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Role,
+    User,
+)
+from txng.accounts.permissions import can_manage_business, is_dost, is_owner_of, require
+from txng.audit.actions import record
+
+
+def _require_reason(reason):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Cần nêu lý do.")})
+
+
+def _new_user(organisation, *, username, role, full_name="", email="", phone=""):
+    user = User(
+        organisation=organisation,
+        username=username,
+        role=role,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    transaction.on_commit(lambda: send_activation(user))
+    return user
+
+
+@transaction.atomic
+def create_authority(
+    *, kind, name, short_name="", parent=None, username, full_name="", email="", phone="", actor
+):
+    """DOST opens a department or commune account, or a sub-unit of a department (Art. 7.2)."""
+    require(is_dost(actor))
+    org = Organisation(
+        kind=kind, name=name, short_name=short_name, parent=parent, email=email, phone=phone
+    )
+    org.full_clean()
+    org.save()
+    user = _new_user(
+        org, username=username, role=Role.HEAD, full_name=full_name, email=email, phone=phone
+    )
+    record(actor, "accounts.create_authority", org, changes={"head": [None, user.username]})
+    return org
+
+
+@transaction.atomic
+def add_staff(business, *, username, full_name, email="", phone="", actor):
+    """A business owner adds a member of staff, who gets an activation link."""
+    require(is_owner_of(actor, business))
+    user = _new_user(
+        business, username=username, role=Role.STAFF, full_name=full_name, email=email, phone=phone
+    )
+    record(actor, "accounts.add_staff", user)
+    return user
+
+
+@transaction.atomic
+def remove_staff(user, *, actor, reason=""):
+    """Staff leave: the account is deactivated, never deleted, so history keeps their name."""
+    require(is_owner_of(actor, user.organisation) and user.role == Role.STAFF)
+    user.is_active = False
+    user.removed_at = timezone.now()
+    user.save(update_fields=["is_active", "removed_at"])
+    record(
+        actor, "accounts.remove_staff", user, changes={"is_active": [True, False]}, reason=reason
+    )
+
+
+def _set_status(org, new_status, *, actor, reason, action, allowed_from):
+    require(org.is_business and can_manage_business(actor, org))
+    if org.status not in allowed_from:
+        raise ValidationError(
+            _("Không thể chuyển tài khoản từ trạng thái “%(old)s” sang “%(new)s”.")
+            % {"old": org.get_status_display(), "new": OrgStatus(new_status).label}
+        )
+    old = org.status
+    org.status = new_status
+    org.status_reason = reason
+    org.save(update_fields=["status", "status_reason", "updated_at"])
+    record(actor, action, org, changes={"status": [old, new_status]}, reason=reason)
+    notify(
+        org,
+        _("Tài khoản của cơ sở: %(state)s. Lý do: %(reason)s")
+        % {"state": org.get_status_display(), "reason": reason or "—"},
+    )
+
+
+@transaction.atomic
+def lock_business(org, *, actor, reason):
+    """Cao Bằng Art. 12.5, 13.3: lock an account that posts unsuitable information."""
+    _require_reason(reason)
+    _set_status(
+        org,
+        OrgStatus.LOCKED,
+        actor=actor,
+        reason=reason,
+        action="accounts.lock",
+        allowed_from=(OrgStatus.ACTIVE,),
+    )
+
+
+@transaction.atomic
+def unlock_business(org, *, actor, reason=""):
+    _set_status(
+        org,
+        OrgStatus.ACTIVE,
+        actor=actor,
+        reason=reason,
+        action="accounts.unlock",
+        allowed_from=(OrgStatus.LOCKED,),
+    )
+
+
+@transaction.atomic
+def revoke_business(org, *, actor, reason):
+    """Revocation ends participation for good; the organisation and its history stay."""
+    _require_reason(reason)
+    _set_status(
+        org,
+        OrgStatus.REVOKED,
+        actor=actor,
+        reason=reason,
+        action="accounts.revoke",
+        allowed_from=(OrgStatus.ACTIVE, OrgStatus.LOCKED),
+    )
+
+
+@transaction.atomic
+def resend_activation(user, *, actor):
+    require(
+        is_dost(actor)
+        or (user.organisation.is_business and can_manage_business(actor, user.organisation))
+        or is_owner_of(actor, user.organisation)
+    )
+    record(actor, "accounts.resend_activation", user)
+    transaction.on_commit(lambda: send_activation(user))
+
+
+def notify(organisation, message, link=""):
+    """In-app notice to every user of an organisation (written in the caller's transaction)."""
+    return Notification.objects.create(organisation=organisation, message=message[:500], link=link)
+
+
+def notify_dost(message, link=""):
+    dost = Organisation.objects.filter(kind=OrgKind.DOST).first()
+    if dost:
+        notify(dost, message, link)
+
+
+@transaction.atomic
+def mark_notifications_read(user):
+    Notification.objects.filter(organisation=user.organisation, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

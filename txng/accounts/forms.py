@@ -1,0 +1,126 @@
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from txng.accounts.models import LoginFailure, Organisation, OrgKind, OrgStatus, User
+from txng.audit.middleware import client_ip
+
+
+class LoginForm(AuthenticationForm):
+    """Login with a cool-down after repeated failures and a plain reason for locked accounts."""
+
+    error_messages = {
+        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "inactive": _("Tài khoản này đã ngừng hoạt động."),
+        "throttled": _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút."),
+        "locked": _("Tài khoản của %(org)s đang bị khóa. Lý do: %(reason)s"),
+        "revoked": _("Tài khoản của %(org)s đã bị thu hồi. Lý do: %(reason)s"),
+    }
+
+    def _recent_failures(self, username):
+        since = timezone.now() - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+        return LoginFailure.objects.filter(username=username.lower(), at__gte=since).count()
+
+    def clean(self):
+        username = (self.cleaned_data.get("username") or "").strip()
+        if username and self._recent_failures(username) >= settings.LOGIN_MAX_FAILURES:
+            raise ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60},
+            )
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                LoginFailure.objects.create(
+                    username=username.lower(), ip=client_ip(self.request) if self.request else None
+                )
+            raise
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        org = user.organisation
+        if org is not None and org.status != OrgStatus.ACTIVE:
+            code = "revoked" if org.status == OrgStatus.REVOKED else "locked"
+            raise ValidationError(
+                self.error_messages[code],
+                code=code,
+                params={"org": org.name, "reason": org.status_reason or "—"},
+            )
+
+
+class AuthorityForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Loại"),
+        choices=[
+            (OrgKind.DEPARTMENT, OrgKind.DEPARTMENT.label),
+            (OrgKind.COMMUNE, OrgKind.COMMUNE.label),
+        ],
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Trực thuộc (đơn vị, phòng ban của một sở)"),
+        required=False,
+        queryset=Organisation.objects.filter(kind=OrgKind.DEPARTMENT, parent__isnull=True),
+        empty_label=_("— Không (tài khoản chính của cơ quan) —"),
+    )
+    name = forms.CharField(label=_("Tên cơ quan, đơn vị"), max_length=255)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=50, required=False)
+    username = forms.SlugField(label=_("Tên đăng nhập"), max_length=150)
+    full_name = forms.CharField(label=_("Họ tên người phụ trách"), max_length=255, required=False)
+    email = forms.EmailField(label=_("Thư điện tử (nhận liên kết kích hoạt)"))
+    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("Tên đăng nhập đã có người dùng."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("parent") and data.get("kind") != OrgKind.DEPARTMENT:
+            self.add_error("parent", _("Chỉ sở, ban, ngành mới có đơn vị trực thuộc."))
+        return data
+
+
+class StaffForm(forms.Form):
+    username = forms.SlugField(label=_("Tên đăng nhập"), max_length=150)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=255)
+    email = forms.EmailField(label=_("Thư điện tử (nhận liên kết kích hoạt)"))
+    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("Tên đăng nhập đã có người dùng."))
+        return username
+
+
+class OrgFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên hoặc mã số thuế"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Loại"), required=False, choices=[("", _("Tất cả"))] + list(OrgKind.choices)
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả"))] + list(OrgStatus.choices),
+    )
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        if d["q"]:
+            qs = qs.filter(name__icontains=d["q"]) | qs.filter(tax_code__startswith=d["q"])
+        if d["kind"]:
+            qs = qs.filter(kind=d["kind"])
+        if d["status"]:
+            qs = qs.filter(status=d["status"])
+        return qs

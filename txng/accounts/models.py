@@ -1,0 +1,277 @@
+"""Organisations (DOST, departments, communes, businesses), their users and who manages whom."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from txng.accounts.identifiers import validate_tax_code
+
+
+class OrgKind(models.TextChoices):
+    DOST = "dost", _("Sở Khoa học và Công nghệ")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    COMMUNE = "commune", _("Xã, phường")
+    BUSINESS = "business", _("Cơ sở sản xuất, kinh doanh")
+
+
+class BusinessType(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    COOPERATIVE = "cooperative", _("Hợp tác xã")
+    HOUSEHOLD = "household", _("Hộ kinh doanh")
+
+
+class OrgStatus(models.TextChoices):
+    ACTIVE = "active", _("Đang hoạt động")
+    LOCKED = "locked", _("Bị khóa")
+    REVOKED = "revoked", _("Đã thu hồi")
+
+
+AUTHORITY_KINDS = (OrgKind.DOST, OrgKind.DEPARTMENT, OrgKind.COMMUNE)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def authorities(self):
+        return self.filter(kind__in=AUTHORITY_KINDS)
+
+    def businesses(self):
+        return self.filter(kind=OrgKind.BUSINESS)
+
+    def agencies(self):
+        """Departments and communes: the bodies that can manage a business."""
+        return self.filter(kind__in=(OrgKind.DEPARTMENT, OrgKind.COMMUNE), parent__isnull=True)
+
+    def visible_to(self, user):
+        """Organisations a user may see in the workspace."""
+        if not user.is_authenticated:
+            return self.none()
+        org = user.organisation
+        if org.kind == OrgKind.DOST:
+            return self.all()
+        if org.is_authority:
+            root = org.root
+            return self.filter(Q(pk=root.pk) | Q(parent=root) | Q(managers=root)).distinct()
+        return self.filter(pk=org.pk)
+
+    def managed_by(self, agency):
+        """Businesses a given authority may act on (DOST: all of them)."""
+        qs = self.businesses()
+        if agency.kind == OrgKind.DOST:
+            return qs
+        return qs.filter(managers=agency.root)
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("loại"), max_length=20, choices=OrgKind.choices)
+    name = models.CharField(_("tên"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=50, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+        help_text=_("Phòng ban trực thuộc một sở, ban, ngành."),
+    )
+    business_type = models.CharField(
+        _("loại hình"), max_length=20, choices=BusinessType.choices, blank=True
+    )
+    tax_code = models.CharField(
+        _("mã số thuế"), max_length=14, blank=True, validators=[validate_tax_code]
+    )
+    address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    commune = models.ForeignKey(
+        "self",
+        verbose_name=_("xã, phường"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="local_businesses",
+        limit_choices_to={"kind": OrgKind.COMMUNE},
+    )
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    representative = models.CharField(_("người đại diện"), max_length=255, blank=True)
+    managers = models.ManyToManyField(
+        "self",
+        verbose_name=_("cơ quan chủ quản"),
+        symmetrical=False,
+        blank=True,
+        related_name="managed_businesses",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=OrgStatus.choices, default=OrgStatus.ACTIVE
+    )
+    status_reason = models.TextField(_("lý do"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổ chức")
+        verbose_name_plural = _("tổ chức")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                condition=Q(kind="business") & ~Q(tax_code=""),
+                name="unique_business_tax_code",
+                violation_error_message=_("Đã có cơ sở khác dùng mã số thuế này."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="dost"), name="one_dost_per_instance"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="business") | Q(business_type=""),
+                name="business_type_only_for_businesses",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="business") | ~Q(business_type=""),
+                name="business_has_a_type",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_authority(self):
+        return self.kind in AUTHORITY_KINDS
+
+    @property
+    def is_dost(self):
+        return self.kind == OrgKind.DOST
+
+    @property
+    def is_business(self):
+        return self.kind == OrgKind.BUSINESS
+
+    @property
+    def root(self):
+        """A department's sub-unit acts for its department."""
+        return self.parent if self.parent_id else self
+
+    @property
+    def is_active(self):
+        return self.status == OrgStatus.ACTIVE
+
+    def clean(self):
+        if self.kind == OrgKind.BUSINESS:
+            if not self.business_type:
+                raise ValidationError({"business_type": _("Chọn loại hình cơ sở.")})
+            if self.tax_code:
+                clash = Organisation.objects.filter(
+                    kind=OrgKind.BUSINESS, tax_code=self.tax_code
+                ).exclude(pk=self.pk)
+                if clash.exists():
+                    raise ValidationError({"tax_code": _("Đã có cơ sở khác dùng mã số thuế này.")})
+        elif self.business_type:
+            raise ValidationError({"business_type": _("Chỉ cơ sở mới có loại hình.")})
+        if self.parent_id and (self.kind != OrgKind.DEPARTMENT or self.parent.kind != self.kind):
+            raise ValidationError({"parent": _("Chỉ đơn vị trực thuộc sở, ban, ngành.")})
+
+    def can_be_managed_by(self, agency):
+        """True when `agency` (or its parent department) may act on this business."""
+        if agency.kind == OrgKind.DOST:
+            return True
+        if not agency.is_authority:
+            return False
+        return self.managers.filter(pk=agency.root.pk).exists()
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Chủ cơ sở")
+    STAFF = "staff", _("Nhân viên")
+    HEAD = "head", _("Lãnh đạo")
+    OFFICER = "officer", _("Cán bộ")
+
+
+BUSINESS_ROLES = (Role.OWNER, Role.STAFF)
+AUTHORITY_ROLES = (Role.HEAD, Role.OFFICER)
+
+
+class User(AbstractUser):
+    """A person's one account (Cao Bằng Art. 3.6): one organisation, one role in it."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("tổ chức"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,  # only for the superuser created by `createsuperuser`
+        blank=True,
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, blank=True)
+    full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    removed_at = models.DateTimeField(_("ngày thôi"), null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        org = self.organisation
+        if org is None:
+            return
+        allowed = BUSINESS_ROLES if org.is_business else AUTHORITY_ROLES
+        if self.role not in allowed:
+            raise ValidationError({"role": _("Vai trò không hợp với loại tổ chức.")})
+
+    @property
+    def is_authority(self):
+        return bool(self.organisation_id) and self.organisation.is_authority
+
+    @property
+    def is_dost(self):
+        return bool(self.organisation_id) and self.organisation.is_dost
+
+    @property
+    def is_business(self):
+        return bool(self.organisation_id) and self.organisation.is_business
+
+    @property
+    def is_owner(self):
+        return self.is_business and self.role == Role.OWNER
+
+
+class Notification(models.Model):
+    """An in-app message to an organisation (every user of it sees it)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(max_length=500)
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "read_at"])]
+
+    def __str__(self):
+        return self.message
+
+
+class LoginFailure(models.Model):
+    """Failed logins, for rate limiting that survives restarts and works across workers."""
+
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"])]
+
+    def __str__(self):
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,76 @@
+"""Province profiles: what differs between provinces is configuration, not a fork.
+
+TXNG_PROVINCE picks one. The demo loader uses the departments and communes listed here;
+a real deployment creates its own through /manage/.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Province:
+    slug: str
+    name: str
+    dost_name: str
+    domain: str
+    app_name: str
+    decision: str
+    logo: str
+    departments: list = field(default_factory=list)
+    communes: list = field(default_factory=list)
+
+
+PROVINCES = {
+    "cao-bang": Province(
+        slug="cao-bang",
+        name="Cao Bằng",
+        dost_name="Sở Khoa học và Công nghệ tỉnh Cao Bằng",
+        domain="truyxuatnguongoc.caobang.gov.vn",
+        app_name="Truy xuất Cao Bằng",
+        decision="Quyết định 2199/QĐ-UBND ngày 22/12/2025",
+        logo="txng/logo-cao-bang.svg",
+        departments=[
+            ("Sở Nông nghiệp và Môi trường", "SNNMT"),
+            ("Sở Công Thương", "SCT"),
+            ("Sở Y tế", "SYT"),
+        ],
+        communes=[
+            "Phường Thục Phán",
+            "Xã Trùng Khánh",
+            "Xã Nguyên Bình",
+            "Xã Quảng Uyên",
+            "Xã Hòa An",
+        ],
+    ),
+    "bac-ninh": Province(
+        slug="bac-ninh",
+        name="Bắc Ninh",
+        dost_name="Sở Khoa học và Công nghệ tỉnh Bắc Ninh",
+        domain="check.bacninh.gov.vn",
+        app_name="bncheck",
+        decision="Quyết định 508/QĐ-UBND ngày 02/12/2021",
+        logo="txng/logo-bac-ninh.svg",
+        departments=[
+            ("Sở Nông nghiệp và Môi trường", "SNNMT"),
+            ("Sở Công Thương", "SCT"),
+            ("Sở Y tế", "SYT"),
+        ],
+        communes=[
+            "Phường Kinh Bắc",
+            "Phường Từ Sơn",
+            "Xã Tiên Du",
+            "Xã Quế Võ",
+            "Xã Gia Bình",
+        ],
+    ),
+}
+
+
+def current():
+    return PROVINCES.get(settings.TXNG_PROVINCE, PROVINCES["cao-bang"])
+
+
+def site_domain():
+    return settings.SITE_DOMAIN or current().domain

@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import TemplateView
+
+from txng.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/activate/<uidb64>/<token>/", views.ActivateView.as_view(), name="activate"),
+    path(
+        "accounts/activated/",
+        TemplateView.as_view(template_name="accounts/activated.html"),
+        name="activated",
+    ),
+    path("manage/", views.home, name="home"),
+    path("manage/organisations/", views.organisations, name="organisations"),
+    path("manage/organisations/new/", views.new_authority, name="new_authority"),
+    path("manage/organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path(
+        "manage/organisations/<int:pk>/<str:action>/",
+        views.change_status,
+        name="change_status",
+    ),
+    path("manage/staff/", views.staff, name="staff"),
+    path("manage/staff/<int:pk>/remove/", views.remove_staff, name="remove_staff"),
+    path("manage/users/<int:pk>/resend/", views.resend_activation, name="resend_activation"),
+    path("manage/notifications/", views.notifications, name="notifications"),
+]

@@ -1,0 +1,157 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from txng.accounts import actions
+from txng.accounts.forms import AuthorityForm, LoginForm, OrgFilterForm, StaffForm
+from txng.accounts.models import Notification, Organisation, Role, User
+from txng.accounts.permissions import can_manage_business
+from txng.audit.models import AuditEntry
+from txng.common.forms import add_errors
+from txng.enrolment.models import Dossier
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class ActivateView(auth_views.PasswordResetConfirmView):
+    """The activation link of a new account: the same signed token as a password reset."""
+
+    template_name = "accounts/activate.html"
+    success_url = reverse_lazy("accounts:activated")
+    post_reset_login = False
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.organisation is None:
+        return redirect("admin:index")
+    context = {"notifications": Notification.objects.filter(organisation=user.organisation)[:8]}
+    if user.is_authority:
+        dossiers = Dossier.objects.visible_to(user)
+        context["pending_dossiers"] = dossiers.filter(state__in=["submitted", "resubmitted"])
+        context["business_count"] = Organisation.objects.managed_by(user.organisation).count()
+    return render(request, "accounts/home.html", context)
+
+
+@login_required
+def organisations(request):
+    if not request.user.is_authority:
+        raise PermissionDenied
+    filters = OrgFilterForm(request.GET or None)
+    qs = filters.apply(Organisation.objects.visible_to(request.user)).select_related("commune")
+    page = Paginator(qs.order_by("kind", "name"), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/organisations.html", {"filters": filters, "page": page})
+
+
+@login_required
+def organisation_detail(request, pk):
+    org = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    if not request.user.is_authority and org.pk != request.user.organisation_id:
+        raise PermissionDenied
+    history = AuditEntry.objects.filter(object_type="accounts.organisation", object_id=str(pk))
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "org": org,
+            "members": org.users.order_by("-is_active", "role", "username"),
+            "can_manage": org.is_business and can_manage_business(request.user, org),
+            "history": history[:50],
+        },
+    )
+
+
+STATUS_ACTIONS = {
+    "lock": (actions.lock_business, _("Đã khóa tài khoản.")),
+    "unlock": (actions.unlock_business, _("Đã mở khóa tài khoản.")),
+    "revoke": (actions.revoke_business, _("Đã thu hồi tài khoản.")),
+}
+
+
+@login_required
+@require_POST
+def change_status(request, pk, action):
+    org = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    if action not in STATUS_ACTIONS:
+        raise PermissionDenied
+    do, done = STATUS_ACTIONS[action]
+    try:
+        do(org, actor=request.user, reason=request.POST.get("reason", "").strip())
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, done)
+    return redirect("accounts:organisation", pk=pk)
+
+
+@login_required
+def new_authority(request):
+    if not request.user.is_dost:
+        raise PermissionDenied
+    form = AuthorityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = actions.create_authority(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo tài khoản và gửi liên kết kích hoạt."))
+            return redirect("accounts:organisation", pk=org.pk)
+    return render(request, "accounts/new_authority.html", {"form": form})
+
+
+@login_required
+def staff(request):
+    user = request.user
+    if not user.is_owner:
+        raise PermissionDenied
+    form = StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_staff(user.organisation, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm nhân viên và gửi liên kết kích hoạt."))
+            return redirect("accounts:staff")
+    members = user.organisation.users.order_by("-is_active", "role", "username")
+    return render(request, "accounts/staff.html", {"form": form, "members": members})
+
+
+@login_required
+@require_POST
+def remove_staff(request, pk):
+    member = get_object_or_404(request.user.organisation.users.filter(role=Role.STAFF), pk=pk)
+    actions.remove_staff(member, actor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("Đã cho thôi tài khoản %(name)s.") % {"name": member})
+    return redirect("accounts:staff")
+
+
+@login_required
+@require_POST
+def resend_activation(request, pk):
+    member = get_object_or_404(User, pk=pk)
+    actions.resend_activation(member, actor=request.user)
+    messages.success(request, _("Đã gửi lại liên kết kích hoạt."))
+    return redirect(request.POST.get("next") or "accounts:home")
+
+
+@login_required
+def notifications(request):
+    items = Notification.objects.filter(organisation=request.user.organisation)
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    response = render(request, "accounts/notifications.html", {"page": page})
+    actions.mark_notifications_read(request.user)
+    return response

@@ -1,0 +1,47 @@
+"""Writing audit rows. Every action function in every app calls `record` inside its transaction."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+
+from txng.audit.middleware import current_ip
+from txng.audit.models import AuditEntry
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(obj, fields):
+    """Field values of `obj` as JSON-safe data, to diff before and after a change."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before, after):
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def record(actor, action, obj=None, *, changes=None, reason="", object_type=None):
+    """Append one audit row. `actor` may be None for anonymous applicants and the system."""
+    organisation = getattr(actor, "organisation", None) if actor is not None else None
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(str(actor) if actor is not None else "")[:255],
+        organisation=organisation,
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
+        reason=reason or "",
+        ip=current_ip.get(),
+    )

@@ -1,0 +1,63 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from txng.accounts import actions
+from txng.audit.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_action_writes_one_row_with_actor_org_changes_reason_and_ip(client, dost_admin, business):
+    client.force_login(dost_admin)
+    client.post(
+        reverse("accounts:change_status", args=[business.pk, "lock"]),
+        {"reason": "Sai thông tin"},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    entry = AuditEntry.objects.get()
+    assert entry.actor == dost_admin
+    assert entry.organisation == dost_admin.organisation
+    assert entry.action == "accounts.lock"
+    assert entry.object_type == "accounts.organisation" and entry.object_id == str(business.pk)
+    assert entry.changes == {"status": ["active", "locked"]}
+    assert entry.reason == "Sai thông tin"
+    assert entry.ip == "203.0.113.7"
+
+
+def test_app_cannot_update_or_delete_audit_rows(dost_admin, business):
+    actions.lock_business(business, actor=dost_admin, reason="x")
+    entry = AuditEntry.objects.get()
+    entry.reason = "sửa"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.update(reason="x")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger exists on PostgreSQL")
+def test_database_refuses_raw_updates(dost_admin, business):
+    actions.lock_business(business, actor=dost_admin, reason="x")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("UPDATE audit_auditentry SET reason = 'giả mạo'")
+    assert AuditEntry.objects.get().reason == "x"
+
+
+def test_dost_browses_and_filters_the_log(client, dost_admin, business, other_business):
+    actions.lock_business(business, actor=dost_admin, reason="Khóa A")
+    actions.revoke_business(other_business, actor=dost_admin, reason="Thu hồi B")
+    client.force_login(dost_admin)
+    html = client.get(reverse("audit:log") + "?action=revoke").content.decode()
+    assert "Thu hồi B" in html and "Khóa A" not in html
+
+
+def test_failed_action_leaves_no_audit_row(dept_officer, other_business):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        actions.lock_business(other_business, actor=dept_officer, reason="x")
+    assert AuditEntry.objects.count() == 0

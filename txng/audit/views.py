@@ -1,0 +1,55 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from txng.accounts.models import Organisation
+from txng.audit.models import AuditEntry
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Hành động"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Tổ chức"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label=_("Tất cả"),
+    )
+    actor = forms.CharField(label=_("Người thực hiện"), required=False)
+    object = forms.CharField(label=_("Đối tượng"), required=False)
+    since = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        if d["action"]:
+            qs = qs.filter(action__icontains=d["action"])
+        if d["organisation"]:
+            qs = qs.filter(organisation=d["organisation"])
+        if d["actor"]:
+            qs = qs.filter(actor_name__icontains=d["actor"])
+        if d["object"]:
+            qs = qs.filter(object_repr__icontains=d["object"])
+        if d["since"]:
+            qs = qs.filter(at__date__gte=d["since"])
+        if d["until"]:
+            qs = qs.filter(at__date__lte=d["until"])
+        return qs
+
+
+@login_required
+def audit_log(request):
+    if not request.user.is_dost:
+        raise PermissionDenied
+    filters = AuditFilterForm(request.GET or None)
+    qs = filters.apply(AuditEntry.objects.visible_to(request.user)).select_related("organisation")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/log.html", {"filters": filters, "page": page})

@@ -1,0 +1,40 @@
+"""A small cache-based rate limit for public forms (registration, fake reports, login)."""
+
+import functools
+import time
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from txng.audit.middleware import client_ip
+
+
+def hit(key, *, limit, seconds):
+    """Count one hit for `key` in the current window; True when over the limit."""
+    window = int(time.time() // seconds)
+    cache_key = f"rl:{key}:{window}"
+    cache.add(cache_key, 0, seconds)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        cache.set(cache_key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+def rate_limited(scope, *, limit, seconds, methods=("POST",)):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods and hit(
+                f"{scope}:{client_ip(request)}", limit=limit, seconds=seconds
+            ):
+                return HttpResponse(
+                    _("Bạn đã gửi quá nhiều lần. Vui lòng thử lại sau."), status=429
+                )
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

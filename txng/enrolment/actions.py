@@ -1,0 +1,237 @@
+"""Registration and its review: submit, ask for a supplement, resubmit, approve, reject."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from txng.accounts.actions import _new_user, notify, notify_dost
+from txng.accounts.models import Organisation, OrgKind, Role
+from txng.accounts.permissions import require
+from txng.audit.actions import record
+from txng.enrolment.models import TRANSITIONS, Dossier, DossierEvent, DossierState
+
+APPLICANT_FIELDS = [
+    "name",
+    "address",
+    "commune",
+    "phone",
+    "email",
+    "tax_code",
+    "representative",
+    "business_type",
+    "production_area",
+    "capacity",
+    "products",
+    "purposes",
+    "other_purpose",
+]
+
+
+def _move(dossier, action, *, actor, message=""):
+    """Apply one transition of the review state machine, refusing illegal moves."""
+    allowed_from, to_state = TRANSITIONS[action]
+    if dossier.state not in allowed_from:
+        raise ValidationError(
+            _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thực hiện thao tác này.")
+            % {"state": dossier.get_state_display()}
+        )
+    from_state = dossier.state
+    dossier.state = to_state
+    DossierEvent.objects.create(
+        dossier=dossier,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor if actor and actor.pk else None,
+        actor_name=str(actor) if actor else dossier.representative,
+        message=message,
+    )
+    return from_state
+
+
+def _tax_code_taken(tax_code, *, exclude_dossier=None):
+    if Organisation.objects.filter(kind=OrgKind.BUSINESS, tax_code=tax_code).exists():
+        return _("Mã số thuế %(code)s đã có tài khoản trên hệ thống.") % {"code": tax_code}
+    pending = Dossier.objects.filter(tax_code=tax_code).exclude(
+        state__in=[DossierState.REJECTED, DossierState.APPROVED]
+    )
+    if exclude_dossier is not None:
+        pending = pending.exclude(pk=exclude_dossier.pk)
+    if pending.exists():
+        return _("Đã có hồ sơ đang chờ xem xét với mã số thuế %(code)s.") % {"code": tax_code}
+    return None
+
+
+def _status_url(dossier):
+    return reverse("enrolment:status", args=[dossier.tracking_code])
+
+
+def _mail_applicant(dossier, subject, body):
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [dossier.email])
+    )
+
+
+@transaction.atomic
+def submit_dossier(dossier):
+    """A new application from the public form (no account yet, so no actor)."""
+    problem = _tax_code_taken(dossier.tax_code)
+    if problem:
+        raise ValidationError({"tax_code": problem})
+    if not dossier.commitment:
+        raise ValidationError({"commitment": _("Cần đánh dấu cam kết để nộp hồ sơ.")})
+    require(dossier.addressed_to.is_authority and dossier.addressed_to.parent_id is None)
+    dossier.full_clean()
+    dossier.save()
+    DossierEvent.objects.create(
+        dossier=dossier, to_state=DossierState.SUBMITTED, actor_name=dossier.representative
+    )
+    record(None, "enrolment.submit", dossier)
+    notify(
+        dossier.addressed_to,
+        _("Hồ sơ đăng ký mới: %(name)s") % {"name": dossier.name},
+        reverse("enrolment:detail", args=[dossier.pk]),
+    )
+    return dossier
+
+
+def can_review(user, dossier):
+    """DOST reviews any dossier; an agency reviews those addressed to it."""
+    if not (user.is_authenticated and user.is_authority):
+        return False
+    org = user.organisation.root
+    return org.kind == OrgKind.DOST or dossier.addressed_to_id == org.pk
+
+
+def _review(dossier, action, *, actor, message, audit_action):
+    require(can_review(actor, dossier))
+    if action != "approve" and not (message or "").strip():
+        raise ValidationError({"reason": _("Cần nêu lý do để cơ sở biết cần làm gì.")})
+    from_state = _move(dossier, action, actor=actor, message=message)
+    dossier.reviewer_message = message
+    dossier.save()
+    record(
+        actor, audit_action, dossier, changes={"state": [from_state, dossier.state]}, reason=message
+    )
+
+
+@transaction.atomic
+def ask_supplement(dossier, *, actor, reason):
+    _review(
+        dossier,
+        "ask_supplement",
+        actor=actor,
+        message=reason,
+        audit_action="enrolment.ask_supplement",
+    )
+    _mail_applicant(
+        dossier,
+        _("Hồ sơ đăng ký cần bổ sung"),
+        _("Hồ sơ %(code)s cần bổ sung: %(reason)s\nXem và sửa hồ sơ tại: %(url)s")
+        % {"code": dossier.tracking_code, "reason": reason, "url": _status_url(dossier)},
+    )
+
+
+@transaction.atomic
+def reject_dossier(dossier, *, actor, reason):
+    _review(dossier, "reject", actor=actor, message=reason, audit_action="enrolment.reject")
+    _mail_applicant(
+        dossier,
+        _("Hồ sơ đăng ký bị từ chối"),
+        _("Hồ sơ %(code)s bị từ chối. Lý do: %(reason)s")
+        % {"code": dossier.tracking_code, "reason": reason},
+    )
+
+
+@transaction.atomic
+def resubmit_dossier(dossier, *, changes, licence=None):
+    """The applicant edits the same dossier through its tracking link and sends it back."""
+    if "tax_code" in changes:
+        problem = _tax_code_taken(changes["tax_code"], exclude_dossier=dossier)
+        if problem:
+            raise ValidationError({"tax_code": problem})
+    before = {f: getattr(dossier, f) for f in APPLICANT_FIELDS}
+    for field in APPLICANT_FIELDS:
+        if field in changes:
+            setattr(dossier, field, changes[field])
+    if licence is not None:
+        dossier.licence = licence
+    _move(dossier, "resubmit", actor=None, message=changes.get("note", ""))
+    dossier.full_clean()
+    dossier.save()
+    diff = {
+        f: [str(before[f]), str(getattr(dossier, f))]
+        for f in APPLICANT_FIELDS
+        if before[f] != getattr(dossier, f)
+    }
+    if licence is not None:
+        diff["licence"] = ["", dossier.licence.name]
+    record(None, "enrolment.resubmit", dossier, changes=diff)
+    notify(
+        dossier.addressed_to,
+        _("Hồ sơ đã bổ sung: %(name)s") % {"name": dossier.name},
+        reverse("enrolment:detail", args=[dossier.pk]),
+    )
+
+
+@transaction.atomic
+def approve_dossier(dossier, *, actor, note=""):
+    """Create the business and its owner account, send the activation link, tell the other side
+    (DOST when an agency approved; the managing agencies when DOST approved directly)."""
+    require(can_review(actor, dossier))
+    problem = _tax_code_taken(dossier.tax_code, exclude_dossier=dossier)
+    if problem:
+        raise ValidationError({"tax_code": problem})
+    _move(dossier, "approve", actor=actor, message=note)
+    business = Organisation(
+        kind=OrgKind.BUSINESS,
+        name=dossier.name,
+        business_type=dossier.business_type,
+        tax_code=dossier.tax_code,
+        address=dossier.address,
+        commune=dossier.commune,
+        phone=dossier.phone,
+        email=dossier.email,
+        representative=dossier.representative,
+    )
+    business.full_clean()
+    business.save()
+    managers = {dossier.commune}
+    if dossier.addressed_to.kind != OrgKind.DOST:
+        managers.add(dossier.addressed_to)
+    business.managers.set(managers)
+    owner = _new_user(
+        business,
+        username=dossier.tax_code,
+        role=Role.OWNER,
+        full_name=dossier.representative,
+        email=dossier.email,
+        phone=dossier.phone,
+    )
+    dossier.business = business
+    dossier.reviewer_message = note
+    dossier.save()
+    record(
+        actor,
+        "enrolment.approve",
+        dossier,
+        reason=note,
+        changes={
+            "state": [DossierState.SUBMITTED, DossierState.APPROVED],
+            "business": [None, business.pk],
+            "owner": [None, owner.username],
+        },
+    )
+    link = reverse("enrolment:detail", args=[dossier.pk])
+    message = _("%(agency)s đã duyệt hồ sơ và cấp tài khoản cho %(name)s") % {
+        "agency": actor.organisation.name,
+        "name": business.name,
+    }
+    if actor.organisation.kind == OrgKind.DOST:
+        for agency in managers:
+            notify(agency, message, link)
+    else:
+        notify_dost(message, link)
+    return business

@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from txng.audit.models import AuditEntry
+from txng.common.forms import add_errors
+from txng.common.ratelimit import rate_limited
+from txng.enrolment import actions
+from txng.enrolment.forms import DossierForm, QueueFilterForm, ReasonForm, SupplementForm
+from txng.enrolment.models import Dossier, DossierState
+
+
+@rate_limited("register", limit=20, seconds=3600, methods=("POST",))
+def register(request):
+    form = DossierForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = actions.submit_dossier(form.save(commit=False))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return redirect("enrolment:status", code=dossier.tracking_code)
+    return render(request, "enrolment/register.html", {"form": form})
+
+
+def status(request, code):
+    dossier = get_object_or_404(Dossier, tracking_code=code.upper())
+    return render(request, "enrolment/status.html", {"dossier": dossier})
+
+
+def supplement(request, code):
+    dossier = get_object_or_404(Dossier, tracking_code=code.upper())
+    if not dossier.is_editable_by_applicant:
+        messages.info(request, _("Hồ sơ không ở trạng thái cần bổ sung."))
+        return redirect("enrolment:status", code=dossier.tracking_code)
+    form = SupplementForm(request.POST or None, request.FILES or None, instance=dossier)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in actions.APPLICANT_FIELDS}
+        changes["note"] = form.cleaned_data.get("note", "")
+        try:
+            # Work on a fresh copy so a refused resubmission leaves the saved dossier untouched.
+            actions.resubmit_dossier(
+                Dossier.objects.get(pk=dossier.pk),
+                changes=changes,
+                licence=form.cleaned_data.get("licence") or None,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi hồ sơ bổ sung."))
+            return redirect("enrolment:status", code=dossier.tracking_code)
+    return render(request, "enrolment/supplement.html", {"form": form, "dossier": dossier})
+
+
+@login_required
+def queue(request):
+    visible = Dossier.objects.visible_to(request.user)
+    if not request.user.is_authority:
+        raise PermissionDenied
+    filters = QueueFilterForm(request.GET or None)
+    qs = filters.apply(visible).select_related("commune", "addressed_to")
+    counts = dict(visible.values_list("state").annotate(n=Count("id")).order_by())
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enrolment/queue.html",
+        {
+            "filters": filters,
+            "page": page,
+            "counts": [(s, label, counts.get(s, 0)) for s, label in DossierState.choices],
+        },
+    )
+
+
+@login_required
+def detail(request, pk):
+    dossier = get_object_or_404(Dossier.objects.visible_to(request.user), pk=pk)
+    history = AuditEntry.objects.filter(object_type="enrolment.dossier", object_id=str(pk))
+    return render(
+        request,
+        "enrolment/detail.html",
+        {
+            "dossier": dossier,
+            "can_review": actions.can_review(request.user, dossier),
+            "reason_form": ReasonForm(),
+            "audit": history,
+        },
+    )
+
+
+@login_required
+def licence(request, pk):
+    dossier = get_object_or_404(Dossier.objects.visible_to(request.user), pk=pk)
+    return FileResponse(dossier.licence.open("rb"), filename=dossier.licence.name.split("/")[-1])
+
+
+REVIEW_ACTIONS = {
+    "approve": (
+        lambda d, u, r: actions.approve_dossier(d, actor=u, note=r),
+        _("Đã duyệt hồ sơ và gửi liên kết kích hoạt tài khoản."),
+    ),
+    "supplement": (
+        lambda d, u, r: actions.ask_supplement(d, actor=u, reason=r),
+        _("Đã yêu cầu bổ sung hồ sơ."),
+    ),
+    "reject": (
+        lambda d, u, r: actions.reject_dossier(d, actor=u, reason=r),
+        _("Đã từ chối hồ sơ."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def review(request, pk, action):
+    dossier = get_object_or_404(Dossier.objects.visible_to(request.user), pk=pk)
+    if action not in REVIEW_ACTIONS:
+        raise PermissionDenied
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    do, done = REVIEW_ACTIONS[action]
+    try:
+        do(dossier, request.user, form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, done)
+    return redirect("enrolment:detail", pk=pk)

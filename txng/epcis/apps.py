@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class EpcisConfig(AppConfig):
+    name = "txng.epcis"

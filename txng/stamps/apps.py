@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class StampsConfig(AppConfig):
+    name = "txng.stamps"

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class TracingConfig(AppConfig):
+    name = "txng.tracing"
