@@ -1,0 +1,226 @@
+import io
+import shutil
+import subprocess
+import tracemalloc
+import zipfile
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from txng.stamps import printing
+from txng.stamps.codes import format_for_humans, new_code
+from txng.stamps.printing import (
+    PrintItem,
+    Template,
+    stamps_per_page,
+    write_csv,
+    write_pdf,
+    write_zip,
+)
+
+BASE_URL = "https://truyxuatnguongoc.caobang.gov.vn/q/"
+PRODUCT = "Miến dong Cao Bằng"
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
+    reason="pdftoppm/pdftotext missing: install poppler-utils to render and decode the PDFs",
+)
+
+
+def make_items(n: int, start: int = 1) -> list[PrintItem]:
+    return [_item(serial) for serial in range(start, start + n)]
+
+
+def _item(serial: int) -> PrintItem:
+    code = new_code()
+    return PrintItem(serial=serial, code=code, url=BASE_URL + code)
+
+
+def pdf_bytes(items, template: Template, **kwargs) -> bytes:
+    out = io.BytesIO()
+    write_pdf(items, template, out, **kwargs)
+    return out.getvalue()
+
+
+def decode_page(pdf: bytes, page: int, tmp_path) -> list[str]:
+    """Render one page at 300 dpi as a printer would and read every QR code on it."""
+    src = tmp_path / "stamps.pdf"
+    src.write_bytes(pdf)
+    prefix = tmp_path / f"page{page}"
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-f", str(page), "-l", str(page), "-singlefile", "-png"]
+        + [str(src), str(prefix)],
+        check=True,
+    )
+    with Image.open(f"{prefix}.png") as image:
+        results = zxingcpp.read_barcodes(image)
+    assert all(r.format == zxingcpp.BarcodeFormat.QRCode for r in results)
+    return sorted(r.text for r in results)
+
+
+def page_text(pdf: bytes, tmp_path) -> str:
+    src = tmp_path / "text.pdf"
+    src.write_bytes(pdf)
+    done = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(src), "-"],
+        check=True,
+        capture_output=True,
+    )
+    return done.stdout.decode("utf-8")
+
+
+def urls(items) -> list[str]:
+    return sorted(item.url for item in items)
+
+
+@needs_poppler
+@pytest.mark.parametrize("size", [20, 40])
+def test_a4_pages_decode_to_exactly_their_urls(size, tmp_path):
+    template = Template(size_mm=size, layout="a4", show_name=True, product_name=PRODUCT)
+    per_page = stamps_per_page(template)
+    items = make_items(per_page + 6)
+    pdf = pdf_bytes(items, template)
+    assert decode_page(pdf, 1, tmp_path) == urls(items[:per_page])
+    assert decode_page(pdf, 2, tmp_path) == urls(items[per_page:])
+
+
+@needs_poppler
+@pytest.mark.parametrize("size", [20, 25, 30, 40])
+def test_roll_pages_hold_one_stamp_each(size, tmp_path):
+    template = Template(size_mm=size, layout="roll")
+    items = make_items(30)
+    pdf = pdf_bytes(items, template)
+    assert stamps_per_page(template) == 1
+    assert decode_page(pdf, 1, tmp_path) == [items[0].url]
+    assert decode_page(pdf, 30, tmp_path) == [items[29].url]
+
+
+@needs_poppler
+def test_printed_text_has_vietnamese_name_code_and_serial(tmp_path):
+    template = Template(size_mm=30, layout="roll", show_name=True, product_name=PRODUCT)
+    item = PrintItem(serial=4217, code=new_code(), url=BASE_URL + "X")
+    text = page_text(pdf_bytes([item], template), tmp_path)
+    assert PRODUCT in text
+    assert format_for_humans(item.code) in text
+    assert "4217" in text
+
+
+@needs_poppler
+def test_code_text_can_be_left_off(tmp_path):
+    item = _item(1)
+    pdf = pdf_bytes([item], Template(size_mm=25, layout="roll", show_code=False))
+    assert format_for_humans(item.code) not in page_text(pdf, tmp_path)
+    assert decode_page(pdf, 1, tmp_path) == [item.url]
+
+
+@needs_poppler
+def test_logo_with_transparency_keeps_codes_readable(tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (120, 60), (200, 30, 30, 128)).save(logo)
+    template = Template(size_mm=25, show_logo=logo, show_name=True, product_name=PRODUCT)
+    items = make_items(30)
+    assert decode_page(pdf_bytes(items, template), 1, tmp_path) == urls(items)
+
+
+@needs_poppler
+def test_falls_back_to_helvetica_without_dejavu(tmp_path, monkeypatch):
+    monkeypatch.setattr(printing, "_font_paths", lambda: iter(()))
+    template = Template(size_mm=30, layout="roll", show_name=True, product_name=PRODUCT)
+    item = _item(7)
+    pdf = pdf_bytes([item], template)
+    assert b"/BaseFont /Helvetica" in pdf
+    assert "Mien dong Cao Bang" in page_text(pdf, tmp_path)
+    assert decode_page(pdf, 1, tmp_path) == [item.url]
+
+
+def test_long_product_name_is_cut_to_fit(tmp_path):
+    name = "Chè Shan tuyết Cao Bằng " * 10
+    pdf = pdf_bytes(make_items(1), Template(size_mm=20, show_name=True, product_name=name))
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+
+
+def test_progress_reports_stamps_done_after_each_page():
+    template = Template(size_mm=40)
+    per_page = stamps_per_page(template)
+    seen = []
+    pdf_bytes(make_items(2 * per_page + 1), template, progress=seen.append)
+    assert seen == [per_page, 2 * per_page, 2 * per_page + 1]
+
+
+def test_empty_batch_gives_one_blank_page():
+    pdf = pdf_bytes([], Template())
+    assert pdf.count(b"/Type /Page ") == 1
+
+
+def test_pages_are_counted_in_the_page_tree():
+    # More pages than one tree node holds, so the root has several children.
+    n = printing.PAGES_PER_NODE + 3
+    pdf = pdf_bytes((_fake_item(i) for i in range(n)), Template(layout="roll"))
+    assert pdf.count(b"/Type /Page ") == n
+    assert f"/Count {n} >>".encode() in pdf
+
+
+def test_memory_stays_flat_as_pages_grow():
+    template = Template(size_mm=40)
+    per_page = stamps_per_page(template)
+    _peak_bytes(lambda: [_fake_item(0)], template)  # parse the font once, outside the measure
+    small = _peak_bytes(lambda: (_fake_item(i) for i in range(2 * per_page)), template)
+    large = _peak_bytes(lambda: (_fake_item(i) for i in range(10 * per_page)), template)
+    assert large < small * 1.25, (small, large)
+
+
+def _fake_item(i: int) -> PrintItem:
+    code = f"{i:014d}0"  # no need for real codes: only the QR payload size matters
+    return PrintItem(serial=i, code=code, url=BASE_URL + code)
+
+
+def _peak_bytes(factory, template) -> int:
+    class Sink(io.RawIOBase):
+        def write(self, b):
+            return len(b)
+
+    tracemalloc.start()
+    try:
+        write_pdf(factory(), template, Sink())
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_csv_has_header_and_one_row_per_stamp():
+    items = [
+        PrintItem(1, "AAAAABBBBBCCCC0", BASE_URL + "AAAAABBBBBCCCC0"),
+        PrintItem(2, "DDDDDEEEEEFFFF1", BASE_URL + "DDDDDEEEEEFFFF1"),
+    ]
+    out = io.StringIO(newline="")
+    write_csv(items, out)
+    assert out.getvalue() == (
+        "serial,code,url\r\n"
+        f"1,AAAAABBBBBCCCC0,{BASE_URL}AAAAABBBBBCCCC0\r\n"
+        f"2,DDDDDEEEEEFFFF1,{BASE_URL}DDDDDEEEEEFFFF1\r\n"
+    )
+
+
+def test_zip_holds_the_pdf_and_the_csv():
+    items = make_items(30)
+    template = Template(size_mm=25)
+    out = io.BytesIO()
+    write_zip(lambda: iter(items), template, out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as zf:
+        assert sorted(zf.namelist()) == ["stamps.csv", "stamps.pdf"]
+        assert zf.testzip() is None
+        pdf = zf.read("stamps.pdf")
+        rows = zf.read("stamps.csv").decode("utf-8").splitlines()
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert pdf.count(b"/Type /Page ") == 1
+    assert rows[0] == "serial,code,url"
+    assert rows[1:] == [f"{i.serial},{i.code},{i.url}" for i in items]
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"size_mm": 35}, {"layout": "sheet"}, {"size_mm": 0}, {"layout": "A4"}]
+)
+def test_template_rejects_unknown_sizes_and_layouts(kwargs):
+    with pytest.raises(ValueError):
+        Template(**kwargs)
