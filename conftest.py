@@ -18,6 +18,11 @@ from txng.accounts.tests.factories import (  # noqa: E402
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The live server serves static files from the finders, under their unhashed names.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -97,3 +102,58 @@ def login(client):
         return client
 
     return _login
+
+
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(executable):
+        pytest.skip(f"Chromium not installed at {executable}")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A 360 px wide phone page whose relative URLs go to the live server."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, base_url=live_server.url, locale="vi-VN"
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url, locale="vi-VN"
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Where browser tests leave screenshots for people to look at (var/screenshots)."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "var" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

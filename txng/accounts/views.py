@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from txng.accounts import actions
@@ -73,9 +74,9 @@ def organisation_detail(request, pk):
 
 
 STATUS_ACTIONS = {
-    "lock": (actions.lock_business, _("Đã khóa tài khoản.")),
-    "unlock": (actions.unlock_business, _("Đã mở khóa tài khoản.")),
-    "revoke": (actions.revoke_business, _("Đã thu hồi tài khoản.")),
+    "lock": (actions.lock_business, gettext_lazy("Đã khóa tài khoản.")),
+    "unlock": (actions.unlock_business, gettext_lazy("Đã mở khóa tài khoản.")),
+    "revoke": (actions.revoke_business, gettext_lazy("Đã thu hồi tài khoản.")),
 }
 
 

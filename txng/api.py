@@ -1,0 +1,22 @@
+"""The JSON API under /api/v1/ (django-ninja). Each app contributes a router from its api.py."""
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="txng API",
+    version="1",
+    description="Truy xuất nguồn gốc sản phẩm, hàng hóa — dữ liệu công khai và EPCIS 2.0.",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+def _mount():
+    from txng.catalog.api import router as catalog
+    from txng.tracing.api import router as tracing
+
+    api.add_router("/", catalog)
+    api.add_router("/", tracing)
+
+
+_mount()
