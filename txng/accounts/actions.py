@@ -150,6 +150,14 @@ def resend_activation(user, *, actor):
     transaction.on_commit(lambda: send_activation(user))
 
 
+@transaction.atomic
+def activate_account(set_password_form):
+    """The owner of an activation link sets their password (the link then stops working)."""
+    user = set_password_form.save()
+    record(user, "accounts.activate", user, changes={"password": ["", "(đã đặt)"]})
+    return user
+
+
 def notify(organisation, message, link=""):
     """In-app notice to every user of an organisation (written in the caller's transaction)."""
     return Notification.objects.create(organisation=organisation, message=message[:500], link=link)

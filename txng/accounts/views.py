@@ -31,6 +31,12 @@ class ActivateView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:activated")
     post_reset_login = False
 
+    def form_valid(self, form):
+        actions.activate_account(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        # Skip the parent's form_valid, which would save the form a second time.
+        return super(auth_views.PasswordResetConfirmView, self).form_valid(form)
+
 
 @login_required
 def home(request):

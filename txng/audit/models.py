@@ -62,3 +62,9 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit rows are append-only")
+
+    @property
+    def action_label(self):
+        from txng.audit.labels import label
+
+        return label(self.action)

@@ -187,6 +187,7 @@ def test_activation_link_sets_password_once(client, dost_admin, dost, commune):
     response = client.post(url, {"new_password1": "Hạt-dẻ-2026!", "new_password2": "Hạt-dẻ-2026!"})
     assert response.status_code == 302
     assert client.login(username=owner.username, password="Hạt-dẻ-2026!")
+    assert AuditEntry.objects.filter(action="accounts.activate", actor=owner).count() == 1
     client.logout()
     again = client.get(path, follow=True)
     assert "không hợp lệ" in again.content.decode()

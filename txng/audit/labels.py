@@ -1,0 +1,27 @@
+"""Readable names for audit actions. Apps add theirs with `register({...})` in their apps.py."""
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "accounts.create_authority": _("Tạo tài khoản cơ quan"),
+    "accounts.add_staff": _("Thêm nhân viên"),
+    "accounts.remove_staff": _("Cho thôi nhân viên"),
+    "accounts.lock": _("Khóa tài khoản"),
+    "accounts.unlock": _("Mở khóa tài khoản"),
+    "accounts.revoke": _("Thu hồi tài khoản"),
+    "accounts.resend_activation": _("Gửi lại liên kết kích hoạt"),
+    "accounts.activate": _("Kích hoạt tài khoản"),
+    "enrolment.submit": _("Nộp hồ sơ đăng ký"),
+    "enrolment.resubmit": _("Nộp bổ sung hồ sơ"),
+    "enrolment.ask_supplement": _("Yêu cầu bổ sung hồ sơ"),
+    "enrolment.approve": _("Duyệt hồ sơ, cấp tài khoản"),
+    "enrolment.reject": _("Từ chối hồ sơ"),
+}
+
+
+def register(labels):
+    LABELS.update(labels)
+
+
+def label(action):
+    return LABELS.get(action, action)
