@@ -18,6 +18,9 @@ class Province:
     app_name: str
     decision: str
     logo: str
+    # Cao Bằng Art. 6.1 lets a business file with DOST or its managing agency; Bắc Ninh Art. 10
+    # sends every dossier to the managing agency, which approves it.
+    dossiers_to_dost: bool = True
     departments: list = field(default_factory=list)
     communes: list = field(default_factory=list)
 
@@ -52,10 +55,12 @@ PROVINCES = {
         app_name="bncheck",
         decision="Quyết định 508/QĐ-UBND ngày 02/12/2021",
         logo="txng/logo-bac-ninh.svg",
+        dossiers_to_dost=False,
         departments=[
             ("Sở Nông nghiệp và Môi trường", "SNNMT"),
             ("Sở Công Thương", "SCT"),
             ("Sở Y tế", "SYT"),
+            ("Ban Quản lý An toàn thực phẩm tỉnh", "BQLATTP"),
         ],
         communes=[
             "Phường Kinh Bắc",

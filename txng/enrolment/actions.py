@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from txng.accounts import provinces
 from txng.accounts.actions import _new_user, notify, notify_dost
 from txng.accounts.models import Organisation, OrgKind, Role
 from txng.accounts.permissions import require
@@ -83,6 +84,10 @@ def submit_dossier(dossier):
     if not dossier.commitment:
         raise ValidationError({"commitment": _("Cần đánh dấu cam kết để nộp hồ sơ.")})
     require(dossier.addressed_to.is_authority and dossier.addressed_to.parent_id is None)
+    if dossier.addressed_to.is_dost and not provinces.current().dossiers_to_dost:
+        raise ValidationError(
+            {"addressed_to": _("Hồ sơ nộp cho cơ quan trực tiếp quản lý cơ sở, không nộp cho Sở.")}
+        )
     dossier.full_clean()
     dossier.save()
     DossierEvent.objects.create(

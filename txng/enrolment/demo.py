@@ -38,7 +38,10 @@ def load(ctx):
         if Dossier.objects.filter(tax_code=tax_code).exists():
             continue
         commune = ctx["communes"][commune_i]
-        addressed_to = {"dost": ctx["dost"], "commune": commune}.get(to) or ctx["departments"][to]
+        if to == "dost" and not ctx["province"].dossiers_to_dost:
+            to = 0
+        addressed_to = {"dost": ctx["dost"], "commune": commune}.get(to)
+        addressed_to = addressed_to or ctx["departments"][to]
         dossier = actions.submit_dossier(
             Dossier(
                 addressed_to=addressed_to,

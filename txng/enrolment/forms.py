@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from txng.accounts import provinces
 from txng.accounts.identifiers import clean_tax_code
 from txng.accounts.models import BusinessType, Organisation, OrgKind
 from txng.common.uploads import DOCUMENT_TYPES, UploadField
@@ -58,10 +59,11 @@ class DossierForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "addressed_to" in self.fields:
+            kinds = [OrgKind.DEPARTMENT, OrgKind.COMMUNE]
+            if provinces.current().dossiers_to_dost:
+                kinds.append(OrgKind.DOST)
             self.fields["addressed_to"].queryset = Organisation.objects.filter(
-                kind__in=[OrgKind.DOST, OrgKind.DEPARTMENT, OrgKind.COMMUNE],
-                parent__isnull=True,
-                status="active",
+                kind__in=kinds, parent__isnull=True, status="active"
             ).order_by("kind", "name")
         self.fields["commune"].queryset = Organisation.objects.filter(kind=OrgKind.COMMUNE)
         self.fields["commitment"].required = True

@@ -115,3 +115,12 @@ def test_cannot_address_a_business_or_sub_unit(client, business, commune):
     response = client.post(reverse("enrolment:register"), form_data(business, commune))
     assert response.status_code == 200
     assert Dossier.objects.count() == 0
+
+
+def test_bac_ninh_sends_dossiers_to_the_managing_agency_only(client, dost, commune, settings):
+    settings.TXNG_PROVINCE = "bac-ninh"
+    response = client.post(reverse("enrolment:register"), form_data(dost, commune))
+    assert response.status_code == 200
+    assert Dossier.objects.count() == 0
+    html = client.get(reverse("enrolment:register")).content.decode()
+    assert f'value="{dost.pk}"' not in html and f'value="{commune.pk}"' in html
