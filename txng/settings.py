@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "txng.audit.middleware.RequestContextMiddleware",
+    "txng.accounts.twofactor.RequireTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "txng.urls"
@@ -128,6 +129,9 @@ LOGOUT_REDIRECT_URL = "public:home"
 # Failed logins per username+IP before a cool-down, and its length in seconds.
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
+# Officials must set up an authenticator app before they can use /manage/.
+OFFICIALS_REQUIRE_2FA = env_bool("OFFICIALS_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "txng"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -124,3 +124,15 @@ class OrgFilterForm(forms.Form):
         if d["status"]:
             qs = qs.filter(status=d["status"])
         return qs
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Mã xác thực (6 chữ số trong ứng dụng)"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Mã xác thực gồm 6 chữ số.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()

@@ -7,6 +7,7 @@ from txng.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/code/", views.login_code, name="login_code"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/activate/<uidb64>/<token>/", views.ActivateView.as_view(), name="activate"),
     path(
@@ -26,5 +27,6 @@ urlpatterns = [
     path("manage/staff/", views.staff, name="staff"),
     path("manage/staff/<int:pk>/remove/", views.remove_staff, name="remove_staff"),
     path("manage/users/<int:pk>/resend/", views.resend_activation, name="resend_activation"),
+    path("manage/security/", views.security, name="security"),
     path("manage/notifications/", views.notifications, name="notifications"),
 ]

@@ -1,16 +1,21 @@
+from base64 import b32encode
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from txng.accounts import actions
-from txng.accounts.forms import AuthorityForm, LoginForm, OrgFilterForm, StaffForm
+from txng.accounts import actions, twofactor
+from txng.accounts.forms import AuthorityForm, CodeForm, LoginForm, OrgFilterForm, StaffForm
 from txng.accounts.models import Notification, Organisation, Role, User
 from txng.accounts.permissions import can_manage_business
 from txng.audit.models import AuditEntry
@@ -19,9 +24,65 @@ from txng.enrolment.models import Dossier
 
 
 class LoginView(auth_views.LoginView):
+    """Password first; users with an authenticator app then give a code on the next page."""
+
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if twofactor.confirmed_device(user) is None:
+            return super().form_valid(form)
+        self.request.session[OTP_PENDING] = user.pk
+        self.request.session[OTP_NEXT] = self.get_success_url()
+        return redirect("accounts:login_code")
+
+
+OTP_PENDING, OTP_NEXT = "otp_pending_user", "otp_next"
+
+
+def login_code(request):
+    user = User.objects.filter(pk=request.session.get(OTP_PENDING)).first()
+    if user is None:
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = twofactor.confirmed_device(user)
+        if device is not None and device.verify_token(form.cleaned_data["code"]):
+            next_url = request.session.get(OTP_NEXT) or reverse("accounts:home")
+            auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            otp_login(request, device)
+            return redirect(next_url)
+        form.add_error("code", _("Mã xác thực không đúng hoặc đã hết hạn."))
+    return render(request, "accounts/login_code.html", {"form": form})
+
+
+@login_required
+def security(request):
+    """Set up or remove the authenticator app (two-factor login)."""
+    user = request.user
+    device = twofactor.confirmed_device(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if device is None and twofactor.enable_two_factor(user, code):
+            otp_login(request, twofactor.confirmed_device(user))
+            messages.success(request, _("Đã bật đăng nhập hai bước."))
+            return redirect("accounts:security")
+        if device is not None and twofactor.disable_two_factor(user, code):
+            messages.success(request, _("Đã tắt đăng nhập hai bước."))
+            return redirect("accounts:security")
+        form.add_error("code", _("Mã xác thực không đúng hoặc đã hết hạn."))
+    context = {"form": form, "device": device}
+    if device is None:
+        pending = twofactor.pending_device(user)
+        context.update(qr=twofactor.provisioning_svg(pending), secret=_base32(pending))
+    return render(request, "accounts/security.html", context)
+
+
+def _base32(device):
+    return b32encode(device.bin_key).decode()
 
 
 class ActivateView(auth_views.PasswordResetConfirmView):

@@ -11,6 +11,8 @@ LABELS = {
     "accounts.revoke": _("Thu hồi tài khoản"),
     "accounts.resend_activation": _("Gửi lại liên kết kích hoạt"),
     "accounts.activate": _("Kích hoạt tài khoản"),
+    "accounts.enable_2fa": _("Bật đăng nhập hai bước"),
+    "accounts.disable_2fa": _("Tắt đăng nhập hai bước"),
     "enrolment.submit": _("Nộp hồ sơ đăng ký"),
     "enrolment.resubmit": _("Nộp bổ sung hồ sơ"),
     "enrolment.ask_supplement": _("Yêu cầu bổ sung hồ sơ"),
