@@ -128,23 +128,24 @@ def browser():
         browser.close()
 
 
+def _new_page(browser, live_server, width, height):
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, base_url=live_server.url, locale="vi-VN"
+    )
+    return context, context.new_page()
+
+
 @pytest.fixture
 def phone(browser, live_server):
     """A 360 px wide phone page whose relative URLs go to the live server."""
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740}, base_url=live_server.url, locale="vi-VN"
-    )
-    page = context.new_page()
+    context, page = _new_page(browser, live_server, 360, 740)
     yield page
     context.close()
 
 
 @pytest.fixture
 def desktop(browser, live_server):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url, locale="vi-VN"
-    )
-    page = context.new_page()
+    context, page = _new_page(browser, live_server, 1280, 900)
     yield page
     context.close()
 

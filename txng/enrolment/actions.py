@@ -12,23 +12,13 @@ from txng.accounts.actions import _new_user, notify, notify_dost
 from txng.accounts.models import Organisation, OrgKind, Role
 from txng.accounts.permissions import require
 from txng.audit.actions import record
-from txng.enrolment.models import TRANSITIONS, Dossier, DossierEvent, DossierState
-
-APPLICANT_FIELDS = [
-    "name",
-    "address",
-    "commune",
-    "phone",
-    "email",
-    "tax_code",
-    "representative",
-    "business_type",
-    "production_area",
-    "capacity",
-    "products",
-    "purposes",
-    "other_purpose",
-]
+from txng.enrolment.models import (
+    APPLICANT_FIELDS,
+    TRANSITIONS,
+    Dossier,
+    DossierEvent,
+    DossierState,
+)
 
 
 def _move(dossier, action, *, actor, message=""):

@@ -5,7 +5,7 @@ from txng.accounts import provinces
 from txng.accounts.identifiers import clean_tax_code
 from txng.accounts.models import BusinessType, Organisation, OrgKind
 from txng.common.uploads import DOCUMENT_TYPES, UploadField
-from txng.enrolment.models import Dossier, DossierState, Purpose
+from txng.enrolment.models import APPLICANT_FIELDS, Dossier, DossierState, Purpose
 
 
 class DossierForm(forms.ModelForm):
@@ -25,24 +25,7 @@ class DossierForm(forms.ModelForm):
 
     class Meta:
         model = Dossier
-        fields = [
-            "addressed_to",
-            "name",
-            "address",
-            "commune",
-            "phone",
-            "email",
-            "tax_code",
-            "representative",
-            "business_type",
-            "production_area",
-            "capacity",
-            "products",
-            "purposes",
-            "other_purpose",
-            "commitment",
-            "licence",
-        ]
+        fields = ["addressed_to", *APPLICANT_FIELDS, "commitment", "licence"]
         widgets = {
             "products": forms.Textarea(attrs={"rows": 3}),
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),

@@ -40,6 +40,24 @@ class Purpose(models.TextChoices):
     )
 
 
+# The annex form's fields an applicant fills in (and may change when asked for a supplement).
+APPLICANT_FIELDS = [
+    "name",
+    "address",
+    "commune",
+    "phone",
+    "email",
+    "tax_code",
+    "representative",
+    "business_type",
+    "production_area",
+    "capacity",
+    "products",
+    "purposes",
+    "other_purpose",
+]
+
+
 def new_tracking_code():
     return random_code(12)
 

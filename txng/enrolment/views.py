@@ -13,7 +13,7 @@ from txng.common.forms import add_errors
 from txng.common.ratelimit import rate_limited
 from txng.enrolment import actions
 from txng.enrolment.forms import DossierForm, QueueFilterForm, ReasonForm, SupplementForm
-from txng.enrolment.models import Dossier, DossierState
+from txng.enrolment.models import APPLICANT_FIELDS, Dossier, DossierState
 
 
 @rate_limited("register", limit=20, seconds=3600, methods=("POST",))
@@ -41,7 +41,7 @@ def supplement(request, code):
         return redirect("enrolment:status", code=dossier.tracking_code)
     form = SupplementForm(request.POST or None, request.FILES or None, instance=dossier)
     if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in actions.APPLICANT_FIELDS}
+        changes = {f: form.cleaned_data[f] for f in APPLICANT_FIELDS}
         changes["note"] = form.cleaned_data.get("note", "")
         try:
             # Work on a fresh copy so a refused resubmission leaves the saved dossier untouched.
