@@ -37,7 +37,7 @@ class ProfileForm(forms.Form):
     licence_number = forms.CharField(
         label=_("Số giấy chứng nhận đăng ký kinh doanh"), max_length=100, required=False
     )
-    website = forms.URLField(label=_("Trang web"), required=False)
+    website = forms.URLField(label=_("Trang web"), required=False, assume_scheme="https")
     description = forms.CharField(
         label=_("Giới thiệu"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
