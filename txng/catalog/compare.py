@@ -30,8 +30,13 @@ def _display(name, value):
 
 
 def compare(before, after, *, all_rows=False):
+    from txng.catalog.actions import ORG_FIELDS, PRODUCT_FIELDS, PROFILE_FIELDS
+
+    # JSON columns do not keep key order on PostgreSQL; show fields in form order.
+    order = [*PRODUCT_FIELDS, *ORG_FIELDS, *PROFILE_FIELDS]
+    names = [n for n in order if n in after] + [n for n in after if n not in order]
     rows = []
-    for name in after:
+    for name in names:
         old, new = _display(name, before.get(name)), _display(name, after.get(name))
         if all_rows or old != new:
             rows.append(

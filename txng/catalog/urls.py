@@ -29,6 +29,8 @@ urlpatterns = [
         views.take_down_business,
         name="take_down_business",
     ),
+    path("manage/businesses/<int:pk>/content/", views.business_content, name="business_content"),
+    path("manage/products/<int:pk>/feature/", views.feature, name="feature"),
     path("manage/documents/", views.documents, name="documents"),
     path("manage/documents/<int:pk>/remove/", views.document_remove, name="document_remove"),
     path("manage/facilities/", views.facilities, name="facilities"),

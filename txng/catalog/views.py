@@ -281,7 +281,7 @@ def take_down_business(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Đã gỡ trang giới thiệu cơ sở."))
-    return redirect("accounts:organisation", pk=business.pk)
+    return redirect("catalog:business_content", pk=business.pk)
 
 
 @login_required
@@ -391,3 +391,33 @@ def categories(request, pk=None):
     return render(
         request, "catalog/categories.html", {"form": form, "tree": tree, "category": category}
     )
+
+
+@login_required
+def business_content(request, pk):
+    """An official's view of one business's public content, with the profile takedown."""
+    from txng.accounts.models import Organisation
+
+    if not request.user.is_authority:
+        raise PermissionDenied
+    business = get_object_or_404(Organisation.objects.managed_by(request.user.organisation), pk=pk)
+    return render(
+        request,
+        "catalog/business_content.html",
+        {
+            "business": business,
+            "profile": actions.get_profile(business),
+            "products": Product.objects.filter(business=business),
+            "revisions": Revision.objects.filter(business=business).select_related("product")[:20],
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def feature(request, pk):
+    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    actions.set_featured(product, actor=request.user, featured=not product.featured)
+    messages.success(request, _("Đã cập nhật sản phẩm tiêu biểu."))
+    return redirect("catalog:my_product", pk=product.pk)

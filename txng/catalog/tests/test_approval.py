@@ -231,3 +231,39 @@ def test_draft_documents_are_not_public(client, biz_owner, other_biz, dept_offic
     actions.submit_revision(rev, actor=biz_owner)
     actions.approve_revision(rev, actor=dept_officer)
     assert client.get(url).status_code == 200
+
+
+def test_business_content_page_only_for_managing_agencies(
+    login, business, dept_officer, other_commune_officer, biz_owner
+):
+    url = reverse("catalog:business_content", args=[business.pk])
+    assert login(dept_officer).get(url).status_code == 200
+    assert login(other_commune_officer).get(url).status_code == 404
+    assert login(biz_owner).get(url).status_code == 403
+
+
+def test_only_dost_features_products(login, biz_owner, dept_officer, dost_admin):
+    product = published(biz_owner, dept_officer)
+    url = reverse("catalog:feature", args=[product.pk])
+    assert login(dept_officer).post(url).status_code == 403
+    login(dost_admin).post(url)
+    product.refresh_from_db()
+    assert product.featured
+
+
+def test_remind_documents_command(biz_owner, business):
+    from datetime import date, timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from txng.catalog.models import Document
+
+    Document.objects.create(
+        business=business, kind="conformity", expires_on=date.today() + timedelta(days=5),
+        file="x.pdf",
+    )  # fmt: skip
+    out = StringIO()
+    call_command("remind_documents", stdout=out)
+    assert "1 reminder" in out.getvalue()
+    assert Notification.objects.filter(organisation=business, message__contains="hết hiệu lực")

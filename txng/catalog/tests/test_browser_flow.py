@@ -70,6 +70,7 @@ def test_publish_reject_fix_approve_find(
     # 3. The business sees the reason, fixes it and sends it again.
     phone.goto(product_url)
     expect(phone.get_by_role("alert").first).to_contain_text("Ghi rõ tiêu chuẩn áp dụng")
+    phone.screenshot(path=screenshot_dir / "catalog-my-product-360.png", full_page=True)
     phone.get_by_role("link", name="Sửa", exact=True).click()
     phone.fill("#id_standards", "TCCS 02:2024/HTXTK")
     phone.get_by_role("button", name="Lưu bản nháp").click()
@@ -79,6 +80,7 @@ def test_publish_reject_fix_approve_find(
     # 4. The officer approves.
     official.goto("/manage/revisions/")
     official.get_by_role("link", name="Hạt dẻ Trùng Khánh rang củi").click()
+    official.screenshot(path=screenshot_dir / "catalog-revision-1280.png", full_page=True)
     official.get_by_role("button", name="Duyệt và công bố").click()
     expect(official.locator(".msg-success")).to_contain_text("Đã duyệt và công bố.")
 
