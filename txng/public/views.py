@@ -39,11 +39,11 @@ def home(request):
         .filter(n__gt=0)
         .order_by("-profile__featured", "-n")[:6]
     )
-    categories = (
-        Category.objects.filter(parent=None)
-        .annotate(n=Count("products", filter=Q(products__state="published")))
-        .order_by("name")
-    )
+    # Products sit in leaf categories; a top-level heading counts its whole subtree.
+    per_category = dict(published.values_list("category").annotate(n=Count("id")).order_by())
+    categories = list(Category.objects.filter(parent=None).order_by("name"))
+    for cat in categories:
+        cat.n = sum(per_category.get(pk, 0) for pk in cat.descendant_ids())
     return render(
         request,
         "public/home.html",
