@@ -235,6 +235,8 @@ def approve_revision(rev, *, actor, note=""):
         profile.state, profile.withdrawn_reason = PublicState.PUBLISHED, ""
         profile.save()
         business.documents.filter(product__isnull=True).update(approved=True)
+        for product in business.products.all():  # the business name is part of search_text
+            product.save(update_fields=["search_text"])
         link = reverse("catalog:profile")
     record(actor, "catalog.approve", rev, changes={"state": [old, rev.state]}, reason=note)
     notify(rev.business, _("Đã được duyệt: %(title)s") % {"title": rev.title}, link)
@@ -362,6 +364,8 @@ def remove_document(document, *, actor):
     require(_can_edit(actor, document.business))
     record(actor, "catalog.remove_document", document)
     document.delete()
+    if document.product_id:
+        document.product.save(update_fields=["updated_at"])
 
 
 @transaction.atomic
