@@ -105,3 +105,34 @@ def test_expired_document_is_flagged_and_owner_reminded(client, biz_owner, dept_
     assert Notification.objects.filter(organisation=business, message__contains="hết hiệu lực")
     html = client.get(product.get_absolute_url()).content.decode()
     assert html.count("Đã hết hiệu lực") == 1
+
+
+def test_profile_form_with_logo_goes_through_approval(
+    login, client, biz_owner, dept_officer, business
+):
+    from txng.catalog import actions
+    from txng.catalog.models import Revision
+
+    owner = login(biz_owner)
+    response = owner.post(
+        reverse("catalog:profile"),
+        {"address": "Thôn Bản Giốc", "description": "HTX 86 hộ", "logo": png_upload("logo.png")},
+    )
+    assert response.status_code == 302
+    rev = Revision.objects.get(business=business, product=None)
+    assert rev.data["logo"].startswith(f"public/logos/{business.pk}/")
+    actions.submit_revision(rev, actor=biz_owner)
+    client.logout()
+    assert "HTX 86 hộ" not in client.get(business.get_absolute_url()).content.decode()
+    actions.approve_revision(rev, actor=dept_officer)
+    html = client.get(business.get_absolute_url()).content.decode()
+    assert "HTX 86 hộ" in html and "/media/public/logos/" in html
+
+
+def test_logo_that_is_not_an_image_is_refused(login, biz_owner):
+    fake = SimpleUploadedFile("logo.png", b"GIF89a-not-really", content_type="image/png")
+    response = login(biz_owner).post(
+        reverse("catalog:profile"), {"address": "Thôn Bản Giốc", "logo": fake}
+    )
+    assert response.status_code == 200
+    assert "Biểu trưng (logo):" in response.content.decode()
