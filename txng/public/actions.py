@@ -138,3 +138,13 @@ def reject_post(post, *, actor, reason):
 @transaction.atomic
 def take_down_post(post, *, actor, reason):
     _moderate(post, "take_down", actor=actor, reason=reason)
+
+
+@transaction.atomic
+def save_section(section, *, actor):
+    require(is_dost(actor))
+    is_new = section.pk is None
+    section.full_clean()
+    section.save()
+    record(actor, "public.create_section" if is_new else "public.edit_section", section)
+    return section

@@ -12,6 +12,8 @@ class PublicConfig(AppConfig):
             {
                 "public.create_article": _("Đăng bài viết"),
                 "public.edit_article": _("Sửa bài viết"),
+                "public.create_section": _("Thêm chuyên mục tin"),
+                "public.edit_section": _("Sửa chuyên mục tin"),
                 "public.create_banner": _("Thêm ảnh quảng bá"),
                 "public.edit_banner": _("Sửa ảnh quảng bá"),
                 "public.delete_banner": _("Xóa ảnh quảng bá"),

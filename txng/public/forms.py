@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from txng.accounts.models import Organisation, OrgKind
 from txng.catalog.models import Category
 from txng.common.uploads import IMAGE_TYPES, UploadField
-from txng.public.models import Article, Banner, Post, PostKind
+from txng.public.models import Article, Banner, Post, PostKind, Section
 
 
 class SearchForm(forms.Form):
@@ -129,3 +129,9 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["name", "slug", "position"]

@@ -232,3 +232,27 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+@login_required
+def manage_sections(request, pk=None):
+    from txng.public.forms import SectionForm
+
+    if not request.user.is_dost:
+        raise PermissionDenied
+    section = get_object_or_404(Section, pk=pk) if pk else Section()
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_section(form.save(commit=False), actor=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu chuyên mục."))
+            return redirect("public:manage_sections")
+    sections = Section.objects.annotate(n=Count("articles"))
+    return render(
+        request,
+        "public/manage_sections.html",
+        {"form": form, "section": section, "sections": sections},
+    )

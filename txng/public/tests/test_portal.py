@@ -135,5 +135,14 @@ def test_business_cannot_open_authority_pages(login, biz_owner, name):
     assert login(biz_owner).get(reverse(f"public:{name}")).status_code == 403
 
 
-def test_only_dost_manages_banners(login, dept_officer):
-    assert login(dept_officer).get(reverse("public:manage_banners")).status_code == 403
+@pytest.mark.parametrize("name", ["manage_banners", "manage_sections"])
+def test_only_dost_manages_banners_and_sections(login, dept_officer, name):
+    assert login(dept_officer).get(reverse(f"public:{name}")).status_code == 403
+
+
+def test_dost_adds_a_section(login, dost_admin):
+    response = login(dost_admin).post(
+        reverse("public:manage_sections"), {"name": "Hướng dẫn", "slug": "huong-dan", "position": 1}
+    )
+    assert response.status_code == 302
+    assert Section.objects.filter(slug="huong-dan").exists()
