@@ -99,9 +99,9 @@ def lot_detail(request, pk):
             "own": own,
             "history": history,
             "stages": stages,
-            "diary_form": DiaryForm(),
-            "ship_form": ShipForm(business=lot.business) if own else None,
-            "qty_form": QuantityReasonForm(),
+            "diary_form": DiaryForm(prefix="diary"),
+            "ship_form": ShipForm(business=lot.business, prefix="ship") if own else None,
+            "qty_form": QuantityReasonForm(prefix="mv"),
             "shipments": lot.shipments.select_related("receiver", "received_lot"),
             "can_recall": actions.can_recall(request.user, lot) and lot.status != "recalled",
             "recall": lot.active_recall,
@@ -113,7 +113,7 @@ def lot_detail(request, pk):
 @require_POST
 def diary_add(request, pk):
     lot = _visible_lot(request, pk)
-    form = DiaryForm(request.POST, request.FILES)
+    form = DiaryForm(request.POST, request.FILES, prefix="diary")
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -132,7 +132,7 @@ def diary_add(request, pk):
 @require_POST
 def ship(request, pk):
     lot = _visible_lot(request, pk)
-    form = ShipForm(request.POST, business=lot.business)
+    form = ShipForm(request.POST, business=lot.business, prefix="ship")
     if form.is_valid():
         try:
             actions.ship(lot, actor=request.user, **form.cleaned_data)
@@ -168,7 +168,7 @@ def movement(request, pk, kind):
         return redirect("tracing:lot", pk=lot.pk)
     if kind not in MOVEMENTS:
         raise Http404
-    form = QuantityReasonForm(request.POST)
+    form = QuantityReasonForm(request.POST, prefix="mv")
     if form.is_valid():
         try:
             MOVEMENTS[kind](lot, request.user, form.cleaned_data)
@@ -309,7 +309,8 @@ def trace_page(request, pk):
     data = queries.trace_json(request.user, lot)
     if request.GET.get("format") == "json":
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    return render(request, "tracing/trace.html", {"lot": lot, "data": data})
+    steps = queries.public_timeline(lot)
+    return render(request, "tracing/trace.html", {"lot": lot, "data": data, "steps": steps})
 
 
 def _visible_or_partner_lot(request, pk):

@@ -1,0 +1,153 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from txng.tracing import actions
+from txng.tracing.models import Lot, RequestState, Shipment, TracingRequest
+
+from .conftest import ship_and_receive
+
+pytestmark = pytest.mark.django_db
+
+
+def _pages(lot, shipment=None):
+    urls = [
+        reverse("tracing:lot", args=[lot.pk]),
+        reverse("tracing:trace", args=[lot.pk]),
+    ]
+    if shipment:
+        urls += [reverse("tracing:confirm", args=[shipment.pk])]
+    return urls
+
+
+def test_anonymous_is_sent_to_login(client, lot):
+    for url in _pages(lot) + [
+        reverse("tracing:lots"),
+        reverse("tracing:incoming"),
+        reverse("tracing:stock"),
+        reverse("tracing:requests"),
+        reverse("tracing:recalls"),
+        reverse("tracing:processes"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response["Location"], url
+
+
+def test_other_business_cannot_see_or_act_on_my_lot(client, lot, other_biz, biz_owner):
+    shipment = actions.ship(lot, actor=biz_owner, quantity=1, receiver_name="Chợ Trùng Khánh")
+    client.force_login(other_biz)
+    for url in _pages(lot, shipment):
+        assert client.get(url).status_code == 404, url
+    response = client.post(reverse("tracing:ship", args=[lot.pk]), {"quantity": 1})
+    assert response.status_code == 404
+    assert (
+        client.post(reverse("tracing:recall_new", args=[lot.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    assert list(Lot.objects.visible_to(other_biz)) == []
+
+
+def test_lot_pages_for_owner_and_managing_officer(client, lot, biz_owner, commune_officer):
+    for user in (biz_owner, commune_officer):
+        client.force_login(user)
+        page = client.get(reverse("tracing:lot", args=[lot.pk]))
+        assert page.status_code == 200
+        assert "HD-01" in page.content.decode()
+        assert client.get(reverse("tracing:lots")).content.decode().count("HD-01") == 1
+
+
+def test_create_lot_and_diary_through_pages(client, biz_owner, product):
+    client.force_login(biz_owner)
+    response = client.post(
+        reverse("tracing:lot_new"),
+        {
+            "product": product.pk,
+            "code": "WEB-1",
+            "quantity": "12.5",
+            "unit": "kg",
+            "kind": "product",
+        },
+    )
+    lot = Lot.objects.get(code="WEB-1")
+    assert response.status_code == 302 and lot.in_stock == 12.5
+    bad = client.post(
+        reverse("tracing:lot_new"),
+        {"product": product.pk, "code": "có dấu", "quantity": "1", "unit": "kg", "kind": "product"},
+    )
+    assert "Số lô" in bad.content.decode()
+    client.post(
+        reverse("tracing:diary_add", args=[lot.pk]),
+        {
+            "diary-stage_kind": "fertilising",
+            "diary-time": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "diary-input_name": "Phân chuồng hoai",
+        },
+    )
+    assert lot.diary.get().input_name == "Phân chuồng hoai"
+
+
+def test_over_shipping_page_shows_vietnamese_error(client, lot, biz_owner):
+    client.force_login(biz_owner)
+    response = client.post(
+        reverse("tracing:ship", args=[lot.pk]),
+        {
+            "ship-quantity": "500",
+            "ship-receiver_name": "Chợ",
+            "ship-shipped_at": "2026-11-20T08:00",
+        },
+    )
+    assert "chỉ còn 100" in response.content.decode()
+    assert not Shipment.objects.exists()
+
+
+def test_public_lot_page_shows_recall_warning(client, lot, dept_officer):
+    actions.recall_lots([lot], actor=dept_officer, reason="Dư lượng thuốc vượt ngưỡng")
+    page = client.get(lot.get_absolute_url())
+    assert page.status_code == 200
+    assert "đang bị thu hồi" in page.content.decode()
+    assert "Dư lượng thuốc" in page.content.decode()
+
+
+def test_tracing_request_flow_and_overdue(client, lot, biz_owner, dept_officer, other_biz):
+    request = actions.open_tracing_request(
+        actor=dept_officer, business=lot.business, subject="HD-01", lot=lot, reason="Ngộ độc"
+    )
+    assert request.deadline > timezone.localdate()
+    assert (request.deadline - timezone.localdate()).days in (5, 6, 7)
+    client.force_login(other_biz)
+    assert client.get(reverse("tracing:request", args=[request.pk])).status_code == 404
+    client.force_login(biz_owner)
+    client.post(reverse("tracing:request", args=[request.pk]), {"comment": "Đã kiểm tra"})
+    request.refresh_from_db()
+    assert request.state == RequestState.ANSWERED
+    assert request.result[0]["lot"]["lot"] == "HD-01"
+    late = TracingRequest.objects.create(
+        authority=dept_officer.organisation,
+        business=lot.business,
+        subject="x",
+        reason="y",
+        deadline=timezone.localdate() - timedelta(days=1),
+    )
+    assert late.overdue and not request.overdue
+
+
+def test_business_cannot_open_tracing_request(client, biz_owner):
+    client.force_login(biz_owner)
+    assert client.get(reverse("tracing:request_new")).status_code == 403
+
+
+def test_distributor_stock_view(client, lot, biz_owner, other_biz):
+    ship_and_receive(lot, biz_owner, other_biz, 30)
+    client.force_login(other_biz)
+    page = client.get(reverse("tracing:stock")).content.decode()
+    assert lot.business.name in page and "30" in page
+
+
+def test_retention_refuses_early_purge(lot, dost_admin):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="phải lưu đến"):
+        actions.purge_lot(lot, actor=dost_admin)
+    assert lot.retain_until() >= timezone.localdate() + timedelta(days=700)
