@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from txng.tracing.models import Event, LinkKind, Lot, LotLink, Shipment
+from txng.tracing.models import Event, LinkKind, Lot, LotLink, LotRole, Shipment
 
 MAX_DEPTH = 50
 
@@ -96,8 +96,13 @@ def public_timeline(lot):
     oldest first. No prices, no customer names, no errors declared as wrong."""
     result = trace([lot.pk], direction="back")
     lot_ids = set(result.back) | {lot.pk}
+    # A lot's own events (subject or output), so a sibling's receipt of the same source lot
+    # (where that lot is only an input) stays out of this lot's story.
     events = (
-        Event.objects.filter(lot_rows__lot__in=lot_ids)
+        Event.objects.filter(
+            lot_rows__lot__in=lot_ids, lot_rows__role__in=[LotRole.SUBJECT, LotRole.OUTPUT]
+        )
+        .exclude(disposition="returned")
         .exclude(declares_error_on__isnull=False)
         .exclude(error_declarations__isnull=False)
         .exclude(biz_step="shipping")  # the receiver's "received from" step says it publicly
