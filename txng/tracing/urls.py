@@ -25,5 +25,8 @@ urlpatterns = [
     path("yeu-cau-truy-xuat/<int:pk>/", views.request_detail, name="request"),
     path("quy-trinh/", views.processes, name="processes"),
     path("quy-trinh/moi/", views.process_new, name="process_new"),
+    path("nhap-tu-tep/", views.import_page, name="import"),
+    path("nhap-tu-tep/mau/<str:kind>.xlsx", views.import_template, name="import_template"),
+    path("nhap-tu-tep/<int:pk>/", views.import_job, name="import_job"),
     path("truy-xuat/<path:code>/", views.public_lot, name="public_lot"),
 ]

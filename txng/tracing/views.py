@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from txng.tracing.codes import normalise_trace_code
 from txng.tracing.forms import (
     AnswerForm,
     DiaryForm,
+    ImportForm,
     LotForm,
     ProcessForm,
     QuantityReasonForm,
@@ -26,8 +27,10 @@ from txng.tracing.forms import (
     TracingRequestForm,
     TransformForm,
 )
+from txng.tracing.importer import COLUMNS, template
 from txng.tracing.models import (
     Event,
+    ImportJob,
     Lot,
     ProcessTemplate,
     Recall,
@@ -471,3 +474,40 @@ def _guess_kind(name):
         if re.search(re.escape(str(label).lower().split(",")[0]), lowered):
             return kind
     return StageKind.OTHER
+
+
+@login_required
+def import_page(request):
+    _business_only(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = actions.start_import(
+                actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return redirect("tracing:import_job", pk=job.pk)
+    jobs = ImportJob.objects.visible_to(request.user)[:10]
+    return render(
+        request, "tracing/import.html", {"form": form, "jobs": jobs, "kinds": COLUMNS.keys()}
+    )
+
+
+@login_required
+def import_template(request, kind):
+    if kind not in COLUMNS:
+        raise Http404
+    response = HttpResponse(
+        template(kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-{kind}.xlsx"'
+    return response
+
+
+@login_required
+def import_job(request, pk):
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+    return render(request, "tracing/import_job.html", {"job": job})
