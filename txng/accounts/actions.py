@@ -69,6 +69,22 @@ def add_staff(business, *, username, full_name, email="", phone="", actor):
 
 
 @transaction.atomic
+def add_official(authority, *, username, full_name, email="", phone="", actor):
+    """DOST opens one more account for an authority on its written request (Art. 7.2)."""
+    require(is_dost(actor) and authority.is_authority)
+    user = _new_user(
+        authority,
+        username=username,
+        role=Role.OFFICER,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+    )
+    record(actor, "accounts.add_official", user)
+    return user
+
+
+@transaction.atomic
 def remove_staff(user, *, actor, reason=""):
     """Staff leave: the account is deactivated, never deleted, so history keeps their name."""
     require(is_owner_of(actor, user.organisation) and user.role == Role.STAFF)

@@ -128,6 +128,16 @@ def organisation_detail(request, pk):
     if not request.user.is_authority and org.pk != request.user.organisation_id:
         raise PermissionDenied
     history = AuditEntry.objects.filter(object_type="accounts.organisation", object_id=str(pk))
+    can_add_official = org.is_authority and request.user.is_dost
+    form = StaffForm(request.POST or None) if can_add_official else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            actions.add_official(org, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm tài khoản và gửi liên kết kích hoạt."))
+            return redirect("accounts:organisation", pk=pk)
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -136,6 +146,7 @@ def organisation_detail(request, pk):
             "members": org.users.order_by("-is_active", "role", "username"),
             "can_manage": org.is_business and can_manage_business(request.user, org),
             "history": history[:50],
+            "official_form": form,
         },
     )
 

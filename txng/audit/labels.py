@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 LABELS = {
     "accounts.create_authority": _("Tạo tài khoản cơ quan"),
     "accounts.add_staff": _("Thêm nhân viên"),
+    "accounts.add_official": _("Thêm tài khoản cán bộ"),
     "accounts.remove_staff": _("Cho thôi nhân viên"),
     "accounts.lock": _("Khóa tài khoản"),
     "accounts.unlock": _("Mở khóa tài khoản"),

@@ -196,3 +196,21 @@ def test_activation_link_sets_password_once(client, dost_admin, dost, commune):
 def test_other_business_does_not_count_as_managed(dept_officer, business, other_business):
     managed = Organisation.objects.managed_by(dept_officer.organisation)
     assert list(managed) == [business]
+
+
+def test_dost_adds_an_official_account_to_a_department(client, dost_admin, department):
+    client.force_login(dost_admin)
+    url = reverse("accounts:organisation", args=[department.pk])
+    response = client.post(
+        url, {"username": "snn-2", "full_name": "Cán bộ 2", "email": "snn2@example.vn"}
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="snn-2").organisation == department
+    assert User.objects.get(username="snn-2").role == "officer"
+
+
+def test_agency_cannot_add_officials(client, dept_officer, department):
+    client.force_login(dept_officer)
+    url = reverse("accounts:organisation", args=[department.pk])
+    client.post(url, {"username": "snn-3", "full_name": "X", "email": "x@example.vn"})
+    assert not User.objects.filter(username="snn-3").exists()
