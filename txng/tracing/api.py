@@ -5,14 +5,14 @@ from ninja import Router
 
 from txng.tracing.codes import normalise_trace_code
 from txng.tracing.models import Lot
-from txng.tracing.queries import trace_json
+from txng.tracing.queries import clamp_depth, trace_json
 
 router = Router(tags=["trace"])
 
 
 @router.get("/trace/{path:code}", summary="Truy xuất theo mã truy vết sản phẩm")
-def trace_by_code(request, code: str):
+def trace_by_code(request, code: str, depth: int = 50):
     lot = get_object_or_404(
         Lot.objects.select_related("product", "business"), trace_code=normalise_trace_code(code)
     )
-    return trace_json(request.user, lot)
+    return trace_json(request.user, lot, depth=clamp_depth(depth))

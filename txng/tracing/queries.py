@@ -36,6 +36,13 @@ SELECT 'f', lot_id, link_id, depth FROM fwd
 """
 
 
+def clamp_depth(value, default=MAX_DEPTH):
+    try:
+        return max(1, min(MAX_DEPTH, int(value)))
+    except (TypeError, ValueError):
+        return default
+
+
 @dataclass
 class TraceResult:
     roots: set

@@ -309,11 +309,16 @@ def transform(request):
 @login_required
 def trace_page(request, pk):
     lot = _visible_or_partner_lot(request, pk)
-    data = queries.trace_json(request.user, lot)
+    depth = queries.clamp_depth(request.GET.get("depth"))
+    data = queries.trace_json(request.user, lot, depth=depth)
     if request.GET.get("format") == "json":
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     steps = queries.public_timeline(lot)
-    return render(request, "tracing/trace.html", {"lot": lot, "data": data, "steps": steps})
+    return render(
+        request,
+        "tracing/trace.html",
+        {"lot": lot, "data": data, "steps": steps, "depth": depth},
+    )
 
 
 def _visible_or_partner_lot(request, pk):
@@ -454,6 +459,8 @@ def processes(request):
 @login_required
 def process_new(request):
     form = ProcessForm(request.POST or None)
+    if not request.user.is_authority:
+        del form.fields["published"]
     if request.method == "POST" and form.is_valid():
         lines = [x.strip() for x in form.cleaned_data["stages"].splitlines() if x.strip()]
         actions.create_process(
@@ -461,7 +468,7 @@ def process_new(request):
             name=form.cleaned_data["name"],
             description=form.cleaned_data["description"],
             stages=[(name, _guess_kind(name)) for name in lines],
-            published=form.cleaned_data["published"],
+            published=form.cleaned_data.get("published", False),
         )
         messages.success(request, _("Đã lưu quy trình."))
         return redirect("tracing:processes")

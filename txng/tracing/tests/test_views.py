@@ -151,3 +151,51 @@ def test_retention_refuses_early_purge(lot, dost_admin):
     with pytest.raises(ValidationError, match="phải lưu đến"):
         actions.purge_lot(lot, actor=dost_admin)
     assert lot.retain_until() >= timezone.localdate() + timedelta(days=700)
+
+
+def test_one_step_trace_stops_after_the_partner(client, lot, biz_owner, other_biz, third_owner):
+    held = ship_and_receive(lot, biz_owner, other_biz, 50)
+    ship_and_receive(held, other_biz, third_owner, 20)
+    client.force_login(other_biz)
+    data = client.get(reverse("tracing:trace", args=[held.pk]) + "?format=json&depth=1").json()
+    assert [n["lot"] for n in data["back"]] == ["HD-01"]
+    assert len(data["forward"]) == 1 and data["forward"][0]["steps"] == 1
+    api = client.get(f"/api/v1/trace/{lot.trace_code}?depth=1").json()
+    assert [n["lot"] for n in api["forward"]] == [held.code]
+
+
+def test_published_templates_reach_businesses_private_ones_do_not(
+    client, dept_officer, biz_owner, other_biz
+):
+    client.force_login(dept_officer)
+    client.post(
+        reverse("tracing:process_new"),
+        {"name": "VietGAP chè", "stages": "Làm đất\nBón phân\nThu hoạch", "published": "on"},
+    )
+    client.force_login(other_biz)
+    client.post(reverse("tracing:process_new"), {"name": "Riêng của tôi", "stages": "Sấy"})
+    client.force_login(biz_owner)
+    page = client.get(reverse("tracing:processes")).content.decode()
+    assert "VietGAP chè" in page and "Riêng của tôi" not in page
+    from txng.tracing.models import ProcessTemplate
+
+    stages = ProcessTemplate.objects.get(name="VietGAP chè").stages.all()
+    assert [s.kind for s in stages] == ["land", "fertilising", "harvest"]
+
+
+def test_retention_is_configurable_per_category(lot, dost_admin):
+    from datetime import date
+
+    from txng.catalog.models import Category
+    from txng.tracing.models import RetentionPolicy
+
+    fresh = Category.objects.create(name="Nông sản tươi", slug="tuoi")
+    RetentionPolicy.objects.create(category=fresh, months_after_expiry=0, minimum_months=6)
+    lot.product.category = fresh
+    lot.product.save()
+    lot.production_date, lot.expiry_date = date(2026, 1, 10), date(2026, 2, 10)
+    lot.save()
+    # Six months from the last event on the lot (its creation today), not 24.
+    assert lot.retain_until() < timezone.localdate() + timedelta(days=200)
+    default = RetentionPolicy(months_after_expiry=12, minimum_months=24)
+    assert default.retain_until(lot) > timezone.localdate() + timedelta(days=700)
