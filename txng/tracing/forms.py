@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from txng.accounts.models import Organisation
 from txng.catalog.models import Facility, Product
 from txng.common.uploads import IMAGE_TYPES, UploadField
-from txng.tracing.models import LotKind, ProcessTemplate, StageKind, Unit
+from txng.tracing.models import LotKind, ProcessTemplate, Stage, StageKind, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -51,6 +51,9 @@ class LotForm(forms.Form):
 
 
 class DiaryForm(forms.Form):
+    stage = forms.ModelChoiceField(
+        Stage.objects.none(), label=_("Công đoạn theo quy trình"), required=False
+    )
     stage_kind = forms.ChoiceField(label=_("Công đoạn"), choices=StageKind.choices)
     stage_name = forms.CharField(label=_("Tên công đoạn (nếu khác)"), required=False)
     time = forms.DateTimeField(label=_("Thời gian"), widget=DATETIME, initial=_now_local)
@@ -61,6 +64,24 @@ class DiaryForm(forms.Form):
     input_supplier_lot = forms.CharField(label=_("Lô vật tư, nhà cung cấp"), required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
     photo = UploadField(label=_("Ảnh"), required=False, allowed=IMAGE_TYPES)
+
+    def __init__(self, *args, lot=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lot is not None and lot.process_id:
+            self.fields["stage"].queryset = Stage.objects.filter(template=lot.process_id)
+            self.fields["stage_kind"].required = False
+        else:
+            del self.fields["stage"]
+
+    def clean(self):
+        data = super().clean()
+        stage = data.get("stage")
+        if stage is not None:
+            data["stage_kind"] = stage.kind
+            data["stage_name"] = data.get("stage_name") or stage.name
+        elif not data.get("stage_kind") and "stage_kind" not in self.errors:
+            self.add_error("stage_kind", _("Chọn công đoạn."))
+        return data
 
 
 class ShipForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from txng.tracing.codes import location_code
 from txng.tracing.models import Event, LinkKind, Lot, LotLink, LotRole, Shipment
 
 MAX_DEPTH = 50
@@ -87,7 +88,7 @@ class Step:
     business: object
     place: str
     detail: str
-    lot: object = None
+    place_code: str = ""  # the location trace code (GLN or internal), TT 02/2024
     warning: bool = False
 
 
@@ -125,6 +126,7 @@ def public_timeline(lot):
             business=event.business,
             place=_place(event),
             detail=event.public_detail,
+            place_code=location_code(event.facility),
             warning=event.disposition == "recalled",
         )
         for event in events
@@ -200,6 +202,7 @@ def trace_json(user, lot, depth=MAX_DEPTH):
                 "business": s.business.name,
                 "place": s.place,
                 "detail": s.detail,
+                "place_code": s.place_code,
             }
             for s in steps
         ],

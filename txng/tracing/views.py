@@ -102,7 +102,7 @@ def lot_detail(request, pk):
             "own": own,
             "history": history,
             "stages": stages,
-            "diary_form": DiaryForm(prefix="diary"),
+            "diary_form": DiaryForm(prefix="diary", lot=lot),
             "ship_form": ShipForm(business=lot.business, prefix="ship") if own else None,
             "qty_form": QuantityReasonForm(prefix="mv"),
             "shipments": lot.shipments.select_related("receiver", "received_lot"),
@@ -116,9 +116,10 @@ def lot_detail(request, pk):
 @require_POST
 def diary_add(request, pk):
     lot = _visible_lot(request, pk)
-    form = DiaryForm(request.POST, request.FILES, prefix="diary")
+    form = DiaryForm(request.POST, request.FILES, prefix="diary", lot=lot)
     if form.is_valid():
         data = dict(form.cleaned_data)
+        data.setdefault("stage", None)
         try:
             actions.add_diary_entry(lot, actor=request.user, **data)
         except ValidationError as exc:

@@ -53,6 +53,11 @@ def test_diary_on_phone_then_ship_and_receipt_show_in_trace(
     expect(desktop.locator("ol.timeline")).to_contain_text("Nhận hàng")
     desktop.screenshot(path=screenshot_dir / "tracing-trace-1280.png", full_page=True)
 
+    phone.goto(lot.get_absolute_url())
+    expect(phone.get_by_role("heading", name="Hành trình sản phẩm")).to_be_visible()
+    phone.screenshot(path=screenshot_dir / "tracing-public-360.png", full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
     phone.goto(f"/lo-hang/{lot.pk}/truy-vet/")
     expect(phone.locator("ul.trace").last).to_contain_text(other_biz.organisation.name)
     phone.screenshot(path=screenshot_dir / "tracing-trace-360.png", full_page=True)

@@ -199,3 +199,24 @@ def test_retention_is_configurable_per_category(lot, dost_admin):
     assert lot.retain_until() < timezone.localdate() + timedelta(days=200)
     default = RetentionPolicy(months_after_expiry=12, minimum_months=24)
     assert default.retain_until(lot) > timezone.localdate() + timedelta(days=700)
+
+
+def test_diary_stage_from_the_lots_process(client, biz_owner, product):
+    process = actions.create_process(
+        actor=biz_owner, name="Quy trình", stages=[("Bón lót phân chuồng", "fertilising")]
+    )
+    lot = actions.create_lot(
+        actor=biz_owner, product=product, code="Q-1", quantity=5, process=process
+    )
+    client.force_login(biz_owner)
+    stage = process.stages.get()
+    client.post(
+        reverse("tracing:diary_add", args=[lot.pk]),
+        {"diary-stage": stage.pk, "diary-time": "2026-11-01T07:00"},
+    )
+    entry = lot.diary.get()
+    assert (entry.stage, entry.stage_kind, entry.stage_name) == (
+        stage,
+        "fertilising",
+        "Bón lót phân chuồng",
+    )
