@@ -220,3 +220,23 @@ def test_diary_stage_from_the_lots_process(client, biz_owner, product):
         "fertilising",
         "Bón lót phân chuồng",
     )
+
+
+def test_purge_after_retention_removes_the_lot_and_its_events(biz_owner, product, dost_admin):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from txng.tracing.models import Event
+
+    old = actions.create_lot(
+        actor=biz_owner,
+        product=product,
+        code="OLD-2020",
+        quantity=5,
+        production_date=date(2020, 1, 1),
+        expiry_date=date(2020, 6, 1),
+        time=datetime(2020, 1, 1, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
+    actions.purge_lot(old, actor=dost_admin)
+    assert not Lot.objects.filter(code="OLD-2020").exists()
+    assert not Event.objects.filter(lot_rows__lot__code="OLD-2020").exists()
