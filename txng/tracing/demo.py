@@ -88,6 +88,23 @@ def load(ctx):
             time=_t(month, day, 16),
         )
 
+    department = ctx["departments"][0]
+    officer = User.objects.filter(organisation=department).first()
+    if officer is not None:
+        actions.create_process(
+            actor=officer,
+            name="Quy trình sản xuất chè Shan tuyết theo VietGAP",
+            description="TCVN 11892-1:2017 (VietGAP trồng trọt)",
+            published=True,
+            stages=[
+                ("Chuẩn bị đất, trồng", "land"),
+                ("Bón phân", "fertilising"),
+                ("Phòng trừ sâu bệnh", "spraying"),
+                ("Thu hái búp", "harvest"),
+                ("Làm héo, sao, vò", "processing"),
+                ("Sấy khô, đóng gói", "packing"),
+            ],
+        )
     process = actions.create_process(
         actor=u[grower.pk],
         name="Quy trình trồng hạt dẻ theo VietGAP",
@@ -244,8 +261,6 @@ def load(ctx):
     diary(noodles, "drying", 10, 22, notes="Phơi nắng tự nhiên")
     noodles_at_distributor = move(noodles, distributor, 200, 10, 25)
     move(noodles_at_distributor, shop, 50, 10, 28)
-    department = ctx["departments"][0]
-    officer = User.objects.filter(organisation=department).first()
     if officer is not None and not noodles.recall_rows.exists():
         actions.recall_lots(
             [noodles],

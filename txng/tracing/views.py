@@ -376,7 +376,13 @@ def recall_detail(request, pk):
     return render(
         request,
         "tracing/recall.html",
-        {"recall": recall, "lots": queries.recall_holders(recall)},
+        {
+            "recall": recall,
+            "lots": queries.recall_holders(recall),
+            "off_platform": Shipment.objects.filter(
+                lot__recall_rows__recall=recall, receiver__isnull=True
+            ).select_related("lot__business", "lot__product"),
+        },
     )
 
 

@@ -240,3 +240,13 @@ def test_purge_after_retention_removes_the_lot_and_its_events(biz_owner, product
     actions.purge_lot(old, actor=dost_admin)
     assert not Lot.objects.filter(code="OLD-2020").exists()
     assert not Event.objects.filter(lot_rows__lot__code="OLD-2020").exists()
+
+
+def test_recall_page_lists_off_platform_buyers(client, lot, biz_owner, dept_officer, other_biz):
+    actions.ship(lot, actor=biz_owner, quantity=3, receiver_name="Quán Bà Lan", invoice_no="77")
+    recall = actions.recall_lots([lot], actor=biz_owner, reason="Mốc")
+    client.force_login(dept_officer)
+    page = client.get(reverse("tracing:recall", args=[recall.pk])).content.decode()
+    assert "Quán Bà Lan" in page
+    client.force_login(other_biz)
+    assert client.get(reverse("tracing:recall", args=[recall.pk])).status_code == 404
