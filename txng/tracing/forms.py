@@ -176,3 +176,16 @@ class ImportForm(forms.Form):
         ],
     )
     file = forms.FileField(label=_("Tệp XLSX hoặc CSV"))
+
+
+class CorrectionForm(forms.Form):
+    stage_kind = forms.ChoiceField(label=_("Công đoạn"), choices=StageKind.choices)
+    stage_name = forms.CharField(label=_("Tên công đoạn"), required=False)
+    time = forms.DateTimeField(label=_("Thời gian"), widget=DATETIME)
+    person = forms.CharField(label=_("Người thực hiện"), required=False)
+    quantity = forms.DecimalField(label=_("Khối lượng, số lượng"), required=False, **QTY)
+    input_name = forms.CharField(label=_("Vật tư sử dụng (phân bón, thuốc)"), required=False)
+    input_dose = forms.CharField(label=_("Liều lượng"), required=False)
+    input_supplier_lot = forms.CharField(label=_("Lô vật tư, nhà cung cấp"), required=False)
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
+    reason = forms.CharField(label=_("Lý do sửa"), widget=forms.Textarea({"rows": 2}))

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Min, Q, Sum
 from django.utils.translation import gettext as _
 
 from txng.tracing.codes import location_code
@@ -137,6 +137,7 @@ def lots_with_graph(result):
     """Lot objects and links of a trace result, for pages and JSON (two more queries)."""
     ids = set(result.back) | set(result.forward) | result.roots
     lots = Lot.objects.filter(pk__in=ids).select_related("business", "product", "facility")
+    lots = lots.annotate(first_event=Min("event_rows__event__event_time"))
     links = LotLink.objects.filter(pk__in=result.link_ids)
     return {lot.pk: lot for lot in lots}, list(links)
 
@@ -166,6 +167,9 @@ def lot_json(lot, full):
         "gtin": lot.product.gtin or None,
         "lot": lot.code,
         "business": lot.business.name,
+        "facility": lot.facility.name if lot.facility_id else None,
+        "location_code": location_code(lot.facility),
+        "since": (getattr(lot, "first_event", None) or lot.created_at).isoformat(),
         "status": lot.status,
         "status_label": str(lot.get_status_display()),
         "production_date": lot.production_date.isoformat() if lot.production_date else None,

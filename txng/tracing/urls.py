@@ -12,6 +12,7 @@ urlpatterns = [
     path("lo-hang/<int:pk>/truy-vet/", views.trace_page, name="trace"),
     path("lo-hang/<int:pk>/thu-hoi/", views.recall_new, name="recall_new"),
     path("lo-hang/<int:pk>/<str:kind>/", views.movement, name="movement"),
+    path("nhat-ky/<int:pk>/sua/", views.diary_correct, name="diary_correct"),
     path("su-kien/<int:pk>/sai-sot/", views.declare_error, name="declare_error"),
     path("nhan-hang/", views.incoming, name="incoming"),
     path("nhan-hang/<int:pk>/", views.confirm, name="confirm"),

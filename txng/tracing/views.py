@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from txng.tracing import actions, queries
 from txng.tracing.codes import normalise_trace_code
 from txng.tracing.forms import (
     AnswerForm,
+    CorrectionForm,
     DiaryForm,
     ImportForm,
     LotForm,
@@ -525,3 +527,47 @@ def import_template(request, kind):
 def import_job(request, pk):
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
     return render(request, "tracing/import_job.html", {"job": job})
+
+
+DIARY_FIELDS = [
+    "stage_kind",
+    "stage_name",
+    "time",
+    "person",
+    "quantity",
+    "input_name",
+    "input_dose",
+    "input_supplier_lot",
+    "notes",
+]
+
+
+@login_required
+def diary_correct(request, pk):
+    """Correct a diary entry: the wrong one is declared in error, the right one recorded."""
+    from txng.tracing.models import DiaryEntry
+
+    entry = get_object_or_404(
+        DiaryEntry.objects.select_related("lot", "event"),
+        pk=pk,
+        lot__business=request.user.organisation_id,
+    )
+    initial = {name: getattr(entry, name) for name in DIARY_FIELDS}
+    initial["time"] = timezone.localtime(entry.time).strftime("%Y-%m-%dT%H:%M")
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in DIARY_FIELDS}
+        try:
+            actions.correct_diary_entry(
+                entry, actor=request.user, reason=form.cleaned_data["reason"], **data
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã sửa: bản ghi cũ được đánh dấu sai, bản đúng đã lưu."))
+            return redirect("tracing:lot", pk=entry.lot_id)
+    return render(
+        request,
+        "tracing/form_page.html",
+        {"form": form, "lot": entry.lot, "title": _("Sửa nhật ký")},
+    )

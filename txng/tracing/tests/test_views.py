@@ -250,3 +250,27 @@ def test_recall_page_lists_off_platform_buyers(client, lot, biz_owner, dept_offi
     assert "Quán Bà Lan" in page
     client.force_login(other_biz)
     assert client.get(reverse("tracing:recall", args=[recall.pk])).status_code == 404
+
+
+def test_correcting_a_diary_entry_through_the_page(client, lot, biz_owner, other_biz):
+    entry = actions.add_diary_entry(lot, actor=biz_owner, stage_kind="spraying", input_dose="9 l")
+    url = reverse("tracing:diary_correct", args=[entry.pk])
+    client.force_login(other_biz)
+    assert client.get(url).status_code == 404
+    client.force_login(biz_owner)
+    form = client.get(url)
+    assert "9 l" in form.content.decode()
+    client.post(
+        url,
+        {
+            "stage_kind": "spraying",
+            "time": "2026-11-01T07:00",
+            "input_dose": "3 l",
+            "reason": "Ghi nhầm liều",
+        },
+    )
+    assert entry.event.is_retracted
+    corrected = entry.corrections.get()
+    assert corrected.input_dose == "3 l"
+    page = client.get(reverse("tracing:lot", args=[lot.pk])).content.decode()
+    assert "đã khai báo sai" in page and "Khai báo sai sót: Phun thuốc BVTV" in page
