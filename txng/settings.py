@@ -218,4 +218,6 @@ STAMP_FAR_KM = int(env("STAMP_FAR_KM", "150"))
 STAMP_FAR_HOURS = int(env("STAMP_FAR_HOURS", "12"))
 STAMP_REPEAT_THRESHOLD = int(env("STAMP_REPEAT_THRESHOLD", "3"))
 STAMP_CHUNK = int(env("STAMP_CHUNK", "5000"))
+# Seconds to rest between chunks, so a million-stamp order leaves the database room for others.
+STAMP_CHUNK_PAUSE = float(env("STAMP_CHUNK_PAUSE", "0"))
 SCAN_IP_SALT = env("SCAN_IP_SALT", SECRET_KEY)

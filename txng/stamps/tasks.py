@@ -8,6 +8,7 @@ worker starts) carries on from the committed count, so serials are never skipped
 
 import os
 import tempfile
+import time
 import zipfile
 from urllib.parse import quote
 
@@ -48,7 +49,8 @@ def generate_order(order_id):
 def run_generation(order_id, *, chunk=None):
     chunk = chunk or settings.STAMP_CHUNK
     while _generate_chunk(order_id, chunk):
-        pass
+        if settings.STAMP_CHUNK_PAUSE:
+            time.sleep(settings.STAMP_CHUNK_PAUSE)
     _write_files(order_id)
 
 

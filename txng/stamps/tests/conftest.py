@@ -11,3 +11,11 @@ def product(business):
 @pytest.fixture
 def lot(product):
     return LotFactory(product=product, code="HD-2026-01")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits and cached page parts live in the cache; each test starts without them.
+    from django.core.cache import cache
+
+    cache.clear()

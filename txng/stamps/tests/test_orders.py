@@ -296,12 +296,12 @@ def test_lists_and_stats_refuse_anonymous_and_consumers(client, biz_owner, login
     ):
         assert client.get(reverse(name)).status_code == 302
     owner = login(biz_owner)
-    assert "#%d" % ready_order.pk in owner.get(reverse("stamps:orders")).content.decode()
+    assert f"#{ready_order.pk}" in owner.get(reverse("stamps:orders")).content.decode()
 
 
 def test_other_business_list_does_not_show_order(ready_order, other_biz, login):
     page = login(other_biz).get(reverse("stamps:orders")).content.decode()
-    assert "#%d" % ready_order.pk not in page
+    assert f"#{ready_order.pk}" not in page
 
 
 def test_make_stamps_helper_orders_serials(business):
