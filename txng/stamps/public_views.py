@@ -5,7 +5,6 @@ from django.core import signing
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -98,9 +97,8 @@ def render_stamp(request, code, stamp, *, lot_mismatch=False):
         "lot_mismatch": lot_mismatch,
         "scan_count": stamp.scan_count,
         "first_scan": first_scan or entry.at,
-        "product_template": select_template(
-            ["catalog/_product_facts.html", "stamps/_product_minimal.html"]
-        ),
+        # Full Circular 02/2024 facts only for published products; otherwise name and producer.
+        "product_public": getattr(product, "is_public", False),
         "location_token": signing.dumps(entry.pk, salt=LOCATION_SALT, compress=True),
     }
     return _cache_headers(render(request, "stamps/scan.html", context))

@@ -1,11 +1,13 @@
 import pytest
 
-from txng.stamps.tests.factories import LotFactory, ProductFactory
+from txng.catalog.tests.helpers import published
+from txng.stamps.tests.factories import LotFactory
 
 
 @pytest.fixture
-def product(business):
-    return ProductFactory(business=business, name="Hạt dẻ Trùng Khánh", gtin="08934567890007")
+def product(biz_owner, dept_officer):
+    """A published product, made through the catalog's own actions."""
+    return published(biz_owner, dept_officer, name="Hạt dẻ Trùng Khánh", gtin="08934567890007")
 
 
 @pytest.fixture

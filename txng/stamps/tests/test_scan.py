@@ -47,6 +47,7 @@ def test_activated_stamp_shows_product_lot_and_scan_count(client, stamps):
     assert response.status_code == 200
     assert "Hạt dẻ Trùng Khánh" in page and "HD-2026-01" in page
     assert "HTX Hạt dẻ Trùng Khánh" in page
+    assert "TCCS 01:2024" in page and "4 sao" in page and "6 tháng" in page  # catalog facts
     assert "Tem chính hãng" in page
     assert "quét 1 lần" in page
     assert "quét 2 lần" in text(scan(client, stamps[0].code))
@@ -238,3 +239,11 @@ def test_digital_link_refuses_wrong_gtin_and_bad_check_digit(client, stamps):
     code = stamps[0].code
     assert client.get(f"/01/08934567890014/21/{code[:-1]}").status_code == 404  # other GTIN
     assert client.get(f"/01/08934567890008/21/{code[:-1]}").status_code == 404  # bad check
+
+
+def test_unpublished_product_shows_only_name_and_producer(client, stamps, product):
+    from txng.catalog.models import Product
+
+    Product.objects.filter(pk=product.pk).update(state="withdrawn", withdrawn_reason="Sai nhãn")
+    page = text(scan(client, stamps[0].code))
+    assert "Hạt dẻ Trùng Khánh" in page and "TCCS 01:2024" not in page
