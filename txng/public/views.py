@@ -1,11 +1,225 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from txng.accounts.models import Organisation, OrgStatus
+from txng.catalog.models import Category, Product
+from txng.catalog.text import normalise
+from txng.common.forms import add_errors
+from txng.public import actions
+from txng.public.forms import (
+    ArticleForm,
+    BannerForm,
+    BoardFilterForm,
+    PostForm,
+    ReasonForm,
+    SearchForm,
+)
+from txng.public.models import Article, Banner, Post, PostState, Section
 
 
 def home(request):
-    return render(request, "public/home.html")
+    published = Product.objects.published().select_related("business").prefetch_related("images")
+    featured = list(published.filter(featured=True).order_by("-published_at")[:8])
+    if len(featured) < 4:
+        featured = list(published.order_by("-published_at")[:8])
+    businesses = (
+        Organisation.objects.businesses()
+        .filter(status=OrgStatus.ACTIVE)
+        .exclude(profile__state="withdrawn")
+        .annotate(n=Count("products", filter=Q(products__state="published")))
+        .filter(n__gt=0)
+        .order_by("-profile__featured", "-n")[:6]
+    )
+    categories = (
+        Category.objects.filter(parent=None)
+        .annotate(n=Count("products", filter=Q(products__state="published")))
+        .order_by("name")
+    )
+    return render(
+        request,
+        "public/home.html",
+        {
+            "featured": featured,
+            "businesses": businesses,
+            "categories": categories,
+            "news": Article.objects.published().select_related("section")[:3],
+            "banners": Banner.objects.current()[:3],
+            "search_form": SearchForm(),
+        },
+    )
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    qs = form.apply(Product.objects.published()).select_related("business", "category")
+    if not (form.is_valid() and form.cleaned_data.get("q")):
+        qs = qs.order_by("-published_at", "name")
+    page = Paginator(qs.prefetch_related("images"), 20).get_page(request.GET.get("page"))
+    return render(request, "public/search.html", {"form": form, "page": page})
+
+
+def news(request, section=None):
+    qs = Article.objects.published().select_related("section")
+    current = None
+    if section:
+        current = get_object_or_404(Section, slug=section)
+        qs = qs.filter(section=current)
+    page = Paginator(qs, 12).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/news.html",
+        {"page": page, "sections": Section.objects.all(), "current": current},
+    )
+
+
+def article(request, pk, slug=None):
+    item = get_object_or_404(Article.objects.published().select_related("section"), pk=pk)
+    if slug != item.slug:
+        return redirect(item, permanent=True)
+    return render(request, "public/article.html", {"article": item})
+
+
+def board(request):
+    form = BoardFilterForm(request.GET or None)
+    qs = Post.objects.published().select_related("business")
+    if form.is_valid():
+        if form.cleaned_data.get("kind"):
+            qs = qs.filter(kind=form.cleaned_data["kind"])
+        for word in normalise(form.cleaned_data.get("q")).split()[:5]:
+            qs = qs.filter(search_text__contains=word)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "public/board.html", {"form": form, "page": page})
+
+
+@login_required
+def my_posts(request):
+    if not request.user.is_business:
+        raise PermissionDenied
+    posts = Post.objects.visible_to(request.user)
+    return render(request, "public/my_posts.html", {"posts": posts})
+
+
+@login_required
+def post_edit(request, pk=None):
+    if not request.user.is_business:
+        raise PermissionDenied
+    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk) if pk else Post()
+    form = PostForm(request.POST or None, instance=post)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.submit_post(form.save(commit=False), actor=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi tin; tin được đăng khi cơ quan quản lý duyệt."))
+            return redirect("public:my_posts")
+    return render(request, "public/post_form.html", {"form": form, "post": post})
+
+
+@login_required
+def board_queue(request):
+    if not request.user.is_authority:
+        raise PermissionDenied
+    visible = Post.objects.visible_to(request.user)
+    state = request.GET.get("state") or PostState.PENDING
+    counts = dict(visible.values_list("state").annotate(n=Count("id")).order_by())
+    return render(
+        request,
+        "public/board_queue.html",
+        {
+            "posts": visible.filter(state=state).select_related("business")[:200],
+            "state": state,
+            "counts": [(s, label, counts.get(s, 0)) for s, label in PostState.choices],
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def moderate_post(request, pk, action):
+    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    handlers = {
+        "approve": lambda: actions.approve_post(post, actor=request.user),
+        "reject": lambda: actions.reject_post(post, actor=request.user, reason=reason),
+        "take-down": lambda: actions.take_down_post(post, actor=request.user, reason=reason),
+    }
+    if action not in handlers:
+        raise PermissionDenied
+    try:
+        handlers[action]()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã cập nhật tin."))
+    return redirect("public:board_queue")
+
+
+@login_required
+def manage_news(request):
+    if not actions.can_write_news(request.user):
+        raise PermissionDenied
+    items = Article.objects.visible_to(request.user).select_related("section", "author_org")
+    return render(request, "public/manage_news.html", {"items": items})
+
+
+@login_required
+def article_edit(request, pk=None):
+    if not actions.can_write_news(request.user):
+        raise PermissionDenied
+    item = get_object_or_404(Article.objects.visible_to(request.user), pk=pk) if pk else Article()
+    form = ArticleForm(request.POST or None, request.FILES or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_article(form.save(commit=False), actor=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu bài viết."))
+            return redirect("public:manage_news")
+    return render(request, "public/article_form.html", {"form": form, "item": item})
+
+
+@login_required
+def manage_banners(request, pk=None):
+    if not request.user.is_dost:
+        raise PermissionDenied
+    banner = get_object_or_404(Banner, pk=pk) if pk else Banner()
+    form = BannerForm(request.POST or None, request.FILES or None, instance=banner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_banner(form.save(commit=False), actor=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu ảnh quảng bá."))
+            return redirect("public:manage_banners")
+    return render(
+        request,
+        "public/manage_banners.html",
+        {"form": form, "banner": banner, "banners": Banner.objects.all()},
+    )
+
+
+@login_required
+@require_POST
+def banner_delete(request, pk):
+    banner = get_object_or_404(Banner, pk=pk)
+    actions.delete_banner(banner, actor=request.user)
+    messages.success(request, _("Đã xóa ảnh quảng bá."))
+    return redirect("public:manage_banners")
 
 
 @never_cache

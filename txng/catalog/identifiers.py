@@ -1,0 +1,36 @@
+"""GTIN and GLN checks (GS1 mod-10 check digit) with Vietnamese messages that name the field."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum import ean
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+def validate_gtin(value):
+    digits = (value or "").strip()
+    if not digits:
+        return
+    if not digits.isdigit() or len(digits) not in (8, 12, 13, 14):
+        raise ValidationError(_("Mã GTIN phải gồm 8, 12, 13 hoặc 14 chữ số."), code="gtin_length")
+    try:
+        ean.validate(digits)
+    except StdnumError as exc:
+        raise ValidationError(
+            _("Mã GTIN sai số kiểm tra (chữ số cuối)."), code="gtin_check"
+        ) from exc
+
+
+def validate_gln(value):
+    digits = (value or "").strip()
+    if not digits:
+        return
+    if not digits.isdigit() or len(digits) != 13:
+        raise ValidationError(_("Mã GLN phải gồm đúng 13 chữ số."), code="gln_length")
+    try:
+        ean.validate(digits)
+    except StdnumError as exc:
+        raise ValidationError(_("Mã GLN sai số kiểm tra (chữ số cuối)."), code="gln_check") from exc
+
+
+def with_check_digit(body):
+    return body + ean.calc_check_digit(body)

@@ -1,0 +1,393 @@
+"""Workspace pages: products, profile, documents, facilities, the approval queue, categories."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from txng.audit.models import AuditEntry
+from txng.catalog import actions
+from txng.catalog.compare import compare
+from txng.catalog.forms import (
+    CategoryForm,
+    DocumentForm,
+    FacilityForm,
+    ImageForm,
+    ProductForm,
+    ProfileForm,
+    ReasonForm,
+    SubmitForm,
+)
+from txng.catalog.models import (
+    Category,
+    Document,
+    Facility,
+    Product,
+    ProductImage,
+    Revision,
+    RevisionState,
+)
+from txng.common.forms import add_errors
+
+
+def _business(request):
+    if not request.user.is_business:
+        raise PermissionDenied
+    return request.user.organisation
+
+
+@login_required
+def products(request):
+    qs = Product.objects.visible_to(request.user).select_related("business", "category")
+    if not request.user.organisation_id:
+        raise PermissionDenied
+    state = request.GET.get("state")
+    if state:
+        qs = qs.filter(state=state)
+    open_revs = dict(
+        Revision.objects.visible_to(request.user)
+        .open()
+        .filter(product__isnull=False)
+        .values_list("product_id", "state")
+    )
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    for product in page:
+        product.open_state = open_revs.get(product.pk)
+    return render(request, "catalog/products.html", {"page": page})
+
+
+def _product_form_view(request, product=None):
+    business = _business(request)
+    if product is not None and product.business_id != business.pk:
+        raise PermissionDenied
+    initial = None
+    if product is not None:
+        rev = actions.open_revision(business, product)
+        initial = rev.data if rev else actions.product_data(product)
+    form = ProductForm(request.POST or None, initial=initial, business=business)
+    if request.method == "POST" and form.is_valid():
+        data = actions.serialise(form.cleaned_data)
+        try:
+            if product is None:
+                product, _rev = actions.create_product(business, actor=request.user, data=data)
+            else:
+                actions.save_product_draft(product, actor=request.user, data=data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu bản nháp. Gửi duyệt khi đã sẵn sàng."))
+            return redirect("catalog:my_product", pk=product.pk)
+    return render(request, "catalog/product_form.html", {"form": form, "product": product})
+
+
+@login_required
+def product_new(request):
+    return _product_form_view(request)
+
+
+@login_required
+def product_edit(request, pk):
+    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    return _product_form_view(request, product)
+
+
+@login_required
+def product_detail(request, pk):
+    product = get_object_or_404(
+        Product.objects.visible_to(request.user).select_related("business", "facility"), pk=pk
+    )
+    rev = actions.open_revision(product.business, product)
+    history = product.revisions.order_by("-number")
+    is_own = request.user.organisation_id == product.business_id
+    return render(
+        request,
+        "catalog/product_detail.html",
+        {
+            "product": product,
+            "open_revision": rev,
+            "changes": compare(actions.product_data(product), rev.data) if rev else [],
+            "history": history,
+            "is_own": is_own,
+            "can_manage": actions.can_manage_business(request.user, product.business),
+            "image_form": ImageForm(),
+            "submit_form": SubmitForm(),
+            "reason_form": ReasonForm(),
+            "documents": product.documents.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def image_add(request, pk):
+    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    form = ImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.add_product_image(
+                product, actor=request.user, upload=form.cleaned_data["image"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã thêm ảnh; ảnh được công bố khi được duyệt."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, _("Ảnh: %(e)s") % {"e": " ".join(errors)})
+    return redirect("catalog:my_product", pk=product.pk)
+
+
+@login_required
+@require_POST
+def image_remove(request, pk):
+    image = get_object_or_404(
+        ProductImage, pk=pk, product__in=Product.objects.visible_to(request.user)
+    )
+    actions.remove_product_image(image, actor=request.user)
+    messages.success(request, _("Đã xóa ảnh."))
+    return redirect("catalog:my_product", pk=image.product_id)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    rev = get_object_or_404(Revision.objects.visible_to(request.user), pk=pk)
+    form = SubmitForm(request.POST)
+    form.is_valid()
+    try:
+        actions.submit_revision(rev, actor=request.user, note=form.cleaned_data.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã gửi cơ quan quản lý duyệt."))
+    if rev.product_id:
+        return redirect("catalog:my_product", pk=rev.product_id)
+    return redirect("catalog:profile")
+
+
+@login_required
+def queue(request):
+    if not request.user.is_authority:
+        raise PermissionDenied
+    visible = Revision.objects.visible_to(request.user)
+    state = request.GET.get("state") or RevisionState.PENDING
+    counts = dict(visible.values_list("state").annotate(n=Count("id")).order_by())
+    qs = visible.filter(state=state).select_related("business", "product")
+    qs = qs.order_by("submitted_at" if state == RevisionState.PENDING else "-updated_at")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/queue.html",
+        {
+            "page": page,
+            "state": state,
+            "counts": [(s, label, counts.get(s, 0)) for s, label in RevisionState.choices],
+        },
+    )
+
+
+@login_required
+def revision(request, pk):
+    rev = get_object_or_404(
+        Revision.objects.visible_to(request.user).select_related("business", "product"), pk=pk
+    )
+    if rev.product_id:
+        current = actions.product_data(rev.product)
+        approved = rev.product.revisions.filter(state=RevisionState.APPROVED)
+    else:
+        current = actions.profile_data(rev.business)
+        approved = Revision.objects.filter(
+            business=rev.business, product=None, state=RevisionState.APPROVED
+        )
+    against = request.GET.get("against")
+    baseline = approved.filter(number=against).first() if against else None
+    audit = AuditEntry.objects.filter(object_type="catalog.revision", object_id=str(rev.pk))
+    return render(
+        request,
+        "catalog/revision.html",
+        {
+            "rev": rev,
+            "baseline": baseline,
+            "changes": compare(baseline.data if baseline else current, rev.data, all_rows=True),
+            "approved": approved.exclude(pk=rev.pk),
+            "can_review": actions.can_review(request.user, rev)
+            and rev.state == RevisionState.PENDING,
+            "reason_form": ReasonForm(),
+            "audit": audit,
+            "documents": (
+                rev.product.documents.all()
+                if rev.product_id
+                else rev.business.documents.filter(product=None)
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review(request, pk, action):
+    rev = get_object_or_404(Revision.objects.visible_to(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    try:
+        if action == "approve":
+            actions.approve_revision(rev, actor=request.user, note=reason)
+            messages.success(request, _("Đã duyệt và công bố."))
+        elif action == "reject":
+            actions.reject_revision(rev, actor=request.user, reason=reason)
+            messages.success(request, _("Đã từ chối; cơ sở sẽ thấy lý do."))
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("catalog:revision", pk=rev.pk)
+
+
+@login_required
+@require_POST
+def take_down(request, pk):
+    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        actions.take_down_product(
+            product, actor=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã gỡ sản phẩm khỏi trang công khai."))
+    return redirect("catalog:my_product", pk=product.pk)
+
+
+@login_required
+@require_POST
+def take_down_business(request, pk):
+    from txng.accounts.models import Organisation
+
+    business = get_object_or_404(Organisation.objects.visible_to(request.user).businesses(), pk=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        actions.take_down_profile(
+            business, actor=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã gỡ trang giới thiệu cơ sở."))
+    return redirect("accounts:organisation", pk=business.pk)
+
+
+@login_required
+def profile(request):
+    business = _business(request)
+    rev = actions.open_revision(business)
+    data = rev.data if rev else actions.profile_data(business)
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=data)
+    if request.method == "POST" and form.is_valid():
+        cleaned = dict(form.cleaned_data)
+        logo = cleaned.pop("logo", None)
+        if logo:
+            from django.core.files.storage import default_storage
+
+            cleaned["logo"] = default_storage.save(f"public/logos/{business.pk}/{logo.name}", logo)
+        try:
+            actions.save_profile_draft(business, actor=request.user, data=cleaned)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu bản nháp hồ sơ. Gửi duyệt khi đã sẵn sàng."))
+            return redirect("catalog:profile")
+    return render(
+        request,
+        "catalog/profile.html",
+        {
+            "form": form,
+            "business": business,
+            "profile": actions.get_profile(business),
+            "open_revision": rev,
+            "submit_form": SubmitForm(),
+            "changes": compare(actions.profile_data(business), rev.data) if rev else [],
+        },
+    )
+
+
+@login_required
+def documents(request):
+    business = _business(request)
+    form = DocumentForm(request.POST or None, request.FILES or None, business=business)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_document(
+                business,
+                actor=request.user,
+                document=form.save(commit=False),
+                product=form.cleaned_data.get("product"),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm tài liệu; tài liệu được công bố khi được duyệt."))
+            return redirect("catalog:documents")
+    docs = Document.objects.filter(business=business).select_related("product")
+    return render(request, "catalog/documents.html", {"form": form, "docs": docs})
+
+
+@login_required
+@require_POST
+def document_remove(request, pk):
+    business = _business(request)
+    doc = get_object_or_404(Document, pk=pk, business=business)
+    actions.remove_document(doc, actor=request.user)
+    messages.success(request, _("Đã xóa tài liệu."))
+    return redirect("catalog:documents")
+
+
+@login_required
+def facilities(request):
+    qs = Facility.objects.visible_to(request.user).select_related("business", "commune")
+    if not request.user.organisation_id:
+        raise PermissionDenied
+    return render(request, "catalog/facilities.html", {"facilities": qs})
+
+
+@login_required
+def facility_edit(request, pk=None):
+    business = _business(request)
+    facility = get_object_or_404(Facility, pk=pk, business=business) if pk else Facility()
+    form = FacilityForm(request.POST or None, instance=facility)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_facility(form.save(commit=False), actor=request.user, business=business)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu địa điểm."))
+            return redirect("catalog:facilities")
+    return render(request, "catalog/facility_form.html", {"form": form, "facility": facility})
+
+
+@login_required
+def categories(request, pk=None):
+    if not request.user.is_dost:
+        raise PermissionDenied
+    category = get_object_or_404(Category, pk=pk) if pk else Category()
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_category(form.save(commit=False), actor=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu danh mục."))
+            return redirect("catalog:categories")
+    tree = Category.objects.select_related("parent").annotate(n=Count("products"))
+    return render(
+        request, "catalog/categories.html", {"form": form, "tree": tree, "category": category}
+    )
