@@ -46,6 +46,7 @@ messages: venv
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 worker: venv
+	DEBUG=1 $(PY) manage.py resume_stamp_orders
 	DEBUG=1 $(PY) manage.py db_worker
 
 clean:

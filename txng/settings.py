@@ -209,3 +209,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# QR stamps (txng.stamps): yearly quota per business unless DOST sets one, counterfeit signal
+# thresholds, and the secret salt for hashing scanners' IP addresses.
+STAMP_DEFAULT_YEARLY_QUOTA = int(env("STAMP_DEFAULT_YEARLY_QUOTA", "1000000"))
+STAMP_SCAN_THRESHOLD = int(env("STAMP_SCAN_THRESHOLD", "50"))
+STAMP_FAR_KM = int(env("STAMP_FAR_KM", "150"))
+STAMP_FAR_HOURS = int(env("STAMP_FAR_HOURS", "12"))
+STAMP_REPEAT_THRESHOLD = int(env("STAMP_REPEAT_THRESHOLD", "3"))
+STAMP_CHUNK = int(env("STAMP_CHUNK", "5000"))
+# Seconds to rest between chunks, so a million-stamp order leaves the database room for others.
+STAMP_CHUNK_PAUSE = float(env("STAMP_CHUNK_PAUSE", "0"))
+SCAN_IP_SALT = env("SCAN_IP_SALT", SECRET_KEY)

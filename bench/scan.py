@@ -1,0 +1,259 @@
+"""Benchmark: the consumer scan page /q/<code> against a bare Django view, same server, same run.
+
+Starts a throwaway PostgreSQL (unless DATABASE_URL is set), loads one activated stamp, serves the
+project with gunicorn (DEBUG off, the full middleware stack) plus one extra URL, /bench/bare/,
+that returns "ok" without touching the database, and drives both with wrk.
+
+    .venv/bin/python bench/scan.py [--seconds 10] [--connections 16] [--workers 2]
+
+Goal (issue 6): /q/<code> reaches at least 0.5x the bare view's requests per second. Every
+/q/ request does real work: it reads the stamp, product and lot, writes a scan row, bumps the
+stamp's counter and checks the counterfeit thresholds.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+SETTINGS = """
+from txng.settings import *  # noqa: F403
+ROOT_URLCONF = "scan_bench_urls"
+LOGGING = {"version": 1, "disable_existing_loggers": True}
+"""
+URLS = """
+from django.http import HttpResponse
+from django.urls import include, path
+
+
+def bare(request):
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("bench/bare/", bare), path("", include("txng.urls"))]
+"""
+STAMPS = 1000
+FIXTURE = f"""
+STAMPS = {STAMPS}
+from txng.accounts.models import Organisation
+from txng.catalog.models import Product
+from txng.stamps import codes
+from txng.stamps.models import PrintOrder, Stamp
+from txng.tracing.models import Lot
+import datetime
+biz = Organisation.objects.create(kind="business", business_type="cooperative",
+                                  name="HTX Hạt dẻ Trùng Khánh", tax_code="0100109106",
+                                  address="Trùng Khánh, Cao Bằng")
+product = Product.objects.create(business=biz, name="Hạt dẻ Trùng Khánh")
+lot = Lot.objects.create(business=biz, product=product, code="HD-01",
+                         production_date=datetime.date(2026, 9, 1),
+                         expiry_date=datetime.date(2027, 9, 1))
+order = PrintOrder.objects.create(business=biz, product=product, lot=lot, quantity=STAMPS,
+                                  state="ready", generated=STAMPS)
+all_codes = [codes.new_code() for _ in range(STAMPS)]
+Stamp.objects.bulk_create(
+    Stamp(order=order, serial=i + 1, code=c, state="activated", lot=lot)
+    for i, c in enumerate(all_codes)
+)
+print(" ".join(all_codes))
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_postgres(tmp):
+    pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    data = Path(tmp) / "data"
+    port = free_port()
+    run_as = []
+    if os.geteuid() == 0:
+        shutil.chown(tmp, "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    subprocess.run(
+        [*run_as, pgbin / "initdb", "-D", data, "-U", "txng", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    options = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        [
+            *run_as,
+            pgbin / "pg_ctl",
+            "-D",
+            data,
+            "-l",
+            Path(tmp) / "log",
+            "-w",
+            "-o",
+            options,
+            "start",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [*run_as, pgbin / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "txng", "txng"],
+        check=True,
+    )
+
+    def stop():
+        subprocess.run(
+            [*run_as, pgbin / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+
+    return f"postgres://txng@127.0.0.1:{port}/txng", stop
+
+
+# Requests spread over many stamps, as real scans are: one stamp scanned thousands of times a
+# second would measure PostgreSQL's row-lock queue on one row, not the page.
+LUA = """
+local paths = {%s}
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+
+
+def wrk(url, seconds, connections, script=None):
+    extra = ["-s", script] if script else []
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+(\S+)", out).group(1)
+    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, p50, p99, int(non2xx.group(1)) if non2xx else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+
+    with tempfile.TemporaryDirectory(prefix="txng-scanbench-") as tmp:
+        stop = None
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith("postgres"):
+            pgdir = tempfile.mkdtemp(prefix="txng-pg-")
+            url, stop = start_postgres(pgdir)
+        Path(tmp, "scan_bench_settings.py").write_text(SETTINGS)
+        Path(tmp, "scan_bench_urls.py").write_text(URLS)
+        env = dict(
+            os.environ,
+            DATABASE_URL=url,
+            DEBUG="0",
+            SECRET_KEY="bench-only",
+            SECURE_SSL_REDIRECT="0",
+            ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_SETTINGS_MODULE="scan_bench_settings",
+            PYTHONPATH=f"{tmp}:{ROOT}",
+            MEDIA_ROOT=str(Path(tmp) / "media"),
+        )
+        server = None
+        try:
+            manage = [PY, str(ROOT / "manage.py")]
+            subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+            stamp_codes = (
+                subprocess.run(
+                    [*manage, "shell", "-c", FIXTURE],
+                    env=env,
+                    check=True,
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+                .split()
+            )
+            code = stamp_codes[0]
+            script = Path(tmp, "scan.lua")
+            script.write_text(LUA % ", ".join(f'"/q/{c}"' for c in stamp_codes))
+            port = free_port()
+            server = subprocess.Popen(
+                [
+                    PY,
+                    "-m",
+                    "gunicorn",
+                    "txng.wsgi:application",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "-w",
+                    str(args.workers),
+                    "--log-level",
+                    "warning",
+                ],
+                env=env,
+                cwd=ROOT,
+            )
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"{base}/bench/bare/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            page = urllib.request.urlopen(f"{base}/q/{code}").read()
+            print(
+                f"gunicorn {args.workers} workers, wrk 2 threads {args.connections} "
+                f"connections {args.seconds}s, PostgreSQL; scan page {len(page)} bytes"
+            )
+            wrk(f"{base}/bench/bare/", 2, args.connections)  # warm up both
+            wrk(f"{base}/q/{code}", 2, args.connections, script)
+            # Alternate the two so a change in machine load hits both alike; report the median.
+            runs = {"bare Django view": [], "/q/<code>": []}
+            for _ in range(args.rounds):
+                runs["bare Django view"].append(
+                    wrk(f"{base}/bench/bare/", args.seconds, args.connections)
+                )
+                runs["/q/<code>"].append(
+                    wrk(f"{base}/q/{code}", args.seconds, args.connections, script)
+                )
+            medians = {}
+            for name, results in runs.items():
+                rps, p50, p99, bad = sorted(results)[len(results) // 2]
+                medians[name] = rps
+                each = ", ".join(f"{r[0]:.0f}" for r in results)
+                print(
+                    f"{name:<18} {rps:9.1f} req/s  p50 {p50:>8}  p99 {p99:>8}  non-2xx {bad}"
+                    f"  (runs: {each})"
+                )
+            print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            ratio = medians["/q/<code>"] / medians["bare Django view"]
+            verdict = "meets" if ratio >= 0.5 else "misses"
+            print(f"ratio /q/ : bare = {ratio:.2f}x ({verdict} the goal of >= 0.5x)")
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=10)
+            if stop is not None:
+                stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""GS1 Digital Link resolver: a GTIN stamp's URI opens the same scan page as /q/<code>."""
+
+from urllib.parse import unquote
+
+from django.http import Http404
+from django.shortcuts import redirect
+from stdnum import ean
+
+from txng.stamps import codes
+from txng.stamps.public_views import find_stamp, render_stamp
+
+
+def _gtin14(gtin):
+    if not ean.is_valid(gtin):
+        raise Http404("GTIN không hợp lệ")
+    return gtin.zfill(14)
+
+
+def stamp(request, gtin, serial, lot=None):
+    gtin = _gtin14(gtin)
+    body = codes.normalise(unquote(serial))
+    try:
+        code = body + codes.check_char(body)
+    except ValueError:
+        code = ""
+    found = find_stamp(code) if len(body) == codes.DATA_LENGTH else None
+    if found is not None and (found.order.product.gtin or "").zfill(14) != gtin:
+        found = None  # a real code under another product's GTIN is not this product's stamp
+    lot_mismatch = bool(
+        found and lot is not None and found.lot_id and found.lot.code != unquote(lot)
+    )
+    return render_stamp(request, code or body[:40], found, lot_mismatch=lot_mismatch)
+
+
+def product(request, gtin):
+    from txng.catalog.models import Product
+
+    gtin = _gtin14(gtin)
+    candidates = [gtin, gtin.lstrip("0")] + [gtin[-n:] for n in (13, 12, 8)]
+    published = getattr(Product.objects, "published", Product.objects.all)()
+    item = published.filter(gtin__in=candidates).first()
+    if item is None or not hasattr(item, "get_absolute_url"):
+        raise Http404
+    return redirect(item.get_absolute_url())

@@ -1,0 +1,216 @@
+"""The scan log and counterfeit signals. Called from the consumer scan page, so kept cheap."""
+
+import hashlib
+import hmac
+import math
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from txng.accounts.actions import notify, notify_dost
+from txng.audit.middleware import client_ip
+from txng.stamps.models import Scan, ScanResult, Signal, SignalKind, Stamp
+
+# Provinces after the 2025 merger, by the coordinates of their administrative centre. A coarse
+# location (0.1°) is matched to the nearest one within NEAR_KM; statistics only need "where".
+PROVINCES = [
+    ("Hà Nội", 21.03, 105.85),
+    ("TP. Hồ Chí Minh", 10.78, 106.70),
+    ("Hải Phòng", 20.86, 106.68),
+    ("Đà Nẵng", 16.05, 108.20),
+    ("Cần Thơ", 10.03, 105.78),
+    ("Huế", 16.46, 107.59),
+    ("Cao Bằng", 22.67, 106.26),
+    ("Lạng Sơn", 21.85, 106.76),
+    ("Lai Châu", 22.40, 103.46),
+    ("Điện Biên", 21.39, 103.02),
+    ("Sơn La", 21.33, 103.91),
+    ("Lào Cai", 21.72, 104.90),
+    ("Tuyên Quang", 21.82, 105.21),
+    ("Thái Nguyên", 21.59, 105.85),
+    ("Phú Thọ", 21.32, 105.40),
+    ("Bắc Ninh", 21.27, 106.19),
+    ("Quảng Ninh", 20.95, 107.08),
+    ("Hưng Yên", 20.65, 106.05),
+    ("Ninh Bình", 20.25, 105.97),
+    ("Thanh Hóa", 19.81, 105.78),
+    ("Nghệ An", 18.68, 105.68),
+    ("Hà Tĩnh", 18.34, 105.90),
+    ("Quảng Trị", 17.47, 106.60),
+    ("Quảng Ngãi", 15.12, 108.80),
+    ("Gia Lai", 13.78, 109.22),
+    ("Khánh Hòa", 12.24, 109.19),
+    ("Lâm Đồng", 11.94, 108.44),
+    ("Đắk Lắk", 12.67, 108.04),
+    ("Đồng Nai", 10.95, 106.82),
+    ("Tây Ninh", 10.54, 106.41),
+    ("Đồng Tháp", 10.36, 106.36),
+    ("Vĩnh Long", 10.25, 105.97),
+    ("An Giang", 10.01, 105.08),
+    ("Cà Mau", 9.18, 105.15),
+]
+NEAR_KM = 150
+
+_UA_FAMILIES = [
+    (re.compile(r"bot|crawl|spider", re.I), "Bot"),
+    (re.compile(r"Zalo", re.I), "Zalo"),
+    (re.compile(r"FBAN|FBAV|FB_IAB"), "Facebook"),
+    (re.compile(r"SamsungBrowser"), "Samsung Internet"),
+    (re.compile(r"coc_coc", re.I), "Cốc Cốc"),
+    (re.compile(r"Edg/|EdgA/"), "Edge"),
+    (re.compile(r"OPR/|Opera"), "Opera"),
+    (re.compile(r"Firefox|FxiOS"), "Firefox"),
+    (re.compile(r"Chrome|CriOS"), "Chrome"),
+    (re.compile(r"Safari"), "Safari"),
+]
+
+
+def ua_family(user_agent):
+    for pattern, name in _UA_FAMILIES:
+        if pattern.search(user_agent or ""):
+            return name
+    return _("Khác")
+
+
+def hash_ip(ip):
+    """A keyed hash: repeat visitors stay linkable, but the IP cannot be recovered."""
+    if not ip:
+        return ""
+    key = settings.SCAN_IP_SALT.encode()
+    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def distance_km(lat1, lon1, lat2, lon2):
+    lat1, lon1, lat2, lon2 = map(math.radians, map(float, (lat1, lon1, lat2, lon2)))
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+def province_at(lat, lon):
+    best = min(PROVINCES, key=lambda p: distance_km(lat, lon, p[1], p[2]))
+    return best[0] if distance_km(lat, lon, best[1], best[2]) <= NEAR_KM else ""
+
+
+def coarse(value):
+    return Decimal(str(round(float(value), 1)))
+
+
+def log_scan(request, code, stamp, result):
+    """Log one scan; bump the stamp's counter; raise signals. Returns the Scan.
+
+    Two statements in autocommit rather than one transaction: each is a round trip on the
+    busiest page, and a counter off by one after a crash between them does no harm.
+    """
+    now = timezone.now()
+    scan = Scan.objects.create(
+        code=code[:40],
+        stamp=stamp,
+        business_id=stamp.order.business_id if stamp else None,
+        product_id=stamp.order.product_id if stamp else None,
+        result=result,
+        ip_hash=hash_ip(client_ip(request)),
+        ua_family=ua_family(request.META.get("HTTP_USER_AGENT", "")),
+    )
+    if stamp is not None:
+        Stamp.objects.filter(pk=stamp.pk).update(
+            scan_count=F("scan_count") + 1,
+            first_scanned_at=Coalesce(F("first_scanned_at"), Value(now)),
+        )
+        stamp.scan_count += 1
+        stamp.first_scanned_at = stamp.first_scanned_at or now
+    _check_counts(scan, stamp, result)
+    return scan
+
+
+def _raise(kind, code, stamp, detail):
+    """Record a signal once per code and kind, and tell the business and DOST."""
+    if Signal.objects.filter(code=code, kind=kind).exists():  # the common case: already raised
+        return None
+    try:
+        with transaction.atomic():
+            signal = Signal.objects.create(
+                kind=kind,
+                code=code,
+                stamp=stamp,
+                business_id=stamp.order.business_id if stamp else None,
+                detail=detail,
+            )
+    except IntegrityError:
+        return None
+    message = _("Cảnh báo tem giả: %(kind)s (mã %(code)s)") % {
+        "kind": signal.get_kind_display(),
+        "code": code,
+    }
+    link = reverse("stamps:scans")
+    if stamp is not None:
+        notify(stamp.order.business, message, link)
+    notify_dost(message, link)
+    return signal
+
+
+def _check_counts(scan, stamp, result):
+    if stamp is not None and stamp.scan_count > settings.STAMP_SCAN_THRESHOLD:
+        _raise(
+            SignalKind.MANY_SCANS,
+            scan.code,
+            stamp,
+            _("Đã bị quét %(n)s lần (ngưỡng %(t)s).")
+            % {"n": stamp.scan_count, "t": settings.STAMP_SCAN_THRESHOLD},
+        )
+    if result in (ScanResult.VOIDED, ScanResult.UNKNOWN):
+        since = scan.at - timedelta(days=1)
+        n = Scan.objects.filter(code=scan.code, result=result, at__gte=since).count()
+        if n >= settings.STAMP_REPEAT_THRESHOLD:
+            kind = (
+                SignalKind.VOIDED_REPEATED
+                if result == ScanResult.VOIDED
+                else SignalKind.UNKNOWN_REPEATED
+            )
+            _raise(kind, scan.code, stamp, _("%(n)s lần quét trong 24 giờ.") % {"n": n})
+
+
+@transaction.atomic
+def attach_location(scan, latitude, longitude):
+    """The consumer agreed to share where they are: keep it coarse (about 10 km)."""
+    if scan.latitude is not None:
+        return scan
+    scan.latitude, scan.longitude = coarse(latitude), coarse(longitude)
+    scan.province = province_at(scan.latitude, scan.longitude)
+    scan.save(update_fields=["latitude", "longitude", "province"])
+    if scan.stamp_id is None:
+        return scan
+    window = scan.at - timedelta(hours=settings.STAMP_FAR_HOURS)
+    others = (
+        Scan.objects.filter(stamp_id=scan.stamp_id, at__gte=window, latitude__isnull=False)
+        .exclude(pk=scan.pk)
+        .values_list("latitude", "longitude", "province")
+    )
+    for lat, lon, province in others:
+        km = distance_km(lat, lon, scan.latitude, scan.longitude)
+        if km > settings.STAMP_FAR_KM:
+            stamp = Stamp.objects.select_related("order").get(pk=scan.stamp_id)
+            _raise(
+                SignalKind.FAR_APART,
+                scan.code,
+                stamp,
+                _("Quét cách nhau khoảng %(km)s km trong %(h)s giờ (%(a)s – %(b)s).")
+                % {
+                    "km": int(km),
+                    "h": settings.STAMP_FAR_HOURS,
+                    "a": province or "?",
+                    "b": scan.province or "?",
+                },
+            )
+            break
+    return scan

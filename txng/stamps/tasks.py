@@ -1,0 +1,167 @@
+"""Background work for print orders: make the codes, then the print files.
+
+Progress lives in the order row (``generated``), committed together with each chunk of stamps
+under a row lock. A worker killed at any point loses at most the chunk it had not committed;
+whoever runs the task next (``manage.py resume_stamp_orders`` re-queues stalled orders when a
+worker starts) carries on from the committed count, so serials are never skipped or repeated.
+"""
+
+import os
+import tempfile
+import time
+import zipfile
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from txng.accounts.actions import notify
+from txng.accounts.provinces import site_domain
+from txng.audit.actions import record
+from txng.stamps import codes, printing
+from txng.stamps.models import OrderState, PrintOrder, Stamp, UrlKind
+
+FILES_PROGRESS_EVERY = 20  # pages between progress writes while making the PDF
+
+
+def stamp_url(order, code, *, domain=None):
+    """What the QR holds: the short URL, or the GS1 Digital Link URI for GTIN products."""
+    domain = domain or site_domain()
+    if order.url_kind == UrlKind.DIGITAL_LINK and order.product.gtin:
+        gtin = order.product.gtin.zfill(14)
+        lot = f"/10/{quote(order.lot.code, safe='')}" if order.lot_id else ""
+        # AI 21 holds the code without its check character: only data symbols, all in GS1's
+        # character set 82, and as unguessable as the code itself.
+        return f"https://{domain}/01/{gtin}{lot}/21/{code[:-1]}"
+    return f"https://{domain}/q/{code}"
+
+
+@task()
+def generate_order(order_id):
+    run_generation(order_id)
+
+
+def run_generation(order_id, *, chunk=None):
+    chunk = chunk or settings.STAMP_CHUNK
+    while _generate_chunk(order_id, chunk):
+        if settings.STAMP_CHUNK_PAUSE:
+            time.sleep(settings.STAMP_CHUNK_PAUSE)
+    _write_files(order_id)
+
+
+def _generate_chunk(order_id, chunk):
+    """Make and commit the next chunk of stamps; False when there is nothing left to make."""
+    with transaction.atomic():
+        order = PrintOrder.objects.select_for_update().get(pk=order_id)
+        if order.state != OrderState.GENERATING or order.generated >= order.quantity:
+            return False
+        first = order.generated + 1
+        last = min(order.quantity, order.generated + chunk)
+        for _attempt in range(5):
+            stamps = [
+                Stamp(order=order, serial=s, code=codes.new_code()) for s in range(first, last + 1)
+            ]
+            try:
+                with transaction.atomic():  # a savepoint: a code collision retries this chunk
+                    Stamp.objects.bulk_create(stamps, batch_size=2000)
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise RuntimeError(f"could not make unique codes for order {order_id}")
+        order.generated = last
+        order.save(update_fields=["generated", "updated_at"])
+    return True
+
+
+def _items(order):
+    domain = site_domain()
+    rows = (
+        Stamp.objects.filter(order=order).order_by("serial").values_list("serial", "code")
+    ).iterator(chunk_size=5000)
+    for serial, code in rows:
+        yield printing.PrintItem(serial, code, stamp_url(order, code, domain=domain))
+
+
+def _template(order):
+    return printing.Template(
+        size_mm=order.size_mm,
+        show_name=order.show_name,
+        show_logo=order.logo.path if order.logo else None,
+        show_code=order.show_code,
+        layout=order.layout,
+        product_name=order.product.name,
+    )
+
+
+def _write_files(order_id):
+    order = PrintOrder.objects.select_related("product", "lot").get(pk=order_id)
+    if order.state != OrderState.GENERATING or order.generated < order.quantity:
+        return
+    PrintOrder.objects.filter(pk=order.pk).update(files_done=0)
+    per_page = printing.stamps_per_page(_template(order))
+
+    def progress(done):
+        if (done // per_page) % FILES_PROGRESS_EVERY == 0 or done == order.quantity:
+            PrintOrder.objects.filter(pk=order.pk).update(files_done=done)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf_path = os.path.join(tmp, printing.PDF_NAME)
+        csv_path = os.path.join(tmp, printing.CSV_NAME)
+        zip_path = os.path.join(tmp, "stamps.zip")
+        with open(pdf_path, "wb") as out:
+            printing.write_pdf(_items(order), _template(order), out, progress=progress)
+        with open(csv_path, "w", encoding="utf-8", newline="") as out:
+            printing.write_csv(_items(order), out)
+        with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            zf.write(pdf_path, printing.PDF_NAME)
+            zf.write(csv_path, printing.CSV_NAME)
+        with transaction.atomic():
+            order = PrintOrder.objects.select_for_update().get(pk=order_id)
+            if order.state != OrderState.GENERATING:
+                return
+            stem = f"tem-{order.pk}"
+            for field, path, ext in (
+                ("pdf", pdf_path, "pdf"),
+                ("csv", csv_path, "csv"),
+                ("zip", zip_path, "zip"),
+            ):
+                with open(path, "rb") as fh:
+                    getattr(order, field).save(f"{stem}.{ext}", File(fh), save=False)
+            order.files_done = order.quantity
+            order.state = OrderState.READY
+            order.completed_at = timezone.now()
+            order.save()
+            record(None, "stamps.order_ready", order, changes={"state": ["generating", "ready"]})
+            notify(
+                order.business,
+                _("Đơn in tem #%(pk)s: đã có tệp in (%(n)s tem).")
+                % {"pk": order.pk, "n": order.quantity},
+                reverse("stamps:order", args=[order.pk]),
+            )
+
+
+def resume_stalled():
+    """Queue generation again for approved orders that are not finished and not queued.
+
+    Run when a worker starts: a worker killed mid-order leaves its task marked as running
+    forever, and nothing else would pick the order up.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    queued = set()
+    for args in DBTaskResult.objects.filter(
+        status="READY", task_path=generate_order.module_path
+    ).values_list("args_kwargs", flat=True):
+        queued.update(args.get("args", [])[:1])
+    resumed = []
+    for pk in PrintOrder.objects.filter(state=OrderState.GENERATING).values_list("pk", flat=True):
+        if pk not in queued:
+            generate_order.enqueue(pk)
+            resumed.append(pk)
+    return resumed
