@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from txng.accounts.models import User
@@ -63,11 +64,20 @@ def load(ctx):
     from txng.tracing.models import Lot
 
     dost_admin = User.objects.filter(organisation=ctx["dost"]).order_by("pk").first()
+    # Stamps go on a business's own products: not on goods received from another business.
     lots = list(
-        Lot.objects.filter(business__in=ctx["businesses"], business__status="active")
+        Lot.objects.filter(
+            business__in=ctx["businesses"],
+            business__status="active",
+            product__business=F("business"),
+            kind="product",
+        )
         .select_related("business", "product")
         .order_by("pk")[:6]
     )
+    for lot in (ctx.get("lots") or {}).values():
+        if lot is not None and lot not in lots and lot.product.business_id == lot.business_id:
+            lots.append(lot)
     if not lots:
         lots = [_fallback_lot(ctx["businesses"][0])]
     orders = []

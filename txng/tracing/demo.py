@@ -277,9 +277,9 @@ def load(ctx):
     ctx["lots"] = _found(businesses)
     ctx.setdefault("try_urls", []).extend(
         [
-            ("Truy xuất lô bánh tại cửa hàng", ctx["lots"]["active"].get_absolute_url()),
+            ("Truy xuất lô bánh tại cửa hàng", ctx["lots"]["at_shop"].get_absolute_url()),
             ("Lô miến bị thu hồi", ctx["lots"]["recalled"].get_absolute_url()),
-            ("API truy xuất", f"/api/v1/trace/{ctx['lots']['processor'].trace_code}"),
+            ("API truy xuất", f"/api/v1/trace/{ctx['lots']['active'].trace_code}"),
         ]
     )
     ctx.setdefault("logins", []).extend(
@@ -291,9 +291,11 @@ def _found(businesses):
     grower, processor, maker, tea, distributor, shop = businesses[:6]
     cake = Product.objects.filter(business=processor, name="Bánh hạt dẻ Non Nước").first()
     noodles = Product.objects.filter(business=maker, name="Miến dong Phja Đén").first()
+    # "active": a finished lot of the producer's own product whose chain runs from the grower
+    # through the distributor to the shop; "at_shop" is the same goods on the shop's shelf.
     return {
-        "active": Lot.objects.filter(business=shop, product=cake).first(),
-        "processor": Lot.objects.filter(business=processor, product=cake).first(),
+        "active": Lot.objects.filter(business=processor, product=cake).first(),
+        "at_shop": Lot.objects.filter(business=shop, product=cake).first(),
         "recalled": Lot.objects.filter(business=maker, product=noodles).first(),
         "raw": Lot.objects.filter(business=grower, code="HD-2026-09").first(),
     }

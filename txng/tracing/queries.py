@@ -8,7 +8,7 @@ from django.db.models import Min, Q, Sum
 from django.utils.translation import gettext as _
 
 from txng.tracing.codes import location_code
-from txng.tracing.models import Event, LinkKind, Lot, LotLink, LotRole, Shipment
+from txng.tracing.models import Event, LinkKind, Lot, LotLink, LotRole, Shipment, Unit
 
 MAX_DEPTH = 50
 
@@ -293,7 +293,10 @@ def stock_by_product(business):
         .values("lot__product__name", "receiver_name")
         .annotate(quantity=Sum("quantity"))
     )
-    by_product = {r["product__name"]: dict(r, suppliers=[], customers=[]) for r in rows}
+    by_product = {
+        r["product__name"]: dict(r, unit=Unit(r["unit"]).label, suppliers=[], customers=[])
+        for r in rows
+    }
     for s in suppliers:
         if s["child__product__name"] in by_product:
             by_product[s["child__product__name"]]["suppliers"].append(s)

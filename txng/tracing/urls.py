@@ -8,6 +8,7 @@ urlpatterns = [
     path("lo-hang/moi/", views.lot_new, name="lot_new"),
     path("lo-hang/<int:pk>/", views.lot_detail, name="lot"),
     path("lo-hang/<int:pk>/nhat-ky/", views.diary_add, name="diary_add"),
+    path("lo-hang/<int:pk>/epcis.jsonld", views.lot_epcis, name="lot_epcis"),
     path("lo-hang/<int:pk>/xuat/", views.ship, name="ship"),
     path("lo-hang/<int:pk>/truy-vet/", views.trace_page, name="trace"),
     path("lo-hang/<int:pk>/thu-hoi/", views.recall_new, name="recall_new"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from txng.accounts.permissions import is_member
 from txng.common.forms import add_errors
 from txng.tracing import actions, queries
+from txng.tracing import events as events_module
 from txng.tracing.codes import normalise_trace_code
 from txng.tracing.forms import (
     AnswerForm,
@@ -571,3 +572,22 @@ def diary_correct(request, pk):
         "tracing/form_page.html",
         {"form": form, "lot": entry.lot, "title": _("Sửa nhật ký")},
     )
+
+
+@login_required
+def lot_epcis(request, pk):
+    """The lot's events as an EPCIS 2.0 document, for auditors and partners' systems."""
+    lot = _visible_lot(request, pk)
+    events = Event.objects.filter(lot_rows__lot=lot).distinct().order_by("event_time", "id")
+    document = {
+        "@context": events_module.CONTEXT,
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": events_module.iso_time(timezone.now()),
+        "epcisBody": {
+            "eventList": [{k: v for k, v in e.document.items() if k != "@context"} for e in events]
+        },
+    }
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/ld+json"
+    return response

@@ -72,3 +72,26 @@ def test_import_pages_refuse_outsiders(client, other_biz, biz_owner, product, co
     assert client.get(reverse("tracing:import_job", args=[job.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("tracing:import")).status_code == 302
+
+
+def test_large_file_goes_to_the_worker_and_reports_progress(
+    client, biz_owner, product, monkeypatch
+):
+    from txng.tracing.actions import authority
+    from txng.tracing.importer import run_job
+
+    monkeypatch.setattr(authority, "INLINE_IMPORT_BYTES", 10)
+    client.force_login(biz_owner)
+    rows = "".join(f"{product.name},W-{i},1\n" for i in range(3))
+    client.post(
+        reverse("tracing:import"),
+        {"kind": "lots", "file": _csv("Sản phẩm,Số lô,Số lượng\n" + rows)},
+    )
+    job = ImportJob.objects.get()
+    assert job.state == "queued" and not Lot.objects.filter(code__startswith="W-").exists()
+    page = client.get(reverse("tracing:import_job", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page
+    run_job(job)  # what the db_worker runs
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == ("done", 3, 3)
+    assert Lot.objects.filter(code__startswith="W-").count() == 3

@@ -200,3 +200,20 @@ def test_internal_code_for_product_without_gtin(biz_owner, business):
     lot = actions.create_lot(actor=biz_owner, product=product, code="M-1", quantity=5)
     assert lot.trace_code == f"VN.{business.pk}.{product.pk}.M-1"
     assert lot.get_absolute_url().endswith(f"/truy-xuat/{lot.trace_code}/")
+
+
+def test_lot_epcis_document_ids_are_the_canonical_hashes(client, lot, biz_owner, other_biz):
+    from django.urls import reverse
+
+    from txng.epcis.hashing import document_hashes
+
+    actions.add_diary_entry(lot, actor=biz_owner, stage_kind="harvest", input_name="Giỏ tre")
+    ship_and_receive(lot, biz_owner, other_biz, 10)
+    url = reverse("tracing:lot_epcis", args=[lot.pk])
+    client.force_login(other_biz)
+    assert client.get(url).status_code == 404
+    client.force_login(biz_owner)
+    document = client.get(url).json()
+    events = document["epcisBody"]["eventList"]
+    assert len(events) == 4
+    assert document_hashes(document) == [e["eventID"] for e in events]

@@ -1,0 +1,31 @@
+"""Every change to lots and their history (DESIGN.md: all writes go through actions).
+
+Each function: one transaction, a permission check, one EPCIS event where goods or their record
+change, the derived stock and links updated beside it, one audit row.
+"""
+
+from txng.tracing.actions.authority import (  # noqa: F401
+    add_working_days,
+    answer_tracing_request,
+    can_recall,
+    create_process,
+    open_tracing_request,
+    purge_lot,
+    recall_lots,
+    start_import,
+)
+from txng.tracing.actions.movements import (  # noqa: F401
+    CLOSED,
+    STAGE_BIZ_STEP,
+    add_diary_entry,
+    adjust_stock,
+    confirm_receipt,
+    correct_diary_entry,
+    create_lot,
+    declare_error,
+    destroy,
+    finish_lot,
+    return_goods,
+    ship,
+    transform,
+)

@@ -1,0 +1,227 @@
+"""Authority work and housekeeping: recalls, tracing requests, retention purge, process
+templates, bulk import. Same rules as movements.py: one transaction, a permission check, an
+audit row."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from txng.accounts.actions import notify
+from txng.accounts.permissions import can_manage_business, is_member, require
+from txng.audit.actions import record
+from txng.tracing import events
+from txng.tracing.models import (
+    DiaryEntry,
+    Event,
+    Lot,
+    LotLink,
+    LotRole,
+    LotStatus,
+    Recall,
+    RecallLot,
+    RequestState,
+    Shipment,
+    TracingRequest,
+)
+
+
+def can_recall(user, lot):
+    return is_member(user, lot.business) or can_manage_business(user, lot.business)
+
+
+@transaction.atomic
+def recall_lots(lots, *, actor, reason):
+    """Mark lots recalled, and every lot downstream of them; notify every on-platform holder."""
+    from txng.tracing.queries import trace
+
+    lots = list(lots)
+    if not lots:
+        raise ValidationError(_("Chọn ít nhất một lô để thu hồi."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Cần nêu lý do thu hồi.")})
+    for lot in lots:
+        require(can_recall(actor, lot))
+    recall = Recall.objects.create(reason=reason, created_by=actor, organisation=actor.organisation)
+    named = {lot.pk for lot in lots}
+    found = trace(named, direction="forward").lot_ids
+    affected = list(Lot.objects.select_for_update().filter(pk__in=found | named))
+    RecallLot.objects.bulk_create(
+        RecallLot(recall=recall, lot=lot, named=lot.pk in named, previous_status=lot.status)
+        for lot in affected
+    )
+    Lot.objects.filter(pk__in=[lot.pk for lot in affected]).update(status=LotStatus.RECALLED)
+    for business in {lot.business for lot in affected}:
+        own = [lot for lot in affected if lot.business_id == business.pk]
+        document = events.build(
+            "ObjectEvent",
+            time=timezone.now(),
+            action="OBSERVE",
+            biz_step="holding",
+            disposition="recalled",
+            quantities=[(lot, lot.in_stock) for lot in own],
+            extra={"reason": reason, "recall": recall.pk},
+        )
+        events.capture(
+            document,
+            business=business,
+            title=_("Thu hồi"),
+            public_detail=reason,
+            lots=[(lot, LotRole.SUBJECT, lot.in_stock) for lot in own],
+            actor=actor,
+        )
+        if business.pk != actor.organisation_id:
+            notify(
+                business,
+                _("Thu hồi lô %(codes)s: %(reason)s")
+                % {"codes": ", ".join(lot.code for lot in own), "reason": reason},
+                reverse("tracing:recall", args=[recall.pk]),
+            )
+    record(actor, "tracing.recall", recall, reason=reason)
+    return recall
+
+
+def add_working_days(start, days):
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+@transaction.atomic
+def open_tracing_request(*, actor, business, subject, reason, lot=None, deadline=None):
+    require(can_manage_business(actor, business))
+    if lot is not None and lot.business_id != business.pk:
+        raise ValidationError({"lot": _("Lô không thuộc cơ sở được yêu cầu.")})
+    if not subject.strip() or not reason.strip():
+        raise ValidationError({"reason": _("Cần nêu sản phẩm/lô và nội dung yêu cầu.")})
+    today = timezone.localdate()
+    deadline = deadline or add_working_days(today, 5)
+    if deadline < today:
+        raise ValidationError({"deadline": _("Hạn trả lời không được ở quá khứ.")})
+    request = TracingRequest.objects.create(
+        authority=actor.organisation.root,
+        business=business,
+        subject=subject,
+        lot=lot,
+        reason=reason,
+        deadline=deadline,
+        created_by=actor,
+    )
+    record(actor, "tracing.request", request, reason=reason)
+    notify(
+        business,
+        _("Yêu cầu truy xuất: %(s)s, hạn %(d)s")
+        % {"s": subject, "d": deadline.strftime("%d/%m/%Y")},
+        reverse("tracing:request", args=[request.pk]),
+    )
+    return request
+
+
+@transaction.atomic
+def answer_tracing_request(request, *, actor, comment=""):
+    """The business answers with the trace generated from the records, and its comment."""
+    from txng.tracing.queries import trace_report
+
+    request = TracingRequest.objects.select_for_update().get(pk=request.pk)
+    require(is_member(actor, request.business))
+    if request.state != RequestState.OPEN:
+        raise ValidationError(_("Yêu cầu này đã được trả lời."))
+    lots = (
+        [request.lot]
+        if request.lot
+        else list(Lot.objects.filter(business=request.business, code=request.subject.strip()))
+    )
+    request.result = trace_report(lots)
+    request.comment = comment
+    request.state = RequestState.ANSWERED
+    request.answered_at = timezone.now()
+    request.save()
+    record(actor, "tracing.answer", request)
+    notify(
+        request.authority,
+        _("%(biz)s đã trả lời yêu cầu truy xuất: %(s)s")
+        % {"biz": request.business, "s": request.subject},
+        reverse("tracing:request", args=[request.pk]),
+    )
+    return request
+
+
+@transaction.atomic
+def purge_lot(lot, *, actor):
+    """Remove a lot's records once its retention period is over; never before."""
+    require(actor.is_authenticated and actor.is_dost)
+    until = lot.retain_until()
+    if timezone.localdate() <= until:
+        raise ValidationError(
+            _("Hồ sơ lô %(code)s phải lưu đến %(d)s, chưa được xóa.")
+            % {"code": lot.code, "d": until.strftime("%d/%m/%Y")}
+        )
+    if LotLink.objects.filter(parent=lot).exists() or LotLink.objects.filter(child=lot).exists():
+        raise ValidationError(_("Lô còn liên kết với lô khác trong chuỗi, không xóa được."))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL txng.purge = 'on'")
+    record(actor, "tracing.purge", lot)
+    event_ids = list(lot.event_rows.values_list("event_id", flat=True))
+    DiaryEntry.objects.filter(lot=lot).delete()
+    Shipment.objects.filter(lot=lot).delete()
+    RecallLot.objects.filter(lot=lot).delete()
+    lot.event_rows.all().delete()
+    Event._base_manager.filter(pk__in=event_ids, lot_rows__isnull=True).delete()
+    lot.delete()
+
+
+@transaction.atomic
+def create_process(*, actor, name, stages, description="", published=False, category=None):
+    """A business writes its own process; an authority writes (and may publish) a standard one."""
+    from txng.tracing.models import ProcessTemplate, Stage
+
+    require(actor.is_authenticated and actor.organisation_id is not None)
+    if published:
+        require(actor.is_authority, _("Chỉ cơ quan quản lý công bố quy trình mẫu."))
+    if not stages:
+        raise ValidationError({"stages": _("Cần ít nhất một công đoạn.")})
+    template = ProcessTemplate.objects.create(
+        owner=actor.organisation.root if actor.is_authority else actor.organisation,
+        name=name,
+        description=description,
+        published=published,
+        category=category,
+    )
+    Stage.objects.bulk_create(
+        Stage(template=template, order=n, name=stage_name, kind=kind)
+        for n, (stage_name, kind) in enumerate(stages, start=1)
+    )
+    record(actor, "tracing.process", template)
+    return template
+
+
+INLINE_IMPORT_BYTES = 64 * 1024
+
+
+def start_import(*, actor, kind, upload):
+    """Store the file and import it: at once when small, else in the background worker."""
+    from txng.tracing.importer import COLUMNS, run_job
+    from txng.tracing.models import ImportJob
+    from txng.tracing.tasks import run_import
+
+    require(actor.is_authenticated and actor.is_business)
+    if kind not in COLUMNS:
+        raise ValidationError({"kind": _("Loại dữ liệu không hợp lệ.")})
+    if upload.size > 10 * 1024 * 1024:
+        raise ValidationError({"file": _("Tệp quá lớn (tối đa 10 MB).")})
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            business=actor.organisation, created_by=actor, kind=kind, file=upload
+        )
+        record(actor, "tracing.import", job, changes={"kind": [None, kind]})
+    if upload.size <= INLINE_IMPORT_BYTES:
+        return run_job(job)
+    run_import.enqueue(job.pk)
+    return job
