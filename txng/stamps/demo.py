@@ -78,14 +78,13 @@ def load(ctx):
         orders.append(_order_for(lot, owner, dost_admin))
     if not orders:
         return
-    domain = ctx.get("base_url", "http://127.0.0.1:8000")
     urls = ctx.setdefault("try_urls", [])
     first = orders[0].stamps.get(serial=1)
-    urls.append(("Tem đã kích hoạt", f"{domain}/q/{first.code}"))
+    urls.append(("Tem đã kích hoạt", f"/q/{first.code}"))
     recalled = next((o for o in orders if getattr(o.lot, "status", "") == "recalled"), None)
     if recalled is not None:
-        urls.append(("Tem trên lô bị thu hồi", f"{domain}/q/{recalled.stamps.get(serial=1).code}"))
+        urls.append(("Tem trên lô bị thu hồi", f"/q/{recalled.stamps.get(serial=1).code}"))
     pending = orders[0].stamps.filter(state=StampState.PRINTED).order_by("serial").first()
     if pending is not None:
-        urls.append(("Tem chưa kích hoạt", f"{domain}/q/{pending.code}"))
+        urls.append(("Tem chưa kích hoạt", f"/q/{pending.code}"))
     ctx["stamp_orders"] = orders
