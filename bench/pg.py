@@ -1,9 +1,7 @@
-"""A throwaway PostgreSQL cluster for benchmarks (same recipe as scripts/test.sh).
+"""A throwaway PostgreSQL cluster for benchmarks (temp dir, free port), as scripts/test.sh does.
 
-    with temp_cluster() as url:   # "postgres://txng@127.0.0.1:PORT/txng"
-        ...
-
-Uses DATABASE_URL instead when it is already set to a PostgreSQL URL.
+with temp_cluster() as url:   # or reuse DATABASE_URL when it is set
+    ...
 """
 
 import contextlib
@@ -15,10 +13,12 @@ import subprocess
 import tempfile
 
 
-def _pgbin():
+def _pg_bin():
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
     if not found:
-        raise SystemExit("PostgreSQL not installed (apt-get install postgresql)")
+        raise SystemExit(
+            "PostgreSQL not installed (apt-get install postgresql), or set DATABASE_URL"
+        )
     return found[-1]
 
 
@@ -29,45 +29,44 @@ def _free_port():
 
 
 @contextlib.contextmanager
-def temp_cluster():
-    existing = os.environ.get("DATABASE_URL", "")
-    if existing.startswith(("postgres://", "postgresql://")):
-        yield existing
+def temp_cluster(db="txng"):
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        yield os.environ["DATABASE_URL"]
         return
-    pgbin, port = _pgbin(), _free_port()
+    pg_bin = _pg_bin()
     tmp = tempfile.mkdtemp(prefix="txng-bench-pg.")
     run_as = []
     if os.geteuid() == 0:
+        if subprocess.run(["id", "postgres"], capture_output=True).returncode != 0:
+            subprocess.run(["useradd", "-r", "postgres"], check=True)
         shutil.chown(tmp, "postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
     data = os.path.join(tmp, "data")
-    quiet = {"stdout": subprocess.DEVNULL}
+    subprocess.run(
+        [*run_as, f"{pg_bin}/initdb", "-D", data, "-U", "txng", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    opts = (
+        f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB "
+        "-c max_wal_size=4GB -c maintenance_work_mem=512MB"
+    )
+    subprocess.run(
+        [*run_as, f"{pg_bin}/pg_ctl", "-D", data, "-l", f"{tmp}/log", "-w", "-o", opts, "start"],
+        check=True,
+        capture_output=True,
+    )
     try:
         subprocess.run(
-            [*run_as, f"{pgbin}/initdb", "-D", data, "-U", "txng", "--auth=trust", "-E", "UTF8"],
+            [f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "txng", db],
             check=True,
-            **quiet,
         )
-        options = (
-            f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB"
-        )
-        subprocess.run(
-            [*run_as, f"{pgbin}/pg_ctl", "-D", data, "-l", f"{tmp}/log", "-w", "-o", options,
-             "start"],
-            check=True,
-            **quiet,
-        )  # fmt: skip
-        subprocess.run(
-            [*run_as, f"{pgbin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "txng",
-             "txng"],
-            check=True,
-        )  # fmt: skip
-        yield f"postgres://txng@127.0.0.1:{port}/txng"
+        yield f"postgres://txng@127.0.0.1:{port}/{db}"
     finally:
         subprocess.run(
-            [*run_as, f"{pgbin}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            [*run_as, f"{pg_bin}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
+            capture_output=True,
         )
         shutil.rmtree(tmp, ignore_errors=True)

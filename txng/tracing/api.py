@@ -1,3 +1,18 @@
+"""Public trace JSON: `/api/v1/trace/<product trace code>`; more detail when logged in."""
+
+from django.shortcuts import get_object_or_404
 from ninja import Router
 
-router = Router()
+from txng.tracing.codes import normalise_trace_code
+from txng.tracing.models import Lot
+from txng.tracing.queries import clamp_depth, trace_json
+
+router = Router(tags=["trace"])
+
+
+@router.get("/trace/{path:code}", summary="Truy xuất theo mã truy vết sản phẩm")
+def trace_by_code(request, code: str, depth: int = 50):
+    lot = get_object_or_404(
+        Lot.objects.select_related("product", "business"), trace_code=normalise_trace_code(code)
+    )
+    return trace_json(request.user, lot, depth=clamp_depth(depth))

@@ -1,7 +1,58 @@
-"""Lots and their EPCIS events. (Anchor model; the tracing issue fills it out.)"""
+"""Lots, their EPCIS events, the lot-link graph, diaries, shipments, recalls and tracing requests.
 
+The event table is the record; everything else here (lot counters, status, links, shipments) is
+derived state written in the same transaction as the event, so reads never replay history.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from txng.tracing.querysets import LotQuerySet, VisibleToBusinessQuerySet
+
+ZERO = Decimal("0")
+
+lot_code_validator = RegexValidator(
+    r"^[A-Za-z0-9._-]{1,20}$",
+    _("Số lô chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang; tối đa 20 ký tự."),
+)
+
+
+class LotStatus(models.TextChoices):
+    IN_PRODUCTION = "in_production", _("Đang sản xuất")
+    FINISHED = "finished", _("Đã hoàn thành")
+    PARTLY_SHIPPED = "partly_shipped", _("Đã xuất một phần")
+    SHIPPED = "shipped", _("Đã xuất hết")
+    RECALLED = "recalled", _("Bị thu hồi")
+    DESTROYED = "destroyed", _("Đã tiêu hủy")
+
+
+class LotKind(models.TextChoices):
+    PRODUCT = "product", _("Sản phẩm")
+    MATERIAL = "material", _("Nguyên liệu")
+    PACKAGING = "packaging", _("Bao bì")
+
+
+class Unit(models.TextChoices):
+    KG = "kg", _("kg")
+    G = "g", _("gam")
+    TONNE = "t", _("tấn")
+    LITRE = "l", _("lít")
+    PIECE = "piece", _("cái, chiếc")
+    PACK = "pack", _("gói")
+    BOX = "box", _("hộp")
+    BAG = "bag", _("bao")
+
+
+# UN/ECE Rec 20 codes for the EPCIS quantity list.
+UOM = {"kg": "KGM", "g": "GRM", "t": "TNE", "l": "LTR", "piece": "H87"}
 
 
 class Lot(models.Model):
@@ -17,19 +68,541 @@ class Lot(models.Model):
         on_delete=models.PROTECT,
         related_name="lots",
     )
-    code = models.CharField(_("số lô"), max_length=64)
+    code = models.CharField(_("số lô"), max_length=64, validators=[lot_code_validator])
     production_date = models.DateField(_("ngày sản xuất"), null=True, blank=True)
     expiry_date = models.DateField(_("hạn sử dụng"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    kind = models.CharField(
+        _("loại"), max_length=20, choices=LotKind.choices, default=LotKind.PRODUCT
+    )
+    unit = models.CharField(_("đơn vị"), max_length=10, choices=Unit.choices, default=Unit.KG)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=LotStatus.choices, default=LotStatus.IN_PRODUCTION
+    )
+    facility = models.ForeignKey(
+        "catalog.Facility",
+        verbose_name=_("địa điểm"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lots",
+    )
+    process = models.ForeignKey(
+        "tracing.ProcessTemplate",
+        verbose_name=_("quy trình sản xuất"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lots",
+    )
+    trace_code = models.CharField(
+        _("mã truy vết sản phẩm"), max_length=80, unique=True, default="", editable=False
+    )
+    # Origin of a material bought off the platform (Bắc Ninh Art. 5.1.b).
+    supplier_name = models.CharField(_("nhà cung cấp"), max_length=255, blank=True)
+    supplier_lot = models.CharField(_("số lô của nhà cung cấp"), max_length=64, blank=True)
+    origin = models.CharField(_("xuất xứ (nước, tỉnh)"), max_length=255, blank=True)
+
+    # Derived stock, kept by actions.py in the event's transaction.
+    produced = models.DecimalField(_("sản xuất"), max_digits=14, decimal_places=3, default=ZERO)
+    received = models.DecimalField(_("nhận vào"), max_digits=14, decimal_places=3, default=ZERO)
+    shipped = models.DecimalField(_("xuất đi"), max_digits=14, decimal_places=3, default=ZERO)
+    returned = models.DecimalField(_("bị trả lại"), max_digits=14, decimal_places=3, default=ZERO)
+    consumed = models.DecimalField(
+        _("đưa vào chế biến"), max_digits=14, decimal_places=3, default=ZERO
+    )
+    destroyed = models.DecimalField(_("tiêu hủy"), max_digits=14, decimal_places=3, default=ZERO)
+    adjusted = models.DecimalField(_("điều chỉnh"), max_digits=14, decimal_places=3, default=ZERO)
+    in_stock = models.DecimalField(_("tồn kho"), max_digits=14, decimal_places=3, default=ZERO)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LotQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("lô hàng")
         verbose_name_plural = _("lô hàng")
+        ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["business", "product", "code"], name="lot_code_unique_per_product"
-            )
+            ),
+            models.CheckConstraint(condition=Q(in_stock__gte=0), name="lot_stock_not_negative"),
+            models.CheckConstraint(
+                condition=Q(
+                    in_stock=F("produced")
+                    + F("received")
+                    + F("returned")
+                    + F("adjusted")
+                    - F("shipped")
+                    - F("consumed")
+                    - F("destroyed")
+                ),
+                name="lot_stock_balances",
+            ),
         ]
+        indexes = [models.Index(fields=["business", "status"])]
 
     def __str__(self):
         return f"{self.product} — {self.code}"
+
+    def save(self, *args, **kwargs):
+        if not self.trace_code:
+            from txng.tracing.codes import product_trace_code
+
+            self.trace_code = product_trace_code(self.product, self.code, self.business_id)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("tracing:public_lot", args=[self.trace_code])
+
+    def get_trace_url(self):
+        return reverse("tracing:trace", args=[self.pk])
+
+    @property
+    def gs1(self):
+        return bool(self.product.gtin)
+
+    @property
+    def active_recall(self):
+        link = (
+            RecallLot.objects.filter(lot=self, recall__closed_at__isnull=True)
+            .select_related("recall")
+            .order_by("-recall__created_at")
+            .first()
+        )
+        return link.recall if link else None
+
+    def retain_until(self):
+        return RetentionPolicy.for_category(self.product.category_id).retain_until(self)
+
+
+class ProcessTemplate(models.Model):
+    """An ordered list of stages (Cao Bằng Art. 7.2). Authorities publish standard ones."""
+
+    owner = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("đơn vị soạn"),
+        on_delete=models.PROTECT,
+        related_name="process_templates",
+    )
+    name = models.CharField(_("tên quy trình"), max_length=255)
+    category = models.ForeignKey(
+        "catalog.Category",
+        verbose_name=_("nhóm sản phẩm áp dụng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    description = models.TextField(_("mô tả, tiêu chuẩn áp dụng"), blank=True)
+    published = models.BooleanField(_("công bố làm quy trình mẫu"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VisibleToBusinessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quy trình sản xuất")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class StageKind(models.TextChoices):
+    LAND = "land", _("Làm đất")
+    SOWING = "sowing", _("Gieo trồng")
+    FERTILISING = "fertilising", _("Bón phân")
+    SPRAYING = "spraying", _("Phun thuốc BVTV")
+    CARE = "care", _("Chăm sóc")
+    HARVEST = "harvest", _("Thu hoạch")
+    DRYING = "drying", _("Phơi, sấy")
+    PROCESSING = "processing", _("Chế biến")
+    PACKING = "packing", _("Đóng gói")
+    STORING = "storing", _("Bảo quản")
+    INSPECTING = "inspecting", _("Kiểm tra chất lượng")
+    OTHER = "other", _("Khác")
+
+
+class Stage(models.Model):
+    template = models.ForeignKey(ProcessTemplate, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên công đoạn"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=StageKind.choices)
+    fields = models.CharField(
+        _("thông tin cần ghi"),
+        max_length=300,
+        blank=True,
+        help_text=_("Ví dụ: vật tư, liều lượng, lô vật tư của nhà cung cấp."),
+    )
+
+    class Meta:
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "order"], name="stage_order_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+
+class EventType(models.TextChoices):
+    OBJECT = "ObjectEvent", "ObjectEvent"
+    AGGREGATION = "AggregationEvent", "AggregationEvent"
+    TRANSFORMATION = "TransformationEvent", "TransformationEvent"
+    ASSOCIATION = "AssociationEvent", "AssociationEvent"
+    TRANSACTION = "TransactionEvent", "TransactionEvent"
+
+
+class Event(models.Model):
+    """One EPCIS 2.0 event, never edited or deleted; `document` is the JSON-LD event itself."""
+
+    # An error declaration repeats the eventID of the event it declares wrong (EPCIS 2.0 7.4.1.4;
+    # the hash leaves errorDeclaration out), so the ID is unique among the other events only.
+    event_id = models.CharField(max_length=100, db_index=True)
+    type = models.CharField(max_length=20, choices=EventType.choices)
+    action = models.CharField(max_length=8, blank=True)
+    biz_step = models.CharField(max_length=200, blank=True, db_index=True)
+    disposition = models.CharField(max_length=200, blank=True)
+    event_time = models.DateTimeField(db_index=True)
+    event_time_zone_offset = models.CharField(max_length=6, default="+07:00")
+    record_time = models.DateTimeField(default=timezone.now)
+    read_point = models.CharField(max_length=200, blank=True)
+    biz_location = models.CharField(max_length=200, blank=True)
+    business = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="events"
+    )
+    facility = models.ForeignKey(
+        "catalog.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Vietnamese label shown in histories and on the public page.
+    title = models.CharField(max_length=200)
+    public_detail = models.CharField(max_length=500, blank=True)
+    document = models.JSONField()
+    declares_error_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="error_declarations"
+    )
+    lots = models.ManyToManyField(Lot, through="EventLot", related_name="events")
+
+    class Meta:
+        ordering = ["event_time", "id"]
+        indexes = [models.Index(fields=["business", "event_time"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_id"],
+                condition=Q(declares_error_on__isnull=True),
+                name="event_captured_once",
+            ),
+            models.UniqueConstraint(fields=["declares_error_on"], name="one_error_declaration"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.event_time:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Sự kiện đã ghi không được sửa; hãy khai báo sai sót."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Sự kiện đã ghi không được xóa."))
+
+    @property
+    def is_retracted(self):
+        return self.error_declarations.exists()
+
+
+class LotRole(models.TextChoices):
+    SUBJECT = "subject", _("Lô của sự kiện")
+    INPUT = "input", _("Đầu vào")
+    OUTPUT = "output", _("Đầu ra")
+
+
+class EventLot(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="lot_rows")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="event_rows")
+    role = models.CharField(max_length=10, choices=LotRole.choices, default=LotRole.SUBJECT)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["lot", "event"])]
+
+    def __str__(self):
+        return f"{self.event_id}:{self.lot_id}:{self.role}"
+
+
+class LinkKind(models.TextChoices):
+    TRANSFORM = "transform", _("Chế biến, phối trộn")
+    SHIPMENT = "shipment", _("Giao nhận")
+
+
+class LotLink(models.Model):
+    """An edge of the trace graph: goods of `parent` went into `child`."""
+
+    parent = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="child_links")
+    child = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="parent_links")
+    kind = models.CharField(max_length=10, choices=LinkKind.choices)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["parent", "child"], name="lotlink_parent"),
+            models.Index(fields=["child", "parent"], name="lotlink_child"),
+        ]
+
+    def __str__(self):
+        return f"{self.parent_id} → {self.child_id}"
+
+
+class DiaryEntry(models.Model):
+    """A production diary line for a lot (Cao Bằng Art. 7.3); its EPCIS event is the record."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="diary")
+    stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT)
+    stage_kind = models.CharField(_("công đoạn"), max_length=20, choices=StageKind.choices)
+    stage_name = models.CharField(_("tên công đoạn"), max_length=200)
+    time = models.DateTimeField(_("thời gian"))
+    facility = models.ForeignKey(
+        "catalog.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.CharField(_("người thực hiện"), max_length=200, blank=True)
+    quantity = models.DecimalField(
+        _("khối lượng, số lượng"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    input_name = models.CharField(_("vật tư sử dụng (phân bón, thuốc)"), max_length=200, blank=True)
+    input_dose = models.CharField(_("liều lượng"), max_length=100, blank=True)
+    input_supplier_lot = models.CharField(_("lô vật tư, nhà cung cấp"), max_length=200, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    photo = models.ImageField(_("ảnh"), upload_to="public/diary/%Y/%m/", blank=True)
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="diary_entry")
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+
+    class Meta:
+        ordering = ["time", "id"]
+
+    def __str__(self):
+        return f"{self.lot} · {self.stage_name}"
+
+
+class ShipmentState(models.TextChoices):
+    IN_TRANSIT = "in_transit", _("Đang chờ bên nhận xác nhận")
+    RECEIVED = "received", _("Bên nhận đã xác nhận")
+    DELIVERED = "delivered", _("Đã giao (ngoài hệ thống)")
+
+
+class Shipment(models.Model):
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="shipments")
+    quantity = models.DecimalField(_("số lượng xuất"), max_digits=14, decimal_places=3)
+    shipped_at = models.DateTimeField(_("ngày xuất"))
+    receiver = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("bên nhận trên hệ thống"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_shipments",
+    )
+    receiver_name = models.CharField(_("tên bên nhận"), max_length=255, blank=True)
+    receiver_address = models.CharField(_("địa chỉ bên nhận"), max_length=500, blank=True)
+    transporter = models.CharField(_("đơn vị vận chuyển"), max_length=255, blank=True)
+    invoice_no = models.CharField(_("số hóa đơn"), max_length=64, blank=True)
+    delivery_note_no = models.CharField(_("số phiếu xuất kho"), max_length=64, blank=True)
+    state = models.CharField(max_length=20, choices=ShipmentState.choices)
+    received_quantity = models.DecimalField(
+        _("số lượng thực nhận"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_lot = models.ForeignKey(
+        Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+    )
+    receipt_note = models.CharField(_("ghi chú khi nhận"), max_length=500, blank=True)
+    returned_quantity = models.DecimalField(max_digits=14, decimal_places=3, default=ZERO)
+    ship_event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
+    receive_event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-shipped_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="shipment_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(receiver__isnull=False) | ~Q(receiver_name=""),
+                name="shipment_has_receiver",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lot} → {self.receiver or self.receiver_name}"
+
+    @property
+    def difference(self):
+        if self.received_quantity is None:
+            return None
+        return self.received_quantity - self.quantity
+
+
+class Recall(models.Model):
+    reason = models.TextField(_("lý do thu hồi"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="recalls_made"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.reason[:60]}"
+
+
+class RecallLot(models.Model):
+    recall = models.ForeignKey(Recall, on_delete=models.CASCADE, related_name="lot_rows")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="recall_rows")
+    named = models.BooleanField(default=False)  # named in the recall, not found downstream
+    previous_status = models.CharField(max_length=20, choices=LotStatus.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recall", "lot"], name="recall_lot_once")]
+
+    def __str__(self):
+        return f"{self.recall_id}:{self.lot_id}"
+
+
+class RequestState(models.TextChoices):
+    OPEN = "open", _("Chờ cơ sở trả lời")
+    ANSWERED = "answered", _("Đã trả lời")
+
+
+class TracingRequest(models.Model):
+    """A mandatory tracing request (Bắc Ninh Art. 4, 6.3) with a deadline (TT 25/2019)."""
+
+    authority = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="tracing_requests_sent"
+    )
+    business = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("cơ sở được yêu cầu"),
+        on_delete=models.PROTECT,
+        related_name="tracing_requests",
+    )
+    subject = models.CharField(_("sản phẩm, lô hoặc mã truy vết"), max_length=255)
+    lot = models.ForeignKey(
+        Lot, verbose_name=_("lô"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    reason = models.TextField(_("lý do, nội dung yêu cầu"))
+    deadline = models.DateField(_("hạn trả lời"))
+    state = models.CharField(max_length=10, choices=RequestState.choices, default="open")
+    result = models.JSONField(null=True, blank=True)
+    comment = models.TextField(_("giải trình của cơ sở"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "-id"]
+
+    def __str__(self):
+        return f"{self.business}: {self.subject}"
+
+    @property
+    def overdue(self):
+        today = timezone.localdate()
+        if self.state == RequestState.OPEN:
+            return today > self.deadline
+        return self.answered_at is not None and timezone.localdate(self.answered_at) > self.deadline
+
+
+class RetentionPolicy(models.Model):
+    """How long lot records are kept, per product category (default: TT 25/2019)."""
+
+    category = models.OneToOneField(
+        "catalog.Category",
+        verbose_name=_("danh mục"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="retention",
+    )
+    months_after_expiry = models.PositiveSmallIntegerField(_("số tháng sau hạn dùng"), default=12)
+    minimum_months = models.PositiveSmallIntegerField(_("tối thiểu (tháng)"), default=24)
+
+    class Meta:
+        verbose_name = _("thời hạn lưu trữ")
+
+    def __str__(self):
+        return f"{self.category or '*'}: {self.months_after_expiry}/{self.minimum_months}"
+
+    @classmethod
+    def for_category(cls, category_id):
+        if category_id:
+            policy = cls.objects.filter(category_id=category_id).first()
+            if policy:
+                return policy
+        return cls.objects.filter(category__isnull=True).first() or cls()
+
+    def retain_until(self, lot):
+        start = lot.production_date or timezone.localdate(lot.created_at)
+        candidates = [_add_months(start, self.minimum_months)]
+        if lot.expiry_date:
+            candidates.append(_add_months(lot.expiry_date, self.months_after_expiry))
+        last = Event.objects.filter(lot_rows__lot=lot).aggregate(m=models.Max("event_time"))["m"]
+        if last:
+            candidates.append(_add_months(timezone.localdate(last), self.minimum_months))
+        return max(candidates)
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return date(year, month, min(day.day, days))
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ xử lý")
+    RUNNING = "running", _("Đang nhập")
+    FAILED = "failed", _("Có lỗi, chưa nhập dòng nào")
+    DONE = "done", _("Đã nhập xong")
+
+
+class ImportJob(models.Model):
+    business = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("loại dữ liệu"), max_length=20)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    state = models.CharField(max_length=10, choices=ImportState.choices, default="queued")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VisibleToBusinessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self):
+        return int(self.done * 100 / self.total) if self.total else 0

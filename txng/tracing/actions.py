@@ -1,0 +1,882 @@
+"""Every change to lots and their history. Each function: one transaction, a permission check,
+one EPCIS event (the record), the derived stock/links updated beside it, one audit row."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from txng.accounts.actions import notify
+from txng.accounts.permissions import can_manage_business, is_member, require
+from txng.audit.actions import record
+from txng.tracing import events
+from txng.tracing.models import (
+    DiaryEntry,
+    Event,
+    LinkKind,
+    Lot,
+    LotKind,
+    LotLink,
+    LotRole,
+    LotStatus,
+    Recall,
+    RecallLot,
+    RequestState,
+    Shipment,
+    ShipmentState,
+    StageKind,
+    TracingRequest,
+)
+
+# CBV bizStep for each diary stage; farm stages have no CBV word, so they say "other" and carry
+# the stage in the txng:stage extension.
+STAGE_BIZ_STEP = {
+    StageKind.HARVEST: "commissioning",
+    StageKind.PACKING: "packing",
+    StageKind.STORING: "storing",
+    StageKind.INSPECTING: "inspecting",
+}
+CLOSED = (LotStatus.RECALLED, LotStatus.DESTROYED)
+
+
+def _positive(value, field):
+    value = Decimal(value)
+    if value <= 0:
+        raise ValidationError({field: _("Số lượng phải lớn hơn 0.")})
+    return value
+
+
+def _require_member(actor, business):
+    require(is_member(actor, business), _("Chỉ cơ sở sở hữu lô hàng mới được ghi nhận."))
+
+
+def _refuse_closed(lot):
+    if lot.status in CLOSED:
+        raise ValidationError(
+            _("Lô %(code)s đang ở trạng thái “%(state)s”, không thể ghi nhận thêm.")
+            % {"code": lot.code, "state": lot.get_status_display()}
+        )
+
+
+def _lock(lot):
+    """Re-read the lot under a row lock so concurrent movements cannot oversell it."""
+    return Lot.objects.select_for_update().select_related("product").get(pk=lot.pk)
+
+
+def _apply(lot, **deltas):
+    """Add to the stock counters and keep in_stock and status consistent with them."""
+    for name, delta in deltas.items():
+        setattr(lot, name, getattr(lot, name) + Decimal(delta))
+    lot.in_stock = (
+        lot.produced
+        + lot.received
+        + lot.returned
+        + lot.adjusted
+        - lot.shipped
+        - lot.consumed
+        - lot.destroyed
+    )
+    if lot.in_stock < 0:
+        raise ValidationError(
+            {
+                "quantity": _("Lô %(code)s chỉ còn %(left)s %(unit)s trong kho.")
+                % {"code": lot.code, "left": _stock_before(lot, deltas), "unit": lot.unit}
+            }
+        )
+    if lot.status not in CLOSED and lot.shipped > 0:
+        lot.status = LotStatus.SHIPPED if lot.in_stock == 0 else LotStatus.PARTLY_SHIPPED
+    lot.save()
+    return lot
+
+
+def _stock_before(lot, deltas):
+    signs = {"shipped": -1, "consumed": -1, "destroyed": -1}
+    return lot.in_stock - sum(signs.get(k, 1) * Decimal(v) for k, v in deltas.items())
+
+
+@transaction.atomic
+def create_lot(
+    *,
+    actor,
+    product,
+    code,
+    quantity,
+    unit="kg",
+    production_date=None,
+    expiry_date=None,
+    facility=None,
+    process=None,
+    kind=LotKind.PRODUCT,
+    supplier_name="",
+    supplier_lot="",
+    origin="",
+    time=None,
+):
+    """A new lot of the actor's business: a commissioning event (or receiving, for a material
+    bought off the platform, with its origin)."""
+    business = actor.organisation
+    _require_member(actor, business)
+    require(product.business_id == business.pk or kind != LotKind.PRODUCT)
+    if facility is not None and facility.business_id != business.pk:
+        raise ValidationError({"facility": _("Địa điểm không thuộc cơ sở của bạn.")})
+    if Lot.objects.filter(business=business, product=product, code=code).exists():
+        raise ValidationError({"code": _("Số lô này đã có cho sản phẩm này.")})
+    quantity = _positive(quantity, "quantity")
+    lot = Lot(
+        business=business,
+        product=product,
+        code=code,
+        unit=unit,
+        production_date=production_date,
+        expiry_date=expiry_date,
+        facility=facility or product.facility,
+        process=process,
+        kind=kind,
+        supplier_name=supplier_name,
+        supplier_lot=supplier_lot,
+        origin=origin,
+    )
+    lot.full_clean(exclude=["trace_code"])
+    lot.save()
+    bought = kind != LotKind.PRODUCT and bool(supplier_name)
+    time = time or timezone.now()
+    ilmd = {}
+    if expiry_date:
+        ilmd["cbvmda:itemExpirationDate"] = expiry_date.isoformat()
+    if production_date:
+        ilmd["txng:productionDate"] = production_date.isoformat()
+    document = events.build(
+        "ObjectEvent",
+        time=time,
+        action="ADD",
+        biz_step="receiving" if bought else "commissioning",
+        disposition="in_progress" if not bought else "active",
+        facility=lot.facility,
+        quantities=[(lot, quantity)],
+        ilmd=ilmd or None,
+        extra={"supplier": supplier_name, "supplierLot": supplier_lot, "origin": origin},
+    )
+    title = _("Nhập nguyên liệu") if bought else _("Tạo lô sản xuất")
+    detail = _("Nguồn gốc: %(origin)s") % {"origin": origin or supplier_name} if bought else ""
+    events.capture(
+        document,
+        business=business,
+        title=title,
+        public_detail=detail,
+        lots=[(lot, LotRole.SUBJECT, quantity)],
+        facility=lot.facility,
+        actor=actor,
+    )
+    _apply(lot, **({"received": quantity} if bought else {"produced": quantity}))
+    record(actor, "tracing.create_lot", lot, changes={"quantity": [None, quantity]})
+    return lot
+
+
+@transaction.atomic
+def finish_lot(lot, *, actor):
+    _require_member(actor, lot.business)
+    lot = _lock(lot)
+    if lot.status != LotStatus.IN_PRODUCTION:
+        raise ValidationError(_("Chỉ lô đang sản xuất mới chuyển sang hoàn thành."))
+    lot.status = LotStatus.FINISHED
+    lot.save(update_fields=["status", "updated_at"])
+    record(actor, "tracing.finish_lot", lot, changes={"status": ["in_production", "finished"]})
+    return lot
+
+
+def _diary_document(lot, *, stage_kind, stage_name, time, facility, quantity, inputs):
+    return events.build(
+        "ObjectEvent",
+        time=time,
+        action="OBSERVE",
+        biz_step=STAGE_BIZ_STEP.get(stage_kind, "other"),
+        disposition="in_progress",
+        facility=facility,
+        quantities=[(lot, quantity)] if quantity else [(lot, lot.produced or 1)],
+        extra={"stage": stage_kind, "stageName": stage_name, **inputs},
+    )
+
+
+@transaction.atomic
+def add_diary_entry(
+    lot,
+    *,
+    actor,
+    stage_kind,
+    stage_name="",
+    time=None,
+    facility=None,
+    person="",
+    quantity=None,
+    input_name="",
+    input_dose="",
+    input_supplier_lot="",
+    notes="",
+    photo=None,
+    stage=None,
+    corrects=None,
+):
+    _require_member(actor, lot.business)
+    _refuse_closed(lot)
+    if facility is not None and facility.business_id != lot.business_id:
+        raise ValidationError({"facility": _("Địa điểm không thuộc cơ sở của bạn.")})
+    stage_name = stage_name or (stage.name if stage else str(StageKind(stage_kind).label))
+    time = time or timezone.now()
+    if time > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"time": _("Thời gian không được ở tương lai.")})
+    facility = facility or lot.facility
+    inputs = {"input": input_name, "dose": input_dose, "inputLot": input_supplier_lot}
+    document = _diary_document(
+        lot,
+        stage_kind=stage_kind,
+        stage_name=stage_name,
+        time=time,
+        facility=facility,
+        quantity=quantity,
+        inputs={**inputs, "person": person, "note": notes},
+    )
+    event, created = events.capture(
+        document,
+        business=lot.business,
+        title=stage_name,
+        public_detail=", ".join(x for x in (input_name, input_dose) if x),
+        lots=[(lot, LotRole.SUBJECT, quantity)],
+        facility=facility,
+        actor=actor,
+    )
+    if not created:
+        return event.diary_entry
+    entry = DiaryEntry.objects.create(
+        lot=lot,
+        stage=stage,
+        stage_kind=stage_kind,
+        stage_name=stage_name,
+        time=time,
+        facility=facility,
+        person=person,
+        quantity=quantity,
+        input_name=input_name,
+        input_dose=input_dose,
+        input_supplier_lot=input_supplier_lot,
+        notes=notes,
+        photo=photo or "",
+        event=event,
+        corrects=corrects,
+    )
+    record(actor, "tracing.diary", lot, changes={"stage": [None, stage_name]})
+    return entry
+
+
+@transaction.atomic
+def declare_error(event, *, actor, reason, corrective=()):
+    """EPCIS error declaration: a new event copying the wrong one, with the reason and the
+    corrected events' IDs. The wrong event stays in the history, marked."""
+    _require_member(actor, event.business)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Cần nêu lý do khai báo sai sót.")})
+    if event.declares_error_on_id or event.is_retracted:
+        raise ValidationError(_("Sự kiện này đã được khai báo sai sót."))
+    document = {k: v for k, v in event.document.items() if k not in ("eventID", "recordTime")}
+    document["errorDeclaration"] = {
+        "declarationTime": events.iso_time(timezone.now()),
+        "reason": "incorrect_data",
+        "correctiveEventIDs": [e.event_id for e in corrective],
+        "txng:reason": reason,
+    }
+    declaration, _created = events.capture(
+        document,
+        business=event.business,
+        title=_("Khai báo sai sót: %(title)s") % {"title": event.title},
+        lots=[(row.lot, row.role, row.quantity) for row in event.lot_rows.all()],
+        facility=event.facility,
+        actor=actor,
+        declares_error_on=event,
+    )
+    record(actor, "tracing.declare_error", event, reason=reason, object_type="tracing.event")
+    return declaration
+
+
+@transaction.atomic
+def correct_diary_entry(entry, *, actor, reason, **fields):
+    """Replace a wrong diary entry: the corrected entry plus an error declaration on the old."""
+    values = {
+        name: getattr(entry, name)
+        for name in (
+            "stage_kind",
+            "stage_name",
+            "time",
+            "facility",
+            "person",
+            "quantity",
+            "input_name",
+            "input_dose",
+            "input_supplier_lot",
+            "notes",
+        )
+    }
+    values.update(fields)
+    new = add_diary_entry(entry.lot, actor=actor, stage=entry.stage, corrects=entry, **values)
+    declare_error(entry.event, actor=actor, reason=reason, corrective=[new.event])
+    return new
+
+
+@transaction.atomic
+def transform(*, actor, inputs, outputs, time=None, facility=None, note=""):
+    """Inputs consumed, outputs produced (TransformationEvent): every output links to every
+    input, so a blended product traces to all its sources. Quantities are (lot, amount)."""
+    business = actor.organisation
+    _require_member(actor, business)
+    if not inputs or not outputs:
+        raise ValidationError(_("Cần ít nhất một lô đầu vào và một lô đầu ra."))
+    locked_in = []
+    for lot, amount in inputs:
+        lot = _lock(lot)
+        require(lot.business_id == business.pk, _("Lô đầu vào không thuộc cơ sở của bạn."))
+        _refuse_closed(lot)
+        locked_in.append((lot, _positive(amount, "quantity")))
+    locked_out = []
+    for lot, amount in outputs:
+        lot = _lock(lot)
+        require(lot.business_id == business.pk, _("Lô đầu ra không thuộc cơ sở của bạn."))
+        if lot.pk in {i.pk for i, _a in locked_in}:
+            raise ValidationError(_("Một lô không thể vừa là đầu vào vừa là đầu ra."))
+        locked_out.append((lot, _positive(amount, "quantity")))
+    time = time or timezone.now()
+    document = events.build(
+        "TransformationEvent",
+        time=time,
+        biz_step="commissioning",
+        disposition="in_progress",
+        facility=facility or locked_out[0][0].facility,
+        inputs=locked_in,
+        outputs=locked_out,
+        extra={"note": note},
+    )
+    event, created = events.capture(
+        document,
+        business=business,
+        title=_("Chế biến, phối trộn"),
+        public_detail=note,
+        lots=[(lot, LotRole.INPUT, q) for lot, q in locked_in]
+        + [(lot, LotRole.OUTPUT, q) for lot, q in locked_out],
+        facility=facility or locked_out[0][0].facility,
+        actor=actor,
+    )
+    if not created:
+        return event
+    for lot, amount in locked_in:
+        _apply(lot, consumed=amount)
+    for lot, amount in locked_out:
+        _apply(lot, produced=amount)
+    LotLink.objects.bulk_create(
+        LotLink(parent=i, child=o, kind=LinkKind.TRANSFORM, quantity=qi, event=event)
+        for i, qi in locked_in
+        for o, _qo in locked_out
+    )
+    record(actor, "tracing.transform", locked_out[0][0], object_type="tracing.lot")
+    return event
+
+
+@transaction.atomic
+def ship(
+    lot,
+    *,
+    actor,
+    quantity,
+    shipped_at=None,
+    receiver=None,
+    receiver_name="",
+    receiver_address="",
+    transporter="",
+    invoice_no="",
+    delivery_note_no="",
+):
+    _require_member(actor, lot.business)
+    lot = _lock(lot)
+    _refuse_closed(lot)
+    quantity = _positive(quantity, "quantity")
+    if receiver is None and not receiver_name.strip():
+        raise ValidationError({"receiver_name": _("Cần chọn bên nhận hoặc ghi tên bên nhận.")})
+    if receiver is not None and (receiver.pk == lot.business_id or not receiver.is_business):
+        raise ValidationError({"receiver": _("Bên nhận phải là một cơ sở khác.")})
+    shipped_at = shipped_at or timezone.now()
+    transactions = [("inv", invoice_no), ("desadv", delivery_note_no)]
+    document = events.build(
+        "ObjectEvent",
+        time=shipped_at,
+        action="OBSERVE",
+        biz_step="shipping",
+        disposition="in_transit",
+        facility=lot.facility,
+        quantities=[(lot, quantity)],
+        sources=[lot.business],
+        destinations=[receiver or f"urn:txng:party:offline:{receiver_name.strip()}"],
+        biz_transactions=[(k, n) for k, n in transactions if n],
+        extra={"transporter": transporter},
+    )
+    event, created = events.capture(
+        document,
+        business=lot.business,
+        title=_("Xuất hàng"),
+        lots=[(lot, LotRole.SUBJECT, quantity)],
+        facility=lot.facility,
+        actor=actor,
+    )
+    if not created:
+        raise ValidationError(_("Phiếu xuất này đã được ghi nhận."))
+    _apply(lot, shipped=quantity)
+    shipment = Shipment.objects.create(
+        lot=lot,
+        quantity=quantity,
+        shipped_at=shipped_at,
+        receiver=receiver,
+        receiver_name=receiver_name if receiver is None else receiver.name,
+        receiver_address=receiver_address,
+        transporter=transporter,
+        invoice_no=invoice_no,
+        delivery_note_no=delivery_note_no,
+        state=ShipmentState.IN_TRANSIT if receiver else ShipmentState.DELIVERED,
+        ship_event=event,
+    )
+    record(actor, "tracing.ship", lot, changes={"shipped": [None, quantity]})
+    if receiver is not None:
+        notify(
+            receiver,
+            _("%(biz)s gửi %(q)s %(unit)s %(product)s, chờ xác nhận nhận hàng.")
+            % {"biz": lot.business, "q": quantity, "unit": lot.unit, "product": lot.product},
+            reverse("tracing:incoming"),
+        )
+    return shipment
+
+
+def _free_code(business, product, code):
+    candidate, n = code, 1
+    while Lot.objects.filter(business=business, product=product, code=candidate).exists():
+        n += 1
+        candidate = f"{code[:16]}-{n}"
+    return candidate
+
+
+@transaction.atomic
+def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=None, time=None):
+    """The receiver confirms: its incoming lot is created and linked to the source lot."""
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    require(
+        shipment.receiver_id is not None and is_member(actor, shipment.receiver),
+        _("Chỉ bên nhận mới xác nhận được."),
+    )
+    if shipment.state != ShipmentState.IN_TRANSIT:
+        raise ValidationError(_("Lô hàng này đã được xác nhận."))
+    received_quantity = _positive(received_quantity, "received_quantity")
+    if received_quantity != shipment.quantity and not note.strip():
+        raise ValidationError(
+            {"receipt_note": _("Số lượng nhận khác số lượng xuất: cần ghi rõ lý do chênh lệch.")}
+        )
+    source = shipment.lot
+    business = shipment.receiver
+    if facility is not None and facility.business_id != business.pk:
+        raise ValidationError({"facility": _("Địa điểm không thuộc cơ sở của bạn.")})
+    lot = Lot(
+        business=business,
+        product=source.product,
+        code=_free_code(business, source.product, source.code),
+        unit=source.unit,
+        production_date=source.production_date,
+        expiry_date=source.expiry_date,
+        facility=facility or business.facilities.order_by("pk").first(),
+        kind=source.kind,
+        status=LotStatus.FINISHED,
+    )
+    lot.save()
+    time = time or timezone.now()
+    document = events.build(
+        "ObjectEvent",
+        time=time,
+        action="OBSERVE",
+        biz_step="receiving",
+        disposition="in_progress",
+        facility=lot.facility,
+        quantities=[(source, received_quantity)],
+        sources=[source.business],
+        destinations=[business],
+        biz_transactions=[
+            (k, n)
+            for k, n in [("inv", shipment.invoice_no), ("desadv", shipment.delivery_note_no)]
+            if n
+        ],
+        extra={
+            "receivedLot": lot.trace_code,
+            "difference": str(received_quantity - shipment.quantity),
+        },
+    )
+    event, _c = events.capture(
+        document,
+        business=business,
+        title=_("Nhận hàng"),
+        public_detail=_("Nhận từ %(biz)s") % {"biz": source.business},
+        lots=[(lot, LotRole.OUTPUT, received_quantity), (source, LotRole.INPUT, received_quantity)],
+        facility=lot.facility,
+        actor=actor,
+    )
+    _apply(lot, received=received_quantity)
+    LotLink.objects.create(
+        parent=source, child=lot, kind=LinkKind.SHIPMENT, quantity=received_quantity, event=event
+    )
+    shipment.state = ShipmentState.RECEIVED
+    shipment.received_quantity = received_quantity
+    shipment.received_at = time
+    shipment.received_lot = lot
+    shipment.receipt_note = note
+    shipment.receive_event = event
+    shipment.save()
+    record(
+        actor,
+        "tracing.receive",
+        lot,
+        changes={"received": [str(shipment.quantity), str(received_quantity)]},
+        reason=note,
+    )
+    notify(
+        source.business,
+        _("%(biz)s đã xác nhận nhận %(q)s %(unit)s lô %(code)s.")
+        % {"biz": business, "q": received_quantity, "unit": lot.unit, "code": source.code},
+        reverse("tracing:lot", args=[source.pk]),
+    )
+    return lot
+
+
+@transaction.atomic
+def return_goods(shipment, *, actor, quantity, reason, time=None):
+    """Goods come back to the shipper. On the platform the receiver sends them back from its lot;
+    off the platform the shipper records what came back."""
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    source = _lock(shipment.lot)
+    quantity = _positive(quantity, "quantity")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Cần nêu lý do trả hàng.")})
+    if shipment.state == ShipmentState.RECEIVED:
+        holder = _lock(shipment.received_lot)
+        require(is_member(actor, holder.business), _("Chỉ bên đã nhận hàng mới trả lại được."))
+    else:
+        holder = None
+        require(is_member(actor, source.business))
+    limit = (shipment.received_quantity or shipment.quantity) - shipment.returned_quantity
+    if quantity > limit:
+        raise ValidationError({"quantity": _("Chỉ có thể trả tối đa %(n)s.") % {"n": limit}})
+    time = time or timezone.now()
+    document = events.build(
+        "ObjectEvent",
+        time=time,
+        action="OBSERVE",
+        biz_step="receiving",
+        disposition="returned",
+        facility=source.facility,
+        quantities=[(source, quantity)],
+        sources=[holder.business] if holder else [],
+        destinations=[source.business],
+        extra={"reason": reason},
+    )
+    rows = [(source, LotRole.OUTPUT, quantity)]
+    if holder:
+        rows.append((holder, LotRole.INPUT, quantity))
+    events.capture(
+        document,
+        business=holder.business if holder else source.business,
+        title=_("Trả lại hàng"),
+        lots=rows,
+        facility=source.facility,
+        actor=actor,
+    )
+    if holder:
+        _apply(holder, shipped=quantity)
+    _apply(source, returned=quantity)
+    if source.status == LotStatus.SHIPPED and source.in_stock > 0:
+        source.status = LotStatus.PARTLY_SHIPPED
+        source.save(update_fields=["status"])
+    Shipment.objects.filter(pk=shipment.pk).update(
+        returned_quantity=F("returned_quantity") + quantity
+    )
+    record(actor, "tracing.return", source, changes={"returned": [None, quantity]}, reason=reason)
+    if holder:
+        notify(
+            source.business,
+            _("%(biz)s trả lại %(q)s %(unit)s lô %(code)s: %(reason)s")
+            % {
+                "biz": holder.business,
+                "q": quantity,
+                "unit": source.unit,
+                "code": source.code,
+                "reason": reason,
+            },
+            reverse("tracing:lot", args=[source.pk]),
+        )
+    return source
+
+
+@transaction.atomic
+def destroy(lot, *, actor, quantity, reason, time=None):
+    _require_member(actor, lot.business)
+    lot = _lock(lot)
+    quantity = _positive(quantity, "quantity")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Cần nêu lý do tiêu hủy.")})
+    document = events.build(
+        "ObjectEvent",
+        time=time or timezone.now(),
+        action="DELETE",
+        biz_step="destroying",
+        disposition="destroyed",
+        facility=lot.facility,
+        quantities=[(lot, quantity)],
+        extra={"reason": reason},
+    )
+    events.capture(
+        document,
+        business=lot.business,
+        title=_("Tiêu hủy"),
+        public_detail=reason,
+        lots=[(lot, LotRole.SUBJECT, quantity)],
+        facility=lot.facility,
+        actor=actor,
+    )
+    _apply(lot, destroyed=quantity)
+    if lot.in_stock == 0 and lot.status != LotStatus.RECALLED and lot.shipped == 0:
+        lot.status = LotStatus.DESTROYED
+        lot.save(update_fields=["status"])
+    record(actor, "tracing.destroy", lot, changes={"destroyed": [None, quantity]}, reason=reason)
+    return lot
+
+
+@transaction.atomic
+def adjust_stock(lot, *, actor, delta, reason, time=None):
+    """A stock count that differs from the books (loss, drying, miscount)."""
+    _require_member(actor, lot.business)
+    lot = _lock(lot)
+    delta = Decimal(delta)
+    if delta == 0:
+        raise ValidationError({"delta": _("Số điều chỉnh phải khác 0.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Cần nêu lý do điều chỉnh.")})
+    document = events.build(
+        "ObjectEvent",
+        time=time or timezone.now(),
+        action="OBSERVE",
+        biz_step="cycle_counting",
+        facility=lot.facility,
+        quantities=[(lot, lot.in_stock + delta)],
+        extra={"delta": str(delta), "reason": reason},
+    )
+    events.capture(
+        document,
+        business=lot.business,
+        title=_("Kiểm kê, điều chỉnh tồn"),
+        lots=[(lot, LotRole.SUBJECT, delta)],
+        facility=lot.facility,
+        actor=actor,
+    )
+    _apply(lot, adjusted=delta)
+    record(actor, "tracing.adjust", lot, changes={"in_stock": [None, lot.in_stock]}, reason=reason)
+    return lot
+
+
+def can_recall(user, lot):
+    return is_member(user, lot.business) or can_manage_business(user, lot.business)
+
+
+@transaction.atomic
+def recall_lots(lots, *, actor, reason):
+    """Mark lots recalled, and every lot downstream of them; notify every on-platform holder."""
+    from txng.tracing.queries import trace
+
+    lots = list(lots)
+    if not lots:
+        raise ValidationError(_("Chọn ít nhất một lô để thu hồi."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Cần nêu lý do thu hồi.")})
+    for lot in lots:
+        require(can_recall(actor, lot))
+    recall = Recall.objects.create(reason=reason, created_by=actor, organisation=actor.organisation)
+    named = {lot.pk for lot in lots}
+    found = trace(named, direction="forward").lot_ids
+    affected = list(Lot.objects.select_for_update().filter(pk__in=found | named))
+    RecallLot.objects.bulk_create(
+        RecallLot(recall=recall, lot=lot, named=lot.pk in named, previous_status=lot.status)
+        for lot in affected
+    )
+    Lot.objects.filter(pk__in=[lot.pk for lot in affected]).update(status=LotStatus.RECALLED)
+    for business in {lot.business for lot in affected}:
+        own = [lot for lot in affected if lot.business_id == business.pk]
+        document = events.build(
+            "ObjectEvent",
+            time=timezone.now(),
+            action="OBSERVE",
+            biz_step="holding",
+            disposition="recalled",
+            quantities=[(lot, lot.in_stock) for lot in own],
+            extra={"reason": reason, "recall": recall.pk},
+        )
+        events.capture(
+            document,
+            business=business,
+            title=_("Thu hồi"),
+            public_detail=reason,
+            lots=[(lot, LotRole.SUBJECT, lot.in_stock) for lot in own],
+            actor=actor,
+        )
+        if business.pk != actor.organisation_id:
+            notify(
+                business,
+                _("Thu hồi lô %(codes)s: %(reason)s")
+                % {"codes": ", ".join(lot.code for lot in own), "reason": reason},
+                reverse("tracing:recall", args=[recall.pk]),
+            )
+    record(actor, "tracing.recall", recall, reason=reason)
+    return recall
+
+
+def add_working_days(start, days):
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+@transaction.atomic
+def open_tracing_request(*, actor, business, subject, reason, lot=None, deadline=None):
+    require(can_manage_business(actor, business))
+    if lot is not None and lot.business_id != business.pk:
+        raise ValidationError({"lot": _("Lô không thuộc cơ sở được yêu cầu.")})
+    if not subject.strip() or not reason.strip():
+        raise ValidationError({"reason": _("Cần nêu sản phẩm/lô và nội dung yêu cầu.")})
+    today = timezone.localdate()
+    deadline = deadline or add_working_days(today, 5)
+    if deadline < today:
+        raise ValidationError({"deadline": _("Hạn trả lời không được ở quá khứ.")})
+    request = TracingRequest.objects.create(
+        authority=actor.organisation.root,
+        business=business,
+        subject=subject,
+        lot=lot,
+        reason=reason,
+        deadline=deadline,
+        created_by=actor,
+    )
+    record(actor, "tracing.request", request, reason=reason)
+    notify(
+        business,
+        _("Yêu cầu truy xuất: %(s)s, hạn %(d)s")
+        % {"s": subject, "d": deadline.strftime("%d/%m/%Y")},
+        reverse("tracing:request", args=[request.pk]),
+    )
+    return request
+
+
+@transaction.atomic
+def answer_tracing_request(request, *, actor, comment=""):
+    """The business answers with the trace generated from the records, and its comment."""
+    from txng.tracing.queries import trace_report
+
+    request = TracingRequest.objects.select_for_update().get(pk=request.pk)
+    require(is_member(actor, request.business))
+    if request.state != RequestState.OPEN:
+        raise ValidationError(_("Yêu cầu này đã được trả lời."))
+    lots = (
+        [request.lot]
+        if request.lot
+        else list(Lot.objects.filter(business=request.business, code=request.subject.strip()))
+    )
+    request.result = trace_report(lots)
+    request.comment = comment
+    request.state = RequestState.ANSWERED
+    request.answered_at = timezone.now()
+    request.save()
+    record(actor, "tracing.answer", request)
+    notify(
+        request.authority,
+        _("%(biz)s đã trả lời yêu cầu truy xuất: %(s)s")
+        % {"biz": request.business, "s": request.subject},
+        reverse("tracing:request", args=[request.pk]),
+    )
+    return request
+
+
+@transaction.atomic
+def purge_lot(lot, *, actor):
+    """Remove a lot's records once its retention period is over; never before."""
+    require(actor.is_authenticated and actor.is_dost)
+    until = lot.retain_until()
+    if timezone.localdate() <= until:
+        raise ValidationError(
+            _("Hồ sơ lô %(code)s phải lưu đến %(d)s, chưa được xóa.")
+            % {"code": lot.code, "d": until.strftime("%d/%m/%Y")}
+        )
+    if LotLink.objects.filter(parent=lot).exists() or LotLink.objects.filter(child=lot).exists():
+        raise ValidationError(_("Lô còn liên kết với lô khác trong chuỗi, không xóa được."))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL txng.purge = 'on'")
+    record(actor, "tracing.purge", lot)
+    event_ids = list(lot.event_rows.values_list("event_id", flat=True))
+    DiaryEntry.objects.filter(lot=lot).delete()
+    Shipment.objects.filter(lot=lot).delete()
+    RecallLot.objects.filter(lot=lot).delete()
+    lot.event_rows.all().delete()
+    Event._base_manager.filter(pk__in=event_ids, lot_rows__isnull=True).delete()
+    lot.delete()
+
+
+@transaction.atomic
+def create_process(*, actor, name, stages, description="", published=False, category=None):
+    """A business writes its own process; an authority writes (and may publish) a standard one."""
+    from txng.tracing.models import ProcessTemplate, Stage
+
+    require(actor.is_authenticated and actor.organisation_id is not None)
+    if published:
+        require(actor.is_authority, _("Chỉ cơ quan quản lý công bố quy trình mẫu."))
+    if not stages:
+        raise ValidationError({"stages": _("Cần ít nhất một công đoạn.")})
+    template = ProcessTemplate.objects.create(
+        owner=actor.organisation.root if actor.is_authority else actor.organisation,
+        name=name,
+        description=description,
+        published=published,
+        category=category,
+    )
+    Stage.objects.bulk_create(
+        Stage(template=template, order=n, name=stage_name, kind=kind)
+        for n, (stage_name, kind) in enumerate(stages, start=1)
+    )
+    record(actor, "tracing.process", template)
+    return template
+
+
+INLINE_IMPORT_BYTES = 64 * 1024
+
+
+def start_import(*, actor, kind, upload):
+    """Store the file and import it: at once when small, else in the background worker."""
+    from txng.tracing.importer import COLUMNS, run_job
+    from txng.tracing.models import ImportJob
+    from txng.tracing.tasks import run_import
+
+    require(actor.is_authenticated and actor.is_business)
+    if kind not in COLUMNS:
+        raise ValidationError({"kind": _("Loại dữ liệu không hợp lệ.")})
+    if upload.size > 10 * 1024 * 1024:
+        raise ValidationError({"file": _("Tệp quá lớn (tối đa 10 MB).")})
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            business=actor.organisation, created_by=actor, kind=kind, file=upload
+        )
+        record(actor, "tracing.import", job, changes={"kind": [None, kind]})
+    if upload.size <= INLINE_IMPORT_BYTES:
+        return run_job(job)
+    run_import.enqueue(job.pk)
+    return job

@@ -1,0 +1,141 @@
+"""Building EPCIS 2.0 JSON-LD events and storing them once (eventID = canonical event hash)."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from txng.epcis.hashing import event_hash
+from txng.tracing.codes import location_uri, lot_class_uri, party_uri
+from txng.tracing.models import UOM, Event, EventLot
+
+TXNG_NS = "https://txng.vn/voc/"
+CONTEXT = ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld", {"txng": TXNG_NS}]
+
+
+def iso_time(moment):
+    """eventTime in the province's offset (+07:00), as EPCIS wants the local offset kept."""
+    local = timezone.localtime(moment)
+    return local.isoformat(timespec="milliseconds")
+
+
+def zone_offset(moment):
+    text = timezone.localtime(moment).strftime("%z")
+    return f"{text[:3]}:{text[3:]}"
+
+
+def _number(value):
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def quantity(lot, amount):
+    element = {"epcClass": lot_class_uri(lot), "quantity": _number(amount)}
+    if lot.unit in UOM:
+        element["uom"] = UOM[lot.unit]
+    return element
+
+
+def build(
+    event_type,
+    *,
+    time,
+    action=None,
+    biz_step=None,
+    disposition=None,
+    facility=None,
+    quantities=(),
+    inputs=(),
+    outputs=(),
+    sources=(),
+    destinations=(),
+    biz_transactions=(),
+    ilmd=None,
+    extra=None,
+):
+    """An EPCIS 2.0 event dict. `quantities` etc. are lists of (lot, amount)."""
+    event = {
+        "@context": CONTEXT,
+        "type": event_type,
+        "eventTime": iso_time(time),
+        "eventTimeZoneOffset": zone_offset(time),
+    }
+    if action:
+        event["action"] = action
+    if quantities:
+        event["quantityList"] = [quantity(lot, q) for lot, q in quantities]
+    if inputs:
+        event["inputQuantityList"] = [quantity(lot, q) for lot, q in inputs]
+    if outputs:
+        event["outputQuantityList"] = [quantity(lot, q) for lot, q in outputs]
+    if biz_step:
+        event["bizStep"] = biz_step
+    if disposition:
+        event["disposition"] = disposition
+    if facility is not None:
+        event["readPoint"] = {"id": location_uri(facility)}
+        event["bizLocation"] = {"id": location_uri(facility)}
+    if biz_transactions:
+        event["bizTransactionList"] = [
+            {"type": kind, "bizTransaction": f"urn:txng:{kind}:{number}"}
+            for kind, number in biz_transactions
+        ]
+    if sources:
+        event["sourceList"] = [{"type": "owning_party", "source": party_uri(o)} for o in sources]
+    if destinations:
+        event["destinationList"] = [
+            {"type": "owning_party", "destination": d if isinstance(d, str) else party_uri(d)}
+            for d in destinations
+        ]
+    if ilmd:
+        event["ilmd"] = ilmd
+    for key, value in (extra or {}).items():
+        if value not in (None, "", [], {}):
+            event[f"txng:{key}"] = value
+    return event
+
+
+def capture(
+    document,
+    *,
+    business,
+    title,
+    lots,
+    facility=None,
+    actor=None,
+    public_detail="",
+    declares_error_on=None,
+):
+    """Store one event (or find it, when the same event was captured before).
+
+    `lots` is a list of (lot, role, quantity). Returns (event, created).
+    """
+    event_id = event_hash(document)
+    existing = None
+    if declares_error_on is None:
+        existing = Event.objects.filter(event_id=event_id, declares_error_on__isnull=True).first()
+    if existing:
+        return existing, False
+    stored = dict(document, eventID=event_id, recordTime=iso_time(timezone.now()))
+    read_point = (document.get("readPoint") or {}).get("id", "")
+    event = Event.objects.create(
+        event_id=event_id,
+        type=document["type"],
+        action=document.get("action", ""),
+        biz_step=document.get("bizStep", ""),
+        disposition=document.get("disposition", ""),
+        event_time=timezone.datetime.fromisoformat(document["eventTime"]),
+        event_time_zone_offset=document["eventTimeZoneOffset"],
+        read_point=read_point,
+        biz_location=(document.get("bizLocation") or {}).get("id", ""),
+        business=business,
+        facility=facility,
+        recorded_by=actor if actor is not None and actor.pk else None,
+        title=title[:200],
+        public_detail=public_detail[:500],
+        document=stored,
+        declares_error_on=declares_error_on,
+    )
+    EventLot.objects.bulk_create(
+        EventLot(event=event, lot=lot, role=role, quantity=qty) for lot, role, qty in lots
+    )
+    return event, True

@@ -1,0 +1,191 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from txng.accounts.models import Organisation
+from txng.catalog.models import Facility, Product
+from txng.common.uploads import IMAGE_TYPES, UploadField
+from txng.tracing.models import LotKind, ProcessTemplate, Stage, StageKind, Unit
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+QTY = {"max_digits": 14, "decimal_places": 3, "min_value": 0}
+
+
+def _now_local():
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class LotForm(forms.Form):
+    product = forms.ModelChoiceField(Product.objects.none(), label=_("Sản phẩm"))
+    code = forms.CharField(label=_("Số lô"), max_length=20)
+    quantity = forms.DecimalField(label=_("Số lượng"), **QTY)
+    unit = forms.ChoiceField(label=_("Đơn vị"), choices=Unit.choices)
+    production_date = forms.DateField(label=_("Ngày sản xuất"), required=False, widget=DATE)
+    expiry_date = forms.DateField(label=_("Hạn sử dụng"), required=False, widget=DATE)
+    facility = forms.ModelChoiceField(
+        Facility.objects.none(), label=_("Địa điểm sản xuất"), required=False
+    )
+    process = forms.ModelChoiceField(
+        ProcessTemplate.objects.none(), label=_("Quy trình sản xuất"), required=False
+    )
+    kind = forms.ChoiceField(label=_("Loại"), choices=LotKind.choices)
+    supplier_name = forms.CharField(
+        label=_("Nhà cung cấp (nguyên liệu, bao bì mua ngoài)"), required=False
+    )
+    supplier_lot = forms.CharField(label=_("Số lô của nhà cung cấp"), required=False)
+    origin = forms.CharField(label=_("Xuất xứ (nước, tỉnh)"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(business=user.organisation_id)
+        self.fields["facility"].queryset = Facility.objects.filter(business=user.organisation_id)
+        self.fields["process"].queryset = ProcessTemplate.objects.visible_to(user)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("production_date"), data.get("expiry_date")
+        if start and end and end < start:
+            self.add_error("expiry_date", _("Hạn sử dụng phải sau ngày sản xuất."))
+        return data
+
+
+class DiaryForm(forms.Form):
+    stage = forms.ModelChoiceField(
+        Stage.objects.none(), label=_("Công đoạn theo quy trình"), required=False
+    )
+    stage_kind = forms.ChoiceField(label=_("Công đoạn"), choices=StageKind.choices)
+    stage_name = forms.CharField(label=_("Tên công đoạn (nếu khác)"), required=False)
+    time = forms.DateTimeField(label=_("Thời gian"), widget=DATETIME, initial=_now_local)
+    person = forms.CharField(label=_("Người thực hiện"), required=False)
+    quantity = forms.DecimalField(label=_("Khối lượng, số lượng"), required=False, **QTY)
+    input_name = forms.CharField(label=_("Vật tư sử dụng (phân bón, thuốc)"), required=False)
+    input_dose = forms.CharField(label=_("Liều lượng"), required=False)
+    input_supplier_lot = forms.CharField(label=_("Lô vật tư, nhà cung cấp"), required=False)
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
+    photo = UploadField(label=_("Ảnh"), required=False, allowed=IMAGE_TYPES)
+
+    def __init__(self, *args, lot=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lot is not None and lot.process_id:
+            self.fields["stage"].queryset = Stage.objects.filter(template=lot.process_id)
+            self.fields["stage_kind"].required = False
+        else:
+            del self.fields["stage"]
+
+    def clean(self):
+        data = super().clean()
+        stage = data.get("stage")
+        if stage is not None:
+            data["stage_kind"] = stage.kind
+            data["stage_name"] = data.get("stage_name") or stage.name
+        elif not data.get("stage_kind") and "stage_kind" not in self.errors:
+            self.add_error("stage_kind", _("Chọn công đoạn."))
+        return data
+
+
+class ShipForm(forms.Form):
+    quantity = forms.DecimalField(label=_("Số lượng xuất"), **QTY)
+    shipped_at = forms.DateTimeField(label=_("Ngày xuất"), widget=DATETIME, initial=_now_local)
+    receiver = forms.ModelChoiceField(
+        Organisation.objects.none(), label=_("Bên nhận trên hệ thống"), required=False
+    )
+    receiver_name = forms.CharField(label=_("Hoặc tên bên nhận ngoài hệ thống"), required=False)
+    receiver_address = forms.CharField(label=_("Địa chỉ bên nhận"), required=False)
+    transporter = forms.CharField(label=_("Đơn vị vận chuyển"), required=False)
+    invoice_no = forms.CharField(label=_("Số hóa đơn"), required=False, max_length=64)
+    delivery_note_no = forms.CharField(label=_("Số phiếu xuất kho"), required=False, max_length=64)
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].queryset = (
+            Organisation.objects.businesses().filter(status="active").exclude(pk=business.pk)
+        )
+
+
+class ReceiptForm(forms.Form):
+    received_quantity = forms.DecimalField(label=_("Số lượng thực nhận"), **QTY)
+    receipt_note = forms.CharField(label=_("Ghi chú (lý do chênh lệch)"), required=False)
+
+
+class QuantityReasonForm(forms.Form):
+    quantity = forms.DecimalField(label=_("Số lượng"), max_digits=14, decimal_places=3)
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea({"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea({"rows": 3}))
+
+
+class TransformForm(forms.Form):
+    inputs = forms.CharField(
+        label=_("Lô đầu vào"),
+        help_text=_("Mỗi dòng: số lô = số lượng. Ví dụ: HD-2026-01 = 120"),
+        widget=forms.Textarea({"rows": 3}),
+    )
+    outputs = forms.CharField(
+        label=_("Lô đầu ra"),
+        help_text=_("Mỗi dòng: số lô = số lượng (lô đã tạo trước)."),
+        widget=forms.Textarea({"rows": 2}),
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False)
+
+
+class TracingRequestForm(forms.Form):
+    business = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ sở"))
+    subject = forms.CharField(label=_("Sản phẩm, số lô hoặc mã truy vết"))
+    reason = forms.CharField(label=_("Nội dung yêu cầu"), widget=forms.Textarea({"rows": 3}))
+    deadline = forms.DateField(
+        label=_("Hạn trả lời"),
+        required=False,
+        widget=DATE,
+        help_text=_("Để trống: 5 ngày làm việc."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business"].queryset = Organisation.objects.managed_by(user.organisation)
+
+
+class AnswerForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Giải trình, ghi chú"), required=False, widget=forms.Textarea({"rows": 4})
+    )
+
+
+class ProcessForm(forms.Form):
+    name = forms.CharField(label=_("Tên quy trình"))
+    description = forms.CharField(
+        label=_("Mô tả, tiêu chuẩn áp dụng"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+    stages = forms.CharField(
+        label=_("Các công đoạn"),
+        help_text=_("Mỗi dòng một công đoạn theo thứ tự, ví dụ: Bón phân"),
+        widget=forms.Textarea({"rows": 6}),
+    )
+    published = forms.BooleanField(label=_("Công bố làm quy trình mẫu"), required=False)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Loại dữ liệu"),
+        choices=[
+            ("lots", _("Lô hàng")),
+            ("diary", _("Nhật ký sản xuất")),
+            ("shipments", _("Xuất hàng")),
+        ],
+    )
+    file = forms.FileField(label=_("Tệp XLSX hoặc CSV"))
+
+
+class CorrectionForm(forms.Form):
+    stage_kind = forms.ChoiceField(label=_("Công đoạn"), choices=StageKind.choices)
+    stage_name = forms.CharField(label=_("Tên công đoạn"), required=False)
+    time = forms.DateTimeField(label=_("Thời gian"), widget=DATETIME)
+    person = forms.CharField(label=_("Người thực hiện"), required=False)
+    quantity = forms.DecimalField(label=_("Khối lượng, số lượng"), required=False, **QTY)
+    input_name = forms.CharField(label=_("Vật tư sử dụng (phân bón, thuốc)"), required=False)
+    input_dose = forms.CharField(label=_("Liều lượng"), required=False)
+    input_supplier_lot = forms.CharField(label=_("Lô vật tư, nhà cung cấp"), required=False)
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
+    reason = forms.CharField(label=_("Lý do sửa"), widget=forms.Textarea({"rows": 2}))

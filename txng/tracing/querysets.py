@@ -1,0 +1,44 @@
+"""Who may see which tracing rows (DESIGN.md: all user-dependent reads go through visible_to)."""
+
+from django.db import models
+from django.db.models import Q
+
+
+def _managed_business_ids(user):
+    from txng.accounts.models import Organisation
+
+    return Organisation.objects.managed_by(user.organisation).values("pk")
+
+
+class LotQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A business: its own lots; an authority: lots of businesses it manages; DOST: all."""
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
+        if user.is_dost:
+            return self.all()
+        if user.is_authority:
+            return self.filter(business__in=_managed_business_ids(user))
+        return self.filter(business=user.organisation_id)
+
+
+class VisibleToBusinessQuerySet(models.QuerySet):
+    """Rows carrying `business` (or `owner`): the owner sees them, managing authorities too."""
+
+    owner_field = "business"
+
+    def visible_to(self, user):
+        field = "owner" if "owner" in {f.name for f in self.model._meta.fields} else "business"
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
+        if user.is_dost:
+            return self.all()
+        if user.is_authority:
+            return self.filter(
+                Q(**{f"{field}__in": _managed_business_ids(user)})
+                | Q(**{field: user.organisation.root})
+            )
+        if field == "owner":
+            # Templates: a business's own, and the standard ones authorities have published.
+            return self.filter(Q(owner=user.organisation_id) | Q(published=True))
+        return self.filter(**{field: user.organisation_id})

@@ -1,0 +1,573 @@
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from txng.accounts.permissions import is_member
+from txng.common.forms import add_errors
+from txng.tracing import actions, queries
+from txng.tracing.codes import normalise_trace_code
+from txng.tracing.forms import (
+    AnswerForm,
+    CorrectionForm,
+    DiaryForm,
+    ImportForm,
+    LotForm,
+    ProcessForm,
+    QuantityReasonForm,
+    ReasonForm,
+    ReceiptForm,
+    ShipForm,
+    TracingRequestForm,
+    TransformForm,
+)
+from txng.tracing.importer import COLUMNS, template
+from txng.tracing.models import (
+    Event,
+    ImportJob,
+    Lot,
+    ProcessTemplate,
+    Recall,
+    Shipment,
+    ShipmentState,
+    Stage,
+    StageKind,
+    TracingRequest,
+)
+
+
+def _business_only(user):
+    if not user.is_business:
+        raise PermissionDenied
+
+
+@login_required
+def lots(request):
+    qs = Lot.objects.visible_to(request.user).select_related("product", "business")
+    status = request.GET.get("status")
+    if status:
+        qs = qs.filter(status=status)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(code__icontains=q) | qs.filter(product__name__icontains=q)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "tracing/lots.html", {"page": page, "q": q})
+
+
+@login_required
+def lot_new(request):
+    _business_only(request.user)
+    form = LotForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lot = actions.create_lot(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo lô %(code)s.") % {"code": lot.code})
+            return redirect("tracing:lot", pk=lot.pk)
+    return render(request, "tracing/lot_new.html", {"form": form})
+
+
+def _visible_lot(request, pk):
+    return get_object_or_404(
+        Lot.objects.visible_to(request.user).select_related("product", "business", "facility"),
+        pk=pk,
+    )
+
+
+@login_required
+def lot_detail(request, pk):
+    lot = _visible_lot(request, pk)
+    own = is_member(request.user, lot.business)
+    history = (
+        Event.objects.filter(lot_rows__lot=lot)
+        .select_related("business", "facility", "declares_error_on")
+        .prefetch_related("error_declarations")
+        .distinct()
+        .order_by("-event_time", "-id")
+    )
+    stages = Stage.objects.filter(template=lot.process_id) if lot.process_id else []
+    return render(
+        request,
+        "tracing/lot_detail.html",
+        {
+            "lot": lot,
+            "own": own,
+            "history": history,
+            "stages": stages,
+            "diary_form": DiaryForm(prefix="diary", lot=lot),
+            "ship_form": ShipForm(business=lot.business, prefix="ship") if own else None,
+            "qty_form": QuantityReasonForm(prefix="mv"),
+            "shipments": lot.shipments.select_related("receiver", "received_lot"),
+            "can_recall": actions.can_recall(request.user, lot) and lot.status != "recalled",
+            "recall": lot.active_recall,
+        },
+    )
+
+
+@login_required
+@require_POST
+def diary_add(request, pk):
+    lot = _visible_lot(request, pk)
+    form = DiaryForm(request.POST, request.FILES, prefix="diary", lot=lot)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data.setdefault("stage", None)
+        try:
+            actions.add_diary_entry(lot, actor=request.user, **data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhật ký."))
+            return redirect("tracing:lot", pk=lot.pk)
+    return render(
+        request, "tracing/form_page.html", {"form": form, "lot": lot, "title": _("Ghi nhật ký")}
+    )
+
+
+@login_required
+@require_POST
+def ship(request, pk):
+    lot = _visible_lot(request, pk)
+    form = ShipForm(request.POST, business=lot.business, prefix="ship")
+    if form.is_valid():
+        try:
+            actions.ship(lot, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận xuất hàng."))
+            return redirect("tracing:lot", pk=lot.pk)
+    return render(
+        request, "tracing/form_page.html", {"form": form, "lot": lot, "title": _("Xuất hàng")}
+    )
+
+
+MOVEMENTS = {
+    "destroy": lambda lot, u, d: actions.destroy(
+        lot, actor=u, quantity=d["quantity"], reason=d["reason"]
+    ),
+    "adjust": lambda lot, u, d: actions.adjust_stock(
+        lot, actor=u, delta=d["quantity"], reason=d["reason"]
+    ),
+}
+
+
+@login_required
+@require_POST
+def movement(request, pk, kind):
+    lot = _visible_lot(request, pk)
+    if kind == "finish":
+        try:
+            actions.finish_lot(lot, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("tracing:lot", pk=lot.pk)
+    if kind not in MOVEMENTS:
+        raise Http404
+    form = QuantityReasonForm(request.POST, prefix="mv")
+    if form.is_valid():
+        try:
+            MOVEMENTS[kind](lot, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận."))
+            return redirect("tracing:lot", pk=lot.pk)
+    return render(
+        request, "tracing/form_page.html", {"form": form, "lot": lot, "title": _("Ghi nhận")}
+    )
+
+
+@login_required
+@require_POST
+def declare_error(request, pk):
+    event = get_object_or_404(Event, pk=pk, business=request.user.organisation_id)
+    form = ReasonForm(request.POST)
+    lot = event.lots.first()
+    if form.is_valid():
+        try:
+            actions.declare_error(event, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã khai báo sai sót; bản ghi cũ vẫn giữ trong lịch sử."))
+    return redirect("tracing:lot", pk=lot.pk)
+
+
+@login_required
+def incoming(request):
+    _business_only(request.user)
+    pending = Shipment.objects.filter(
+        receiver=request.user.organisation_id, state=ShipmentState.IN_TRANSIT
+    ).select_related("lot__product", "lot__business")
+    received = Shipment.objects.filter(
+        receiver=request.user.organisation_id, state=ShipmentState.RECEIVED
+    ).select_related("lot__product", "lot__business", "received_lot")[:50]
+    return render(request, "tracing/incoming.html", {"pending": pending, "received": received})
+
+
+@login_required
+def confirm(request, pk):
+    shipment = get_object_or_404(
+        Shipment.objects.select_related("lot__product", "lot__business"),
+        pk=pk,
+        receiver=request.user.organisation_id,
+    )
+    form = ReceiptForm(request.POST or None, initial={"received_quantity": shipment.quantity})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lot = actions.confirm_receipt(
+                shipment,
+                actor=request.user,
+                received_quantity=form.cleaned_data["received_quantity"],
+                note=form.cleaned_data["receipt_note"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã xác nhận nhận hàng, tạo lô %(c)s.") % {"c": lot.code})
+            return redirect("tracing:lot", pk=lot.pk)
+    return render(request, "tracing/confirm.html", {"form": form, "shipment": shipment})
+
+
+@login_required
+def return_goods(request, pk):
+    shipment = get_object_or_404(Shipment, pk=pk)
+    holder = shipment.received_lot.business_id if shipment.received_lot_id else None
+    if request.user.organisation_id not in (holder, shipment.lot.business_id):
+        raise Http404
+    form = QuantityReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.return_goods(
+                shipment,
+                actor=request.user,
+                quantity=form.cleaned_data["quantity"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
+            messages.success(request, _("Đã ghi nhận trả hàng."))
+            return redirect(
+                "tracing:incoming" if holder == request.user.organisation_id else "tracing:lot",
+                *([] if holder == request.user.organisation_id else [shipment.lot_id]),
+            )
+    return render(request, "tracing/form_page.html", {"form": form, "title": _("Trả lại hàng")})
+
+
+def _parse_lines(text, business, field):
+    pairs = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        code, _sep, amount = line.partition("=")
+        try:
+            quantity = Decimal(amount.strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(
+                {field: _("Dòng %(n)s: thiếu số lượng sau dấu =.") % {"n": n}}
+            ) from None
+        lot = Lot.objects.filter(business=business, code=code.strip()).first()
+        if lot is None:
+            raise ValidationError(
+                {field: _("Dòng %(n)s: không có lô %(c)s.") % {"n": n, "c": code.strip()}}
+            )
+        pairs.append((lot, quantity))
+    return pairs
+
+
+@login_required
+def transform(request):
+    _business_only(request.user)
+    form = TransformForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            business = request.user.organisation
+            inputs = _parse_lines(form.cleaned_data["inputs"], business, "inputs")
+            outputs = _parse_lines(form.cleaned_data["outputs"], business, "outputs")
+            actions.transform(
+                actor=request.user, inputs=inputs, outputs=outputs, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận chế biến."))
+            return redirect("tracing:lot", pk=outputs[0][0].pk)
+    return render(
+        request, "tracing/form_page.html", {"form": form, "title": _("Chế biến, phối trộn")}
+    )
+
+
+@login_required
+def trace_page(request, pk):
+    lot = _visible_or_partner_lot(request, pk)
+    depth = queries.clamp_depth(request.GET.get("depth"))
+    data = queries.trace_json(request.user, lot, depth=depth)
+    if request.GET.get("format") == "json":
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    steps = queries.public_timeline(lot)
+    return render(
+        request,
+        "tracing/trace.html",
+        {"lot": lot, "data": data, "steps": steps, "depth": depth},
+    )
+
+
+def _visible_or_partner_lot(request, pk):
+    lot = get_object_or_404(Lot.objects.select_related("product", "business"), pk=pk)
+    if pk not in queries.visible_lot_ids(request.user, [lot.pk]):
+        raise Http404
+    return lot
+
+
+def public_lot(request, code):
+    lot = get_object_or_404(
+        Lot.objects.select_related("product", "business", "facility"),
+        trace_code=normalise_trace_code(code),
+    )
+    return render(
+        request,
+        "tracing/public_lot.html",
+        {"lot": lot, "steps": queries.public_timeline(lot), "recall": lot.active_recall},
+    )
+
+
+@login_required
+@require_POST
+def recall_new(request, pk):
+    lot = _visible_lot(request, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            recall = actions.recall_lots(
+                [lot], actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("tracing:recall", pk=recall.pk)
+    else:
+        messages.error(request, _("Lý do: cần nêu lý do thu hồi."))
+    return redirect("tracing:lot", pk=lot.pk)
+
+
+def _visible_recalls(user):
+    lots = Lot.objects.visible_to(user)
+    return Recall.objects.filter(lot_rows__lot__in=lots).distinct()
+
+
+@login_required
+def recalls(request):
+    return render(request, "tracing/recalls.html", {"recalls": _visible_recalls(request.user)})
+
+
+@login_required
+def recall_detail(request, pk):
+    recall = get_object_or_404(_visible_recalls(request.user), pk=pk)
+    return render(
+        request,
+        "tracing/recall.html",
+        {
+            "recall": recall,
+            "lots": queries.recall_holders(recall),
+            "off_platform": Shipment.objects.filter(
+                lot__recall_rows__recall=recall, receiver__isnull=True
+            ).select_related("lot__business", "lot__product"),
+        },
+    )
+
+
+@login_required
+def requests(request):
+    qs = TracingRequest.objects.select_related("business", "authority", "lot")
+    user = request.user
+    if user.is_dost:
+        pass
+    elif user.is_authority:
+        qs = qs.filter(authority=user.organisation.root)
+    else:
+        qs = qs.filter(business=user.organisation_id)
+    return render(request, "tracing/requests.html", {"requests": qs})
+
+
+@login_required
+def request_new(request):
+    if not request.user.is_authority:
+        raise PermissionDenied
+    form = TracingRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lot = Lot.objects.filter(business=data["business"], code=data["subject"].strip()).first()
+        try:
+            req = actions.open_tracing_request(actor=request.user, lot=lot, **data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return redirect("tracing:request", pk=req.pk)
+    return render(
+        request, "tracing/form_page.html", {"form": form, "title": _("Yêu cầu truy xuất")}
+    )
+
+
+@login_required
+def request_detail(request, pk):
+    user = request.user
+    req = get_object_or_404(TracingRequest.objects.select_related("business", "lot"), pk=pk)
+    allowed = (
+        user.is_dost
+        or (user.is_authority and req.authority_id == user.organisation.root.pk)
+        or req.business_id == user.organisation_id
+    )
+    if not allowed:
+        raise Http404
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.answer_tracing_request(req, actor=user, comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã gửi kết quả truy xuất."))
+            return redirect("tracing:request", pk=req.pk)
+    preview = None
+    if req.state == "open" and req.business_id == user.organisation_id:
+        lots = (
+            [req.lot]
+            if req.lot
+            else list(Lot.objects.filter(business=req.business, code=req.subject.strip()))
+        )
+        preview = queries.trace_report(lots)
+    return render(request, "tracing/request.html", {"req": req, "form": form, "preview": preview})
+
+
+@login_required
+def stock(request):
+    _business_only(request.user)
+    return render(
+        request, "tracing/stock.html", {"rows": queries.stock_by_product(request.user.organisation)}
+    )
+
+
+@login_required
+def processes(request):
+    templates = ProcessTemplate.objects.visible_to(request.user).prefetch_related("stages")
+    return render(request, "tracing/processes.html", {"templates": templates})
+
+
+@login_required
+def process_new(request):
+    form = ProcessForm(request.POST or None)
+    if not request.user.is_authority:
+        del form.fields["published"]
+    if request.method == "POST" and form.is_valid():
+        lines = [x.strip() for x in form.cleaned_data["stages"].splitlines() if x.strip()]
+        actions.create_process(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            stages=[(name, _guess_kind(name)) for name in lines],
+            published=form.cleaned_data.get("published", False),
+        )
+        messages.success(request, _("Đã lưu quy trình."))
+        return redirect("tracing:processes")
+    return render(request, "tracing/form_page.html", {"form": form, "title": _("Quy trình mới")})
+
+
+def _guess_kind(name):
+    lowered = name.lower()
+    for kind, label in StageKind.choices:
+        if re.search(re.escape(str(label).lower().split(",")[0]), lowered):
+            return kind
+    return StageKind.OTHER
+
+
+@login_required
+def import_page(request):
+    _business_only(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = actions.start_import(
+                actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return redirect("tracing:import_job", pk=job.pk)
+    jobs = ImportJob.objects.visible_to(request.user)[:10]
+    return render(
+        request, "tracing/import.html", {"form": form, "jobs": jobs, "kinds": COLUMNS.keys()}
+    )
+
+
+@login_required
+def import_template(request, kind):
+    if kind not in COLUMNS:
+        raise Http404
+    response = HttpResponse(
+        template(kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-{kind}.xlsx"'
+    return response
+
+
+@login_required
+def import_job(request, pk):
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+    return render(request, "tracing/import_job.html", {"job": job})
+
+
+DIARY_FIELDS = [
+    "stage_kind",
+    "stage_name",
+    "time",
+    "person",
+    "quantity",
+    "input_name",
+    "input_dose",
+    "input_supplier_lot",
+    "notes",
+]
+
+
+@login_required
+def diary_correct(request, pk):
+    """Correct a diary entry: the wrong one is declared in error, the right one recorded."""
+    from txng.tracing.models import DiaryEntry
+
+    entry = get_object_or_404(
+        DiaryEntry.objects.select_related("lot", "event"),
+        pk=pk,
+        lot__business=request.user.organisation_id,
+    )
+    initial = {name: getattr(entry, name) for name in DIARY_FIELDS}
+    initial["time"] = timezone.localtime(entry.time).strftime("%Y-%m-%dT%H:%M")
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in DIARY_FIELDS}
+        try:
+            actions.correct_diary_entry(
+                entry, actor=request.user, reason=form.cleaned_data["reason"], **data
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã sửa: bản ghi cũ được đánh dấu sai, bản đúng đã lưu."))
+            return redirect("tracing:lot", pk=entry.lot_id)
+    return render(
+        request,
+        "tracing/form_page.html",
+        {"form": form, "lot": entry.lot, "title": _("Sửa nhật ký")},
+    )
