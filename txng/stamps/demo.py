@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from txng.accounts.models import User
@@ -63,11 +64,18 @@ def load(ctx):
     from txng.tracing.models import Lot
 
     dost_admin = User.objects.filter(organisation=ctx["dost"]).order_by("pk").first()
-    lots = list(
-        Lot.objects.filter(business__in=ctx["businesses"], business__status="active")
-        .select_related("business", "product")
-        .order_by("pk")[:6]
-    )
+    # Stamps are ordered by the producer: only lots a business made of its own products.
+    named = ctx.get("lots", {})
+    lots = [named.get("processor"), named.get("recalled")]
+    lots = [lot for lot in lots if lot is not None and lot.product.business_id == lot.business_id]
+    if not lots:
+        lots = list(
+            Lot.objects.filter(
+                business__in=ctx["businesses"],
+                business__status="active",
+                product__business=F("business"),
+            ).order_by("pk")[:1]
+        )
     if not lots:
         lots = [_fallback_lot(ctx["businesses"][0])]
     orders = []
@@ -81,7 +89,7 @@ def load(ctx):
     urls = ctx.setdefault("try_urls", [])
     first = orders[0].stamps.get(serial=1)
     urls.append(("Tem đã kích hoạt", f"/q/{first.code}"))
-    recalled = next((o for o in orders if getattr(o.lot, "status", "") == "recalled"), None)
+    recalled = next((o for o in orders if o.lot.active_recall is not None), None)
     if recalled is not None:
         urls.append(("Tem trên lô bị thu hồi", f"/q/{recalled.stamps.get(serial=1).code}"))
     pending = orders[0].stamps.filter(state=StampState.PRINTED).order_by("serial").first()
