@@ -64,20 +64,18 @@ def load(ctx):
     from txng.tracing.models import Lot
 
     dost_admin = User.objects.filter(organisation=ctx["dost"]).order_by("pk").first()
-    # Stamps go on a business's own products: not on goods received from another business.
-    lots = list(
-        Lot.objects.filter(
-            business__in=ctx["businesses"],
-            business__status="active",
-            product__business=F("business"),
-            kind="product",
+    # Stamps are ordered by the producer: only lots a business made of its own products.
+    named = ctx.get("lots", {})
+    lots = [named.get("active"), named.get("recalled")]
+    lots = [lot for lot in lots if lot is not None and lot.product.business_id == lot.business_id]
+    if not lots:
+        lots = list(
+            Lot.objects.filter(
+                business__in=ctx["businesses"],
+                business__status="active",
+                product__business=F("business"),
+            ).order_by("pk")[:1]
         )
-        .select_related("business", "product")
-        .order_by("pk")[:6]
-    )
-    for lot in (ctx.get("lots") or {}).values():
-        if lot is not None and lot not in lots and lot.product.business_id == lot.business_id:
-            lots.append(lot)
     if not lots:
         lots = [_fallback_lot(ctx["businesses"][0])]
     orders = []
@@ -88,14 +86,13 @@ def load(ctx):
         orders.append(_order_for(lot, owner, dost_admin))
     if not orders:
         return
-    domain = ctx.get("base_url", "http://127.0.0.1:8000")
     urls = ctx.setdefault("try_urls", [])
     first = orders[0].stamps.get(serial=1)
-    urls.append(("Tem đã kích hoạt", f"{domain}/q/{first.code}"))
-    recalled = next((o for o in orders if getattr(o.lot, "status", "") == "recalled"), None)
+    urls.append(("Tem đã kích hoạt", f"/q/{first.code}"))
+    recalled = next((o for o in orders if o.lot.active_recall is not None), None)
     if recalled is not None:
-        urls.append(("Tem trên lô bị thu hồi", f"{domain}/q/{recalled.stamps.get(serial=1).code}"))
+        urls.append(("Tem trên lô bị thu hồi", f"/q/{recalled.stamps.get(serial=1).code}"))
     pending = orders[0].stamps.filter(state=StampState.PRINTED).order_by("serial").first()
     if pending is not None:
-        urls.append(("Tem chưa kích hoạt", f"{domain}/q/{pending.code}"))
+        urls.append(("Tem chưa kích hoạt", f"/q/{pending.code}"))
     ctx["stamp_orders"] = orders

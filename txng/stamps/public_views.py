@@ -18,16 +18,9 @@ from txng.common.ratelimit import hit, rate_limited
 from txng.stamps import codes, scans
 from txng.stamps.forms import FakeReportForm, LocationForm
 from txng.stamps.models import Scan, ScanResult, Stamp, StampState
+from txng.tracing.queries import public_timeline
 
 LOCATION_SALT = "stamps.scan-location"
-
-try:  # tracing's public chain; the scan page still works while it is missing
-    from txng.tracing.queries import public_timeline
-except ImportError:  # pragma: no cover - depends on the tracing app's progress
-
-    def public_timeline(lot):
-        return []
-
 
 RESULT_BY_STATE = {
     StampState.GENERATED: ScanResult.NOT_ACTIVATED,
@@ -78,9 +71,7 @@ def render_stamp(request, code, stamp, *, lot_mismatch=False):
     timeline = []
     expired = False
     if lot is not None:
-        recall = getattr(lot, "active_recall", None)
-        if recall is None and getattr(lot, "status", "") == "recalled":
-            recall = lot  # a recall without its record: still warn, without a reason
+        recall = lot.active_recall
         expired = bool(lot.expiry_date and lot.expiry_date < timezone.localdate())
         timeline = public_timeline(lot)
     context = {
@@ -98,7 +89,7 @@ def render_stamp(request, code, stamp, *, lot_mismatch=False):
         "scan_count": stamp.scan_count,
         "first_scan": first_scan or entry.at,
         # Full Circular 02/2024 facts only for published products; otherwise name and producer.
-        "product_public": getattr(product, "is_public", False),
+        "product_public": product.is_public,
         "location_token": signing.dumps(entry.pk, salt=LOCATION_SALT, compress=True),
     }
     return _cache_headers(render(request, "stamps/scan.html", context))

@@ -17,5 +17,6 @@ urlpatterns = [
     path("manage/stamps/void/", views.void, name="void"),
     path("manage/stamps/scans/", views.scans, name="scans"),
     path("manage/stamps/reports/<int:pk>/photo/", views.report_photo, name="report_photo"),
+    path("manage/stamps/delegations/", views.delegations, name="delegations"),
     path("manage/stamps/quota/<int:business_pk>/", views.quota, name="quota"),
 ]

@@ -27,6 +27,7 @@ from txng.stamps.forms import (
     parse_stamp_ref,
 )
 from txng.stamps.models import (
+    ApprovalDelegation,
     FakeReport,
     OrderState,
     PrintOrder,
@@ -261,3 +262,20 @@ def quota(request, business_pk):
         messages.success(request, _("Đã cập nhật hạn mức tem."))
         return redirect("stamps:orders")
     return render(request, "stamps/quota.html", {"form": form, "business": business})
+
+
+@login_required
+def delegations(request):
+    """DOST chooses which agencies may approve stamp orders of the businesses they manage."""
+    if not request.user.is_dost:
+        raise PermissionDenied
+    agencies = Organisation.objects.agencies().filter(parent=None).order_by("kind", "name")
+    if request.method == "POST":
+        agency = get_object_or_404(agencies, pk=request.POST.get("agency"))
+        granted = request.POST.get("granted") == "1"
+        actions.delegate_approval(agency, actor=request.user, granted=granted)
+        messages.success(request, _("Đã cập nhật quyền duyệt đơn in tem."))
+        return redirect("stamps:delegations")
+    delegated = set(ApprovalDelegation.objects.values_list("agency_id", flat=True))
+    rows = [(a, a.pk in delegated) for a in agencies]
+    return render(request, "stamps/delegations.html", {"rows": rows})

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from txng.catalog.tests.helpers import published
-from txng.stamps.tests.factories import LotFactory
+from txng.tracing import actions as tracing_actions
 
 
 @pytest.fixture
@@ -11,8 +14,17 @@ def product(biz_owner, dept_officer):
 
 
 @pytest.fixture
-def lot(product):
-    return LotFactory(product=product, code="HD-2026-01")
+def lot(product, biz_owner):
+    """A lot made through tracing's own actions (so it has a commissioning event)."""
+    today = timezone.localdate()
+    return tracing_actions.create_lot(
+        actor=biz_owner,
+        product=product,
+        code="HD-2026-01",
+        quantity=100,
+        production_date=today - timedelta(days=10),
+        expiry_date=today + timedelta(days=100),
+    )
 
 
 @pytest.fixture(autouse=True)

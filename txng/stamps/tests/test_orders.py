@@ -312,3 +312,16 @@ def test_make_stamps_helper_orders_serials(business):
 def test_zip_holds_pdf_and_csv(ready_order):
     with zipfile.ZipFile(io.BytesIO(ready_order.zip.open("rb").read())) as zf:
         assert set(zf.namelist()) == {"stamps.pdf", "stamps.csv"}
+
+
+def test_dost_delegates_approval_on_its_page(dost_admin, dept_officer, biz_owner, product, login):
+    url = reverse("stamps:delegations")
+    assert login(dept_officer).get(url).status_code == 403
+    client = login(dost_admin)
+    assert "Sở Nông nghiệp" in client.get(url).content.decode()
+    client.post(url, {"agency": dept_officer.organisation_id, "granted": "1"})
+    order = submit(biz_owner, product)
+    assert actions.can_approve(dept_officer, order)
+    client.post(url, {"agency": dept_officer.organisation_id, "granted": "0"})
+    assert not actions.can_approve(dept_officer, order)
+    assert AuditEntry.objects.filter(action="stamps.delegate").count() == 2

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.core import signing
@@ -12,6 +11,7 @@ from txng.stamps import codes
 from txng.stamps.models import FakeReport, Scan, ScanResult, Signal, SignalKind, StampState
 from txng.stamps.public_views import LOCATION_SALT
 from txng.stamps.tests.factories import OrderFactory, make_stamps
+from txng.tracing import actions as tracing_actions
 from txng.tracing.models import Lot
 
 pytestmark = pytest.mark.django_db
@@ -78,13 +78,19 @@ def test_expired_lot_warns(client, stamps, lot):
     assert "đã hết hạn sử dụng" in page and "Tem chính hãng" not in page
 
 
-def test_recalled_lot_warns_in_red_with_reason(client, stamps, monkeypatch):
-    # Tracing's recall record is not on main yet: stand in for lot.active_recall.
-    recall = SimpleNamespace(reason="Nhiễm nấm mốc", created_at=timezone.now())
-    monkeypatch.setattr(Lot, "active_recall", property(lambda self: recall), raising=False)
+def test_recalled_lot_warns_in_red_with_reason(client, stamps, lot, biz_owner):
+    tracing_actions.recall_lots([lot], actor=biz_owner, reason="Nhiễm nấm mốc")
     page = text(scan(client, stamps[0].code))
     assert "Lô hàng này đã bị thu hồi" in page and "Nhiễm nấm mốc" in page
-    assert "alert-danger" in page
+    assert "alert-danger" in page and "Tem chính hãng" not in page
+
+
+def test_scan_page_shows_the_lots_timeline(client, stamps, lot, biz_owner):
+    tracing_actions.add_diary_entry(
+        lot, actor=biz_owner, stage_kind="drying", stage_name="Sấy bằng lò củi"
+    )
+    page = text(scan(client, stamps[0].code))
+    assert "Hành trình sản phẩm" in page and "Sấy bằng lò củi" in page
 
 
 def test_mistyped_code_offers_retype(client, stamps):
