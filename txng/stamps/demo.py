@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from txng.accounts.models import User
@@ -64,7 +65,12 @@ def load(ctx):
 
     dost_admin = User.objects.filter(organisation=ctx["dost"]).order_by("pk").first()
     lots = list(
-        Lot.objects.filter(business__in=ctx["businesses"], business__status="active")
+        # Only lots a business made of its own product: received lots carry the sender's product.
+        Lot.objects.filter(
+            business__in=ctx["businesses"],
+            business__status="active",
+            product__business=F("business"),
+        )
         .select_related("business", "product")
         .order_by("pk")[:6]
     )

@@ -46,7 +46,7 @@ def test_phone_scan_shows_product_lot_timeline_then_recall(
     monkeypatch.setattr(public_views, "public_timeline", fake_timeline)
     phone.goto(f"/q/{activated.code}")
     expect(phone.get_by_role("heading", name="Hạt dẻ Trùng Khánh")).to_be_visible()
-    expect(phone.get_by_text("HD-2026-01")).to_be_visible()
+    expect(phone.get_by_text("HD-2026-01", exact=True)).to_be_visible()
     expect(phone.get_by_role("heading", name="Hành trình sản phẩm")).to_be_visible()
     expect(phone.get_by_text("Sấy và đóng gói")).to_be_visible()
     expect(phone.get_by_role("alert")).to_have_count(0)
