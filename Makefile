@@ -24,7 +24,7 @@ dev-venv: $(VENV)/.dev-installed
 demo: venv
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py load_demo --base-url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py run_demo --addrport $(HOST):$(PORT)
 

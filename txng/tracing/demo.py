@@ -41,7 +41,7 @@ def load(ctx):
     RetentionPolicy.objects.get_or_create(category=None)
     grower, processor, maker, tea, distributor, shop = businesses[:6]
     if Lot.objects.filter(business=grower, code="HD-2026-09").exists():
-        ctx["lots"] = _found(businesses)
+        _announce(ctx, businesses)
         return
     u = {b.pk: _owner(b) for b in businesses[:6]}
     for business in businesses[:6]:
@@ -274,6 +274,11 @@ def load(ctx):
             lot=noodles,
             reason="Báo cáo nguồn củ dong và nơi tiêu thụ lô miến bị thu hồi",
         )
+    _announce(ctx, businesses)
+
+
+def _announce(ctx, businesses):
+    """What the loader prints, the same on the first run and on every later one."""
     ctx["lots"] = _found(businesses)
     ctx.setdefault("try_urls", []).extend(
         [

@@ -54,9 +54,7 @@ def decode_page(pdf: bytes, page: int, tmp_path) -> list[str]:
         check=True,
     )
     with Image.open(f"{prefix}.png") as image:
-        # Only QR codes are printed. With every format enabled, zxing's 1D readers now and then
-        # "find" a barcode in a QR's module pattern (seen with random codes at 20 mm), which
-        # says nothing about the print file; the callers compare texts to the exact URLs.
+        # Only QR codes: a linear-barcode reader can "see" a barcode in the text and cut marks.
         results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     return sorted(r.text for r in results)
 

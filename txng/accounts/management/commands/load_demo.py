@@ -28,7 +28,15 @@ DEMO_ORDER = [
 class Command(BaseCommand):
     help = "Load demo data (DOST, departments, communes, businesses, dossiers, ...)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="Where the demo will be served, to print the URLs to try in full.",
+        )
+
     def handle(self, *args, **options):
+        self.base_url = options["base_url"].rstrip("/")
         if not settings.DEBUG:
             raise CommandError("Demo data uses a shared password; run it only with DEBUG=1.")
         # Demo accounts get passwords directly; keep their activation mails off the console.
@@ -50,5 +58,7 @@ class Command(BaseCommand):
         out(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for username, what in ctx.get("logins", []):
             out(f"  {username:<12} {what}")
+        if ctx.get("try_urls"):
+            out("Try:")
         for title, url in ctx.get("try_urls", []):
-            out(f"  {title}: {url}")
+            out(f"  {title}: {self.base_url + url if url.startswith('/') else url}")
