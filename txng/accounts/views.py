@@ -1,4 +1,5 @@
 from base64 import b32encode
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
@@ -104,12 +105,29 @@ def home(request):
     user = request.user
     if user.organisation is None:
         return redirect("admin:index")
-    context = {"notifications": Notification.objects.filter(organisation=user.organisation)[:8]}
+    tiles = []
     if user.is_authority:
-        dossiers = Dossier.objects.visible_to(user)
-        context["pending_dossiers"] = dossiers.filter(state__in=["submitted", "resubmitted"])
-        context["business_count"] = Organisation.objects.managed_by(user.organisation).count()
-    return render(request, "accounts/home.html", context)
+        pending = Dossier.objects.visible_to(user).filter(state__in=["submitted", "resubmitted"])
+        tiles += [
+            (
+                pending.count(),
+                _("hồ sơ đăng ký chờ xem xét"),
+                reverse("enrolment:queue") + "?state=submitted",
+            ),
+            (
+                Organisation.objects.managed_by(user.organisation).count(),
+                _("cơ sở thuộc phạm vi quản lý"),
+                reverse("accounts:organisations") + "?kind=business",
+            ),
+        ]
+    for app in DASHBOARD_APPS:
+        tiles += import_module(f"txng.{app}.dashboard").tiles(user)
+    notifications = Notification.objects.filter(organisation=user.organisation)[:8]
+    return render(request, "accounts/home.html", {"tiles": tiles, "notifications": notifications})
+
+
+# Apps whose dashboard.py adds figures to the workspace's front page, in this order.
+DASHBOARD_APPS = ["catalog", "tracing", "stamps"]
 
 
 @login_required

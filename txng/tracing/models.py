@@ -15,7 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from txng.tracing.querysets import LotQuerySet, VisibleToBusinessQuerySet
+from txng.tracing.querysets import (
+    LotQuerySet,
+    TracingRequestQuerySet,
+    VisibleToBusinessQuerySet,
+)
 
 ZERO = Decimal("0")
 
@@ -510,6 +514,8 @@ class TracingRequest(models.Model):
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TracingRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline", "-id"]

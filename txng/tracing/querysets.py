@@ -42,3 +42,15 @@ class VisibleToBusinessQuerySet(models.QuerySet):
             # Templates: a business's own, and the standard ones authorities have published.
             return self.filter(Q(owner=user.organisation_id) | Q(published=True))
         return self.filter(**{field: user.organisation_id})
+
+
+class TracingRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """DOST: all; an authority: the requests it sent; a business: those sent to it."""
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
+        if user.is_dost:
+            return self.all()
+        if user.is_authority:
+            return self.filter(authority=user.organisation.root)
+        return self.filter(business=user.organisation_id)

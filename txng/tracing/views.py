@@ -391,14 +391,9 @@ def recall_detail(request, pk):
 
 @login_required
 def requests(request):
-    qs = TracingRequest.objects.select_related("business", "authority", "lot")
-    user = request.user
-    if user.is_dost:
-        pass
-    elif user.is_authority:
-        qs = qs.filter(authority=user.organisation.root)
-    else:
-        qs = qs.filter(business=user.organisation_id)
+    qs = TracingRequest.objects.visible_to(request.user).select_related(
+        "business", "authority", "lot"
+    )
     return render(request, "tracing/requests.html", {"requests": qs})
 
 
@@ -424,14 +419,9 @@ def request_new(request):
 @login_required
 def request_detail(request, pk):
     user = request.user
-    req = get_object_or_404(TracingRequest.objects.select_related("business", "lot"), pk=pk)
-    allowed = (
-        user.is_dost
-        or (user.is_authority and req.authority_id == user.organisation.root.pk)
-        or req.business_id == user.organisation_id
+    req = get_object_or_404(
+        TracingRequest.objects.visible_to(user).select_related("business", "lot"), pk=pk
     )
-    if not allowed:
-        raise Http404
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
