@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import OrgKind, OrgStatus
+from txng.accounts.querysets import BusinessOwnedQuerySet
 from txng.catalog.identifiers import validate_gln, validate_gtin
 from txng.catalog.text import normalise
 
@@ -67,16 +68,8 @@ class FacilityKind(models.TextChoices):
     SHOP = "shop", _("Cửa hàng")
 
 
-class FacilityQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from txng.accounts.models import Organisation
-
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        org = user.organisation
-        if org.is_business:
-            return self.filter(business=org)
-        return self.filter(business__in=Organisation.objects.managed_by(org))
+class FacilityQuerySet(BusinessOwnedQuerySet):
+    pass
 
 
 class Facility(models.Model):
@@ -171,24 +164,13 @@ class PublicState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Đã bị gỡ")
 
 
-class ProductQuerySet(models.QuerySet):
+class ProductQuerySet(BusinessOwnedQuerySet):
     def published(self):
         """Publicly visible: approved at least once, not taken down, producer still active."""
         return self.filter(
             state=PublicState.PUBLISHED,
             business__status=OrgStatus.ACTIVE,
         )
-
-    def visible_to(self, user):
-        """In the workspace: a business sees its own; an agency the businesses it manages."""
-        from txng.accounts.models import Organisation
-
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        org = user.organisation
-        if org.is_business:
-            return self.filter(business=org)
-        return self.filter(business__in=Organisation.objects.managed_by(org))
 
     def search(self, query):
         from txng.catalog.search import search_products
@@ -491,17 +473,7 @@ TRANSITIONS = {
 }
 
 
-class RevisionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from txng.accounts.models import Organisation
-
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        org = user.organisation
-        if org.is_business:
-            return self.filter(business=org)
-        return self.filter(business__in=Organisation.objects.managed_by(org))
-
+class RevisionQuerySet(BusinessOwnedQuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 

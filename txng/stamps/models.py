@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import OrgKind
+from txng.accounts.querysets import BusinessOwnedQuerySet as VisibleByBusiness
 from txng.stamps import codes
 
 MAX_ORDER_QUANTITY = 1_000_000
@@ -42,30 +43,6 @@ class StampSize(models.IntegerChoices):
     S25 = 25, "25 mm"
     S30 = 30, "30 mm"
     S40 = 40, "40 mm"
-
-
-def _business_q(user, field):
-    """Rows of businesses the user may see: DOST all, an agency those it manages, a business
-    its own; `field` is the path to the business."""
-    if not user.is_authenticated or user.organisation_id is None:
-        return None
-    if user.is_dost:
-        return Q()
-    if user.is_authority:
-        return Q(**{f"{field}__managers": user.organisation.root})
-    if user.is_business:
-        return Q(**{field: user.organisation_id})
-    return None
-
-
-class VisibleByBusiness(models.QuerySet):
-    business_field = "business"
-
-    def visible_to(self, user):
-        q = _business_q(user, self.business_field)
-        if q is None:
-            return self.none()
-        return self.filter(q).distinct() if q else self.all()
 
 
 class PrintOrderQuerySet(VisibleByBusiness):
