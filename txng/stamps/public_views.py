@@ -1,5 +1,7 @@
 """The consumer's side: the scan page /q/<code>, retyping a code, reporting a suspected fake."""
 
+import functools
+
 from django.contrib import messages
 from django.core import signing
 from django.db import transaction
@@ -18,6 +20,7 @@ from txng.common.ratelimit import hit, rate_limited
 from txng.stamps import codes, scans
 from txng.stamps.forms import FakeReportForm, LocationForm
 from txng.stamps.models import Scan, ScanResult, Stamp, StampState
+from txng.tracing.cache import trace_version
 from txng.tracing.queries import public_timeline
 
 LOCATION_SALT = "stamps.scan-location"
@@ -70,10 +73,14 @@ def render_stamp(request, code, stamp, *, lot_mismatch=False):
     recall = None
     timeline = []
     expired = False
+    version = None
     if lot is not None:
-        recall = lot.active_recall
+        recall = lot.active_recall  # always read live: a recall shows on the very next scan
         expired = bool(lot.expiry_date and lot.expiry_date < timezone.localdate())
-        timeline = public_timeline(lot)
+        # The timeline is rendered inside a cache fragment keyed by the trace version, so it
+        # is only computed (the template calls it) when that fragment is missing.
+        timeline = functools.cache(functools.partial(public_timeline, lot))
+        version = trace_version()
     context = {
         "stamp": stamp,
         "code": code,
@@ -85,6 +92,7 @@ def render_stamp(request, code, stamp, *, lot_mismatch=False):
         "recall_reason": getattr(recall, "reason", ""),
         "expired": expired,
         "timeline": timeline,
+        "trace_version": version,
         "lot_mismatch": lot_mismatch,
         "scan_count": stamp.scan_count,
         "first_scan": first_scan or entry.at,
