@@ -330,3 +330,18 @@ def test_many_scans_signal_is_raised_once_then_costs_no_query(
     with django_assert_max_num_queries(3):
         scan(client, stamps[0].code)
     assert Signal.objects.filter(kind=SignalKind.MANY_SCANS).count() == 1
+
+
+def test_cached_product_and_producer_follow_edits(
+    client, stamps, product, django_capture_on_commit_callbacks
+):
+    scan(client, stamps[0].code)
+    with django_capture_on_commit_callbacks(execute=True):
+        product.name = "Hạt dẻ rang muối"
+        product.save()
+        product.business.name = "HTX Nông sản Trùng Khánh"
+        product.business.save()
+    response = scan(client, stamps[0].code)
+    assert "<title>Hạt dẻ rang muối" in text(response)
+    # (The product facts box has its own five-minute fragment cache, as before.)
+    assert response.context["business"].name == "HTX Nông sản Trùng Khánh"
