@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class StampsConfig(AppConfig):
     name = "txng.stamps"
+
+    def ready(self):
+        from txng.accounts.models import Organisation
+        from txng.catalog.models import Facility, Product
+        from txng.stamps.models import PrintOrder
+        from txng.stamps.public_views import bump_order_version
+
+        # The scan page caches each print order with its product, producer and facility.
+        for model in (PrintOrder, Product, Organisation, Facility):
+            post_save.connect(bump_order_version, sender=model, dispatch_uid=f"scan-{model}")
+            post_delete.connect(bump_order_version, sender=model, dispatch_uid=f"scan-{model}d")

@@ -1,7 +1,11 @@
 """The consumer's side: the scan page /q/<code>, retyping a code, reporting a suspected fake."""
 
+import functools
+import secrets
+
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -17,7 +21,8 @@ from txng.audit.middleware import client_ip
 from txng.common.ratelimit import hit, rate_limited
 from txng.stamps import codes, scans
 from txng.stamps.forms import FakeReportForm, LocationForm
-from txng.stamps.models import Scan, ScanResult, Stamp, StampState
+from txng.stamps.models import PrintOrder, Scan, ScanResult, Stamp, StampState
+from txng.tracing.cache import trace_version
 from txng.tracing.queries import public_timeline
 
 LOCATION_SALT = "stamps.scan-location"
@@ -38,12 +43,47 @@ def _cache_headers(response):
     return response
 
 
+ORDER_KEY = "stamps:scan-order:{pk}:{version}"
+ORDER_VERSION_KEY = "stamps:scan-order-version"
+ORDER_SECONDS = 60  # what a save that bypasses signals (a queryset update) may lag by
+
+
+def _order_version():
+    version = cache.get(ORDER_VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(ORDER_VERSION_KEY, version, timeout=None):
+            version = cache.get(ORDER_VERSION_KEY, version)
+    return version
+
+
+def _new_order_version():
+    cache.set(ORDER_VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def bump_order_version(**_kwargs):
+    """A print order, product, business or facility changed: drop cached orders on commit."""
+    transaction.on_commit(_new_order_version)
+
+
+def _order(pk):
+    """The print order with its product, producer and facility: the same for every stamp on
+    it, so kept in the cache rather than joined on every scan."""
+    key = ORDER_KEY.format(pk=pk, version=_order_version())
+    order = cache.get(key)
+    if order is None:
+        order = PrintOrder.objects.select_related("product__business", "product__facility").get(
+            pk=pk
+        )
+        cache.set(key, order, ORDER_SECONDS)
+    return order
+
+
 def find_stamp(code):
-    return (
-        Stamp.objects.select_related("order__product__business", "order__product__facility", "lot")
-        .filter(code=code)
-        .first()
-    )
+    stamp = Stamp.objects.select_related("lot").filter(code=code).first()
+    if stamp is not None:
+        stamp.order = _order(stamp.order_id)
+    return stamp
 
 
 def scan(request, code):
@@ -70,10 +110,14 @@ def render_stamp(request, code, stamp, *, lot_mismatch=False):
     recall = None
     timeline = []
     expired = False
+    version = None
     if lot is not None:
-        recall = lot.active_recall
+        recall = lot.active_recall  # always read live: a recall shows on the very next scan
         expired = bool(lot.expiry_date and lot.expiry_date < timezone.localdate())
-        timeline = public_timeline(lot)
+        # The timeline is rendered inside a cache fragment keyed by the trace version, so it
+        # is only computed (the template calls it) when that fragment is missing.
+        timeline = functools.cache(functools.partial(public_timeline, lot))
+        version = trace_version()
     context = {
         "stamp": stamp,
         "code": code,
@@ -85,6 +129,7 @@ def render_stamp(request, code, stamp, *, lot_mismatch=False):
         "recall_reason": getattr(recall, "reason", ""),
         "expired": expired,
         "timeline": timeline,
+        "trace_version": version,
         "lot_mismatch": lot_mismatch,
         "scan_count": stamp.scan_count,
         "first_scan": first_scan or entry.at,

@@ -8,7 +8,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -58,6 +59,7 @@ PROVINCES = [
     ("Cà Mau", 9.18, 105.15),
 ]
 NEAR_KM = 150
+SIGNAL_FLAG_SECONDS = 3600
 
 _UA_FAMILIES = [
     (re.compile(r"bot|crawl|spider", re.I), "Bot"),
@@ -113,7 +115,7 @@ def log_scan(request, code, stamp, result):
     busiest page, and a counter off by one after a crash between them does no harm.
     """
     now = timezone.now()
-    scan = Scan.objects.create(
+    fields = dict(
         code=code[:40],
         stamp=stamp,
         business_id=stamp.order.business_id if stamp else None,
@@ -122,6 +124,11 @@ def log_scan(request, code, stamp, result):
         ip_hash=hash_ip(client_ip(request)),
         ua_family=ua_family(request.META.get("HTTP_USER_AGENT", "")),
     )
+    if stamp is not None and connection.vendor == "postgresql":
+        scan = _log_scan_postgresql(now, stamp, fields)
+        _check_counts(scan, stamp, result)
+        return scan
+    scan = Scan.objects.create(**fields)
     if stamp is not None:
         Stamp.objects.filter(pk=stamp.pk).update(
             scan_count=F("scan_count") + 1,
@@ -133,9 +140,62 @@ def log_scan(request, code, stamp, result):
     return scan
 
 
+_SCAN_SQL = """
+WITH s AS (
+    UPDATE {stamp} SET scan_count = scan_count + 1,
+        first_scanned_at = COALESCE(first_scanned_at, %(now)s)
+    WHERE id = %(stamp_id)s
+    RETURNING scan_count, first_scanned_at
+), ins AS (
+    INSERT INTO {scan} (at, code, stamp_id, business_id, product_id, result, ip_hash, ua_family,
+                        province)
+    VALUES (%(now)s, %(code)s, %(stamp_id)s, %(business_id)s, %(product_id)s, %(result)s,
+            %(ip_hash)s, %(ua_family)s, '')
+    RETURNING id
+)
+SELECT ins.id, s.scan_count, s.first_scanned_at FROM ins LEFT JOIN s ON true
+"""
+
+
+def _log_scan_postgresql(now, stamp, fields):
+    """The scan row and the stamp's counter in one statement: one round trip, not two."""
+    sql = _SCAN_SQL.format(
+        stamp=connection.ops.quote_name(Stamp._meta.db_table),
+        scan=connection.ops.quote_name(Scan._meta.db_table),
+    )
+    params = dict(fields, now=now, stamp_id=stamp.pk)
+    del params["stamp"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        scan_id, scan_count, first_scanned_at = cursor.fetchone()
+    scan = Scan(id=scan_id, at=now, **fields)
+    scan._state.adding = False
+    scan._state.db = connection.alias
+    if scan_count is None:  # the stamp vanished meanwhile; keep what the page was given
+        stamp.scan_count += 1
+        stamp.first_scanned_at = stamp.first_scanned_at or now
+    else:
+        stamp.scan_count, stamp.first_scanned_at = scan_count, first_scanned_at
+    return scan
+
+
+def _signal_key(code, kind):
+    return f"stamps:signal-raised:{kind}:{code}"
+
+
+def _remember_raised(code, kind):
+    # Only once the row is committed: a rolled-back signal must not be taken as raised.
+    transaction.on_commit(lambda: cache.set(_signal_key(code, kind), True, SIGNAL_FLAG_SECONDS))
+
+
 def _raise(kind, code, stamp, detail):
     """Record a signal once per code and kind, and tell the business and DOST."""
-    if Signal.objects.filter(code=code, kind=kind).exists():  # the common case: already raised
+    # The common case: already raised. The cache spares a query on every scan of such a code;
+    # the unique constraint, not the cache, is what keeps a signal from being raised twice.
+    if cache.get(_signal_key(code, kind)):
+        return None
+    if Signal.objects.filter(code=code, kind=kind).exists():
+        _remember_raised(code, kind)
         return None
     try:
         with transaction.atomic():
@@ -148,6 +208,7 @@ def _raise(kind, code, stamp, detail):
             )
     except IntegrityError:
         return None
+    _remember_raised(code, kind)
     message = _("Cảnh báo tem giả: %(kind)s (mã %(code)s)") % {
         "kind": signal.get_kind_display(),
         "code": code,

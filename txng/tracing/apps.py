@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class TracingConfig(AppConfig):
     name = "txng.tracing"
+
+    def ready(self):
+        from txng.tracing.cache import bump_trace_version
+        from txng.tracing.models import Event, EventLot, LotLink, Recall, RecallLot
+
+        # Saves and deletes one by one (the admin, corrections); bulk writes call
+        # bump_trace_version themselves.
+        for model in (Event, EventLot, LotLink, Recall, RecallLot):
+            post_save.connect(bump_trace_version, sender=model, dispatch_uid=f"trace-{model}")
+            post_delete.connect(bump_trace_version, sender=model, dispatch_uid=f"trace-{model}d")

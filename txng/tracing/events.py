@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from txng.epcis.hashing import event_hash
+from txng.tracing.cache import bump_trace_version
 from txng.tracing.codes import location_uri, lot_class_uri, party_uri
 from txng.tracing.models import UOM, Event, EventLot
 
@@ -138,4 +139,5 @@ def capture(
     EventLot.objects.bulk_create(
         EventLot(event=event, lot=lot, role=role, quantity=qty) for lot, role, qty in lots
     )
+    bump_trace_version()  # the bulk insert sends no signals
     return event, True

@@ -253,3 +253,95 @@ def test_unpublished_product_shows_only_name_and_producer(client, stamps, produc
     Product.objects.filter(pk=product.pk).update(state="withdrawn", withdrawn_reason="Sai nhãn")
     page = text(scan(client, stamps[0].code))
     assert "Hạt dẻ Trùng Khánh" in page and "TCCS 01:2024" not in page
+
+
+def test_cached_timeline_shows_a_recall_on_the_very_next_scan(
+    client, stamps, lot, biz_owner, django_capture_on_commit_callbacks
+):
+    assert "Lô hàng này đã bị thu hồi" not in text(scan(client, stamps[0].code))  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        tracing_actions.recall_lots([lot], actor=biz_owner, reason="Nhiễm nấm mốc")
+    page = text(scan(client, stamps[0].code))
+    assert "Lô hàng này đã bị thu hồi" in page and "Nhiễm nấm mốc" in page
+    assert "Thu hồi" in page.split("Hành trình sản phẩm")[1]  # the timeline's recall step
+
+
+def test_recall_warning_does_not_wait_for_the_cache(client, stamps, lot, biz_owner):
+    scan(client, stamps[0].code)
+    # Even if the version bump never ran (say, another process's local cache), the warning,
+    # read live on every scan, still shows.
+    tracing_actions.recall_lots([lot], actor=biz_owner, reason="Nhiễm nấm mốc")
+    assert "Lô hàng này đã bị thu hồi" in text(scan(client, stamps[0].code))
+
+
+def test_cached_timeline_follows_new_and_withdrawn_events(
+    client, stamps, lot, biz_owner, django_capture_on_commit_callbacks
+):
+    scan(client, stamps[0].code)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = tracing_actions.add_diary_entry(
+            lot, actor=biz_owner, stage_kind="drying", stage_name="Sấy bằng lò củi"
+        )
+    assert "Sấy bằng lò củi" in text(scan(client, stamps[0].code))
+    with django_capture_on_commit_callbacks(execute=True):
+        tracing_actions.declare_error(entry.event, actor=biz_owner, reason="Nhập nhầm")
+    assert "Sấy bằng lò củi" not in text(scan(client, stamps[0].code))
+
+
+def test_a_rolled_back_change_keeps_the_trace_version():
+    from django.db import transaction
+
+    from txng.tracing.cache import bump_trace_version, trace_version
+
+    before = trace_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        bump_trace_version()
+        raise RuntimeError
+    assert trace_version() == before
+
+
+def test_every_scan_is_stored_and_counted(client, stamps, django_assert_max_num_queries):
+    code = stamps[0].code
+    scan(client, code)
+    for n in range(2, 6):
+        with django_assert_max_num_queries(3):  # stamp, one write for scan + counter, recall
+            page = text(scan(client, code))
+        assert f"quét {n} lần" in page
+    stamps[0].refresh_from_db()
+    assert stamps[0].scan_count == 5 == Scan.objects.filter(stamp=stamps[0]).count()
+    first = Scan.objects.filter(stamp=stamps[0]).order_by("at").first()
+    assert stamps[0].first_scanned_at == first.at
+    assert Scan.objects.filter(stamp=stamps[0], result=ScanResult.OK).count() == 5
+
+
+def test_many_scans_signal_is_raised_once_then_costs_no_query(
+    client,
+    stamps,
+    settings,
+    dost,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    settings.STAMP_SCAN_THRESHOLD = 2
+    with django_capture_on_commit_callbacks(execute=True):  # the flag is set on commit
+        for _ in range(3):
+            scan(client, stamps[0].code)
+    assert Signal.objects.filter(kind=SignalKind.MANY_SCANS, code=stamps[0].code).count() == 1
+    with django_assert_max_num_queries(3):
+        scan(client, stamps[0].code)
+    assert Signal.objects.filter(kind=SignalKind.MANY_SCANS).count() == 1
+
+
+def test_cached_product_and_producer_follow_edits(
+    client, stamps, product, django_capture_on_commit_callbacks
+):
+    scan(client, stamps[0].code)
+    with django_capture_on_commit_callbacks(execute=True):
+        product.name = "Hạt dẻ rang muối"
+        product.save()
+        product.business.name = "HTX Nông sản Trùng Khánh"
+        product.business.save()
+    response = scan(client, stamps[0].code)
+    assert "<title>Hạt dẻ rang muối" in text(response)
+    # (The product facts box has its own five-minute fragment cache, as before.)
+    assert response.context["business"].name == "HTX Nông sản Trùng Khánh"

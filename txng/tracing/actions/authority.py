@@ -14,6 +14,7 @@ from txng.accounts.actions import notify
 from txng.accounts.permissions import can_manage_business, is_member, require
 from txng.audit.actions import record
 from txng.tracing import events
+from txng.tracing.cache import bump_trace_version
 from txng.tracing.models import (
     DiaryEntry,
     Event,
@@ -53,6 +54,7 @@ def recall_lots(lots, *, actor, reason):
         RecallLot(recall=recall, lot=lot, named=lot.pk in named, previous_status=lot.status)
         for lot in affected
     )
+    bump_trace_version()  # the next scan must show the recall
     Lot.objects.filter(pk__in=[lot.pk for lot in affected]).update(status=LotStatus.RECALLED)
     for business in {lot.business for lot in affected}:
         own = [lot for lot in affected if lot.business_id == business.pk]

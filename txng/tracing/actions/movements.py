@@ -15,6 +15,7 @@ from txng.accounts.actions import notify
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
 from txng.tracing import events
+from txng.tracing.cache import bump_trace_version
 from txng.tracing.models import (
     DiaryEntry,
     LinkKind,
@@ -373,6 +374,7 @@ def transform(*, actor, inputs, outputs, time=None, facility=None, note=""):
         for i, qi in locked_in
         for o, _qo in locked_out
     )
+    bump_trace_version()  # the bulk insert sends no signals
     record(actor, "tracing.transform", locked_out[0][0], object_type="tracing.lot")
     return event
 
