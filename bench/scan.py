@@ -178,6 +178,10 @@ def main():
         try:
             manage = [PY, str(ROOT / "manage.py")]
             subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+            # DEBUG is off, so pages need the hashed static files' manifest, as in production.
+            subprocess.run(
+                [*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT
+            )
             stamp_codes = (
                 subprocess.run(
                     [*manage, "shell", "-c", FIXTURE],
