@@ -6,8 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from stdnum import ean
 
-from txng.stamps import codes
-from txng.stamps.public_views import find_stamp, render_stamp
+from txng.stamps import codes, scans
+from txng.stamps.lookup import find_stamp
+from txng.stamps.public_views import render_stamp
 
 
 def _gtin14(gtin):
@@ -29,7 +30,9 @@ def stamp(request, gtin, serial, lot=None):
     lot_mismatch = bool(
         found and lot is not None and found.lot_id and found.lot.code != unquote(lot)
     )
-    return render_stamp(request, code or body[:40], found, lot_mismatch=lot_mismatch)
+    code = code or body[:40]
+    entry = scans.log_scan(request, code, found)
+    return render_stamp(request, code, found, entry, lot_mismatch=lot_mismatch)
 
 
 def product(request, gtin):

@@ -8,8 +8,8 @@ class StampsConfig(AppConfig):
     def ready(self):
         from txng.accounts.models import Organisation
         from txng.catalog.models import Facility, Product
+        from txng.stamps.lookup import bump_order_version
         from txng.stamps.models import PrintOrder
-        from txng.stamps.public_views import bump_order_version
 
         # The scan page caches each print order with its product, producer and facility.
         for model in (PrintOrder, Product, Organisation, Facility):

@@ -1,17 +1,17 @@
 """The consumer's side: the scan page /q/<code>, retyping a code, reporting a suspected fake."""
 
 import functools
-import secrets
 
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -19,20 +19,14 @@ from django.views.decorators.http import require_POST
 from txng.accounts.actions import notify, notify_dost
 from txng.audit.middleware import client_ip
 from txng.common.ratelimit import hit, rate_limited
-from txng.stamps import codes, scans
+from txng.stamps import codes, frames, scans
 from txng.stamps.forms import FakeReportForm, LocationForm
-from txng.stamps.models import PrintOrder, Scan, ScanResult, Stamp, StampState
+from txng.stamps.lookup import find_stamp, order_version
+from txng.stamps.models import Scan, ScanResult, StampState
 from txng.tracing.cache import trace_version
 from txng.tracing.queries import public_timeline
 
 LOCATION_SALT = "stamps.scan-location"
-
-RESULT_BY_STATE = {
-    StampState.GENERATED: ScanResult.NOT_ACTIVATED,
-    StampState.PRINTED: ScanResult.NOT_ACTIVATED,
-    StampState.ACTIVATED: ScanResult.OK,
-    StampState.VOIDED: ScanResult.VOIDED,
-}
 
 
 def _cache_headers(response):
@@ -43,49 +37,6 @@ def _cache_headers(response):
     return response
 
 
-ORDER_KEY = "stamps:scan-order:{pk}:{version}"
-ORDER_VERSION_KEY = "stamps:scan-order-version"
-ORDER_SECONDS = 60  # what a save that bypasses signals (a queryset update) may lag by
-
-
-def _order_version():
-    version = cache.get(ORDER_VERSION_KEY)
-    if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(ORDER_VERSION_KEY, version, timeout=None):
-            version = cache.get(ORDER_VERSION_KEY, version)
-    return version
-
-
-def _new_order_version():
-    cache.set(ORDER_VERSION_KEY, secrets.token_hex(8), timeout=None)
-
-
-def bump_order_version(**_kwargs):
-    """A print order, product, business or facility changed: drop cached orders on commit."""
-    transaction.on_commit(_new_order_version)
-
-
-def _order(pk):
-    """The print order with its product, producer and facility: the same for every stamp on
-    it, so kept in the cache rather than joined on every scan."""
-    key = ORDER_KEY.format(pk=pk, version=_order_version())
-    order = cache.get(key)
-    if order is None:
-        order = PrintOrder.objects.select_related("product__business", "product__facility").get(
-            pk=pk
-        )
-        cache.set(key, order, ORDER_SECONDS)
-    return order
-
-
-def find_stamp(code):
-    stamp = Stamp.objects.select_related("lot").filter(code=code).first()
-    if stamp is not None:
-        stamp.order = _order(stamp.order_id)
-    return stamp
-
-
 def scan(request, code):
     normal = codes.normalise(code)
     if not codes.verify(normal):
@@ -94,50 +45,67 @@ def scan(request, code):
         return _cache_headers(response)
     if normal != code:
         return redirect("stamps:scan", code=normal, permanent=True)
-    return render_stamp(request, normal, find_stamp(normal))
+    return render_stamp(request, normal, *scans.scan_code(request, normal))
 
 
-def render_stamp(request, code, stamp, *, lot_mismatch=False):
+def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
+    """The scan page for a scan already logged as `entry` (see scans.scan_code)."""
     if stamp is None:
-        scans.log_scan(request, code, None, ScanResult.UNKNOWN)
         response = render(request, "stamps/scan_unknown.html", {"code": code}, status=404)
         return _cache_headers(response)
-    result = RESULT_BY_STATE[stamp.state]
-    first_scan = stamp.first_scanned_at
-    entry = scans.log_scan(request, code, stamp, result)
     lot = stamp.lot if stamp.state == StampState.ACTIVATED else None
     product = stamp.order.product
-    recall = None
-    timeline = []
-    expired = False
-    version = None
-    if lot is not None:
-        recall = lot.active_recall  # always read live: a recall shows on the very next scan
-        expired = bool(lot.expiry_date and lot.expiry_date < timezone.localdate())
-        # The timeline is rendered inside a cache fragment keyed by the trace version, so it
-        # is only computed (the template calls it) when that fragment is missing.
-        timeline = functools.cache(functools.partial(public_timeline, lot))
-        version = trace_version()
+    recalled = lot is not None and stamp.recall_id is not None
+    expired = bool(lot and lot.expiry_date and lot.expiry_date < timezone.localdate())
+    version = trace_version() if lot is not None else None
+    language = get_language()
     context = {
         "stamp": stamp,
-        "code": code,
-        "human_code": codes.format_for_humans(code),
         "product": product,
         "business": product.business,
         "lot": lot,
-        "recall": recall,
-        "recall_reason": getattr(recall, "reason", ""),
+        "recall": recalled,
+        "recall_reason": stamp.recall_reason if recalled else "",
         "expired": expired,
-        "timeline": timeline,
+        # The timeline is rendered inside a cache fragment keyed by the trace version, so it
+        # is only computed (the template calls it) when that fragment is missing.
+        "timeline": functools.cache(functools.partial(public_timeline, lot)) if lot else [],
         "trace_version": version,
         "lot_mismatch": lot_mismatch,
-        "scan_count": stamp.scan_count,
-        "first_scan": first_scan or entry.at,
         # Full Circular 02/2024 facts only for published products; otherwise name and producer.
         "product_public": product.is_public,
-        "location_token": signing.dumps(entry.pk, salt=LOCATION_SALT, compress=True),
     }
-    return _cache_headers(render(request, "stamps/scan.html", context))
+    meta = render_to_string(
+        "stamps/_scan_meta.html",
+        {
+            "stamp": stamp,
+            "code": code,
+            "human_code": codes.format_for_humans(code),
+            "scan_count": stamp.scan_count,
+            "first_scan": stamp.first_scanned_at,
+            "location_token": signing.dumps(entry.pk, salt=LOCATION_SALT, compress=True),
+        },
+    )
+    # Everything the page shows apart from the filled-in holes below.
+    key = frames.frame_key(
+        stamp.order_id,
+        order_version(),
+        stamp.state,
+        lot and (lot.pk, lot.code, lot.production_date, lot.expiry_date, lot.trace_code),
+        context["recall_reason"] if recalled else None,
+        expired,
+        lot_mismatch,
+        version,
+        language,
+    )
+    page = frames.render_framed(
+        request,
+        "stamps/scan.html",
+        context,
+        key=key,
+        fills={"meta": meta, "report_url": reverse("stamps:report", args=[code])},
+    )
+    return _cache_headers(HttpResponse(page))
 
 
 def retype(request):

@@ -1,5 +1,6 @@
 """The scan log and counterfeit signals. Called from the consumer scan page, so kept cheap."""
 
+import functools
 import hashlib
 import hmac
 import math
@@ -18,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify, notify_dost
 from txng.audit.middleware import client_ip
-from txng.stamps.models import Scan, ScanResult, Signal, SignalKind, Stamp
+from txng.stamps.lookup import cached_order, find_stamp
+from txng.stamps.models import Scan, ScanResult, Signal, SignalKind, Stamp, StampState
 
 # Provinces after the 2025 merger, by the coordinates of their administrative centre. A coarse
 # location (0.1°) is matched to the nearest one within NEAR_KM; statistics only need "where".
@@ -59,6 +61,12 @@ PROVINCES = [
     ("Cà Mau", 9.18, 105.15),
 ]
 NEAR_KM = 150
+RESULT_BY_STATE = {
+    StampState.GENERATED: ScanResult.NOT_ACTIVATED,
+    StampState.PRINTED: ScanResult.NOT_ACTIVATED,
+    StampState.ACTIVATED: ScanResult.OK,
+    StampState.VOIDED: ScanResult.VOIDED,
+}
 SIGNAL_FLAG_SECONDS = 3600
 
 _UA_FAMILIES = [
@@ -80,6 +88,10 @@ def ua_family(user_agent):
         if pattern.search(user_agent or ""):
             return name
     return _("Khác")
+
+
+def _ua(request):
+    return ua_family(request.META.get("HTTP_USER_AGENT", ""))
 
 
 def hash_ip(ip):
@@ -108,12 +120,16 @@ def coarse(value):
     return Decimal(str(round(float(value), 1)))
 
 
-def log_scan(request, code, stamp, result):
+def log_scan(request, code, stamp, result=None):
     """Log one scan; bump the stamp's counter; raise signals. Returns the Scan.
+
+    The result defaults to what the stamp's state makes it (unknown without a stamp).
 
     Two statements in autocommit rather than one transaction: each is a round trip on the
     busiest page, and a counter off by one after a crash between them does no harm.
     """
+    if result is None:
+        result = RESULT_BY_STATE[stamp.state] if stamp else ScanResult.UNKNOWN
     now = timezone.now()
     fields = dict(
         code=code[:40],
@@ -122,7 +138,7 @@ def log_scan(request, code, stamp, result):
         product_id=stamp.order.product_id if stamp else None,
         result=result,
         ip_hash=hash_ip(client_ip(request)),
-        ua_family=ua_family(request.META.get("HTTP_USER_AGENT", "")),
+        ua_family=_ua(request),
     )
     if stamp is not None and connection.vendor == "postgresql":
         scan = _log_scan_postgresql(now, stamp, fields)
@@ -140,43 +156,140 @@ def log_scan(request, code, stamp, result):
     return scan
 
 
-_SCAN_SQL = """
-WITH s AS (
+_STAMP_SQL = """
     UPDATE {stamp} SET scan_count = scan_count + 1,
         first_scanned_at = COALESCE(first_scanned_at, %(now)s)
-    WHERE id = %(stamp_id)s
-    RETURNING scan_count, first_scanned_at
-), ins AS (
+    WHERE {where}
+    RETURNING id, order_id, serial, state, lot_id, scan_count, first_scanned_at
+"""
+_INSERT_SQL = """
     INSERT INTO {scan} (at, code, stamp_id, business_id, product_id, result, ip_hash, ua_family,
                         province)
-    VALUES (%(now)s, %(code)s, %(stamp_id)s, %(business_id)s, %(product_id)s, %(result)s,
-            %(ip_hash)s, %(ua_family)s, '')
+    SELECT %(now)s, %(code)s, s.id, o.business_id, o.product_id, {result}, %(ip_hash)s,
+           %(ua_family)s, ''
+    FROM s JOIN {order} o ON o.id = s.order_id
     RETURNING id
-)
-SELECT ins.id, s.scan_count, s.first_scanned_at FROM ins LEFT JOIN s ON true
 """
+# Log a scan of a known stamp: the counter and the scan row, in one statement.
+_LOG_SQL = """
+WITH s AS ({update}), ins AS ({insert})
+SELECT ins.id, s.scan_count, s.first_scanned_at FROM ins JOIN s ON true
+"""
+# The consumer scan page's one statement: find the stamp by its code, count the scan, log it,
+# and read the lot and its open recall (live, so a recall shows on the very next scan).
+_SCAN_PAGE_SQL = """
+WITH s AS ({update}), ins AS ({insert})
+SELECT ins.id, s.id, s.order_id, s.serial, s.state, s.lot_id, s.scan_count, s.first_scanned_at,
+       l.code, l.production_date, l.expiry_date, l.trace_code, r.id, r.reason
+FROM s JOIN ins ON true
+LEFT JOIN {lot} l ON l.id = s.lot_id
+LEFT JOIN LATERAL (
+    SELECT rc.id, rc.reason FROM {recall_lot} rl JOIN {recall} rc ON rc.id = rl.recall_id
+    WHERE rl.lot_id = s.lot_id AND rc.closed_at IS NULL
+    ORDER BY rc.created_at DESC LIMIT 1
+) r ON true
+"""
+
+
+@functools.cache
+def _sql(template, where, result):
+    from txng.stamps.models import PrintOrder
+    from txng.tracing.models import Lot, Recall, RecallLot
+
+    def table(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    tables = dict(
+        stamp=table(Stamp),
+        scan=table(Scan),
+        order=table(PrintOrder),
+        lot=table(Lot),
+        recall=table(Recall),
+        recall_lot=table(RecallLot),
+    )
+    return template.format(
+        update=_STAMP_SQL.format(where=where, **tables),
+        insert=_INSERT_SQL.format(result=result, **tables),
+        **tables,
+    )
+
+
+def _result_by_state_sql():
+    cases = " ".join(f"WHEN '{state}' THEN '{result}'" for state, result in RESULT_BY_STATE.items())
+    return f"CASE s.state {cases} END"
 
 
 def _log_scan_postgresql(now, stamp, fields):
     """The scan row and the stamp's counter in one statement: one round trip, not two."""
-    sql = _SCAN_SQL.format(
-        stamp=connection.ops.quote_name(Stamp._meta.db_table),
-        scan=connection.ops.quote_name(Scan._meta.db_table),
-    )
     params = dict(fields, now=now, stamp_id=stamp.pk)
     del params["stamp"]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        scan_id, scan_count, first_scanned_at = cursor.fetchone()
+        cursor.execute(_sql(_LOG_SQL, "id = %(stamp_id)s", "%(result)s"), params)
+        row = cursor.fetchone()
+    if row is None:  # the stamp vanished meanwhile; log the scan without it
+        return Scan.objects.create(**dict(fields, stamp=None))
+    scan_id, stamp.scan_count, stamp.first_scanned_at = row
     scan = Scan(id=scan_id, at=now, **fields)
-    scan._state.adding = False
-    scan._state.db = connection.alias
-    if scan_count is None:  # the stamp vanished meanwhile; keep what the page was given
-        stamp.scan_count += 1
-        stamp.first_scanned_at = stamp.first_scanned_at or now
-    else:
-        stamp.scan_count, stamp.first_scanned_at = scan_count, first_scanned_at
+    scan._state.adding, scan._state.db = False, connection.alias
     return scan
+
+
+def _loaded(model, **values):
+    """An instance as if loaded from the database with only these fields (others deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def scan_code(request, code):
+    """Count and log a scan of `code` and return (stamp, scan); stamp None for an unknown code.
+
+    The stamp comes with its lot (only the fields the scan page shows; the rest load on use)
+    and `recall_id`, `recall_reason` of the lot's open recall (None without one). On
+    PostgreSQL this is a single statement, since every scan of every stamp runs it.
+    """
+    from txng.tracing.models import Lot
+
+    if connection.vendor != "postgresql":
+        stamp = find_stamp(code)
+        return stamp, log_scan(request, code, stamp)
+    now = timezone.now()
+    params = dict(now=now, code=code, ip_hash=hash_ip(client_ip(request)), ua_family=_ua(request))
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(_SCAN_PAGE_SQL, "code = %(code)s", _result_by_state_sql()), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None, log_scan(request, code, None)
+    scan_id, stamp_id, order_id, serial, state, lot_id, count, first, *lot_row = row[:12]
+    stamp = _loaded(
+        Stamp,
+        id=stamp_id,
+        order_id=order_id,
+        serial=serial,
+        code=code,
+        state=state,
+        lot_id=lot_id,
+        scan_count=count,
+        first_scanned_at=first,
+    )
+    if lot_id is not None:
+        fields = ["code", "production_date", "expiry_date", "trace_code"]
+        stamp.lot = _loaded(Lot, id=lot_id, **dict(zip(fields, lot_row, strict=True)))
+    stamp.recall_id, stamp.recall_reason = row[12:]
+    stamp.order = cached_order(order_id)
+    scan = Scan(
+        id=scan_id,
+        at=now,
+        code=code,
+        stamp=stamp,
+        business_id=stamp.order.business_id,
+        product_id=stamp.order.product_id,
+        result=RESULT_BY_STATE[state],
+        ip_hash=params["ip_hash"],
+        ua_family=params["ua_family"],
+    )
+    scan._state.adding, scan._state.db = False, connection.alias
+    _check_counts(scan, stamp, scan.result)
+    return stamp, scan
 
 
 def _signal_key(code, kind):

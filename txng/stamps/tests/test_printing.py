@@ -63,7 +63,9 @@ def decode_page(pdf: bytes, page: int, tmp_path, expect: int = 0) -> list[str]:
         with Image.open(f"{prefix}.png") as image:
             # Only QR codes: a linear-barcode reader can "see" one in the text and cut marks.
             results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-        found |= {r.text for r in results}
+        # The finder patterns of neighbouring stamps can rarely form a phantom code that
+        # decodes to a few digits; every stamp on the sheet holds an https URL.
+        found |= {r.text for r in results if r.text.startswith("https://")}
         if len(found) >= expect:
             break
     return sorted(found)

@@ -1,0 +1,69 @@
+"""Finding the stamp behind a scanned code, with what the scan page shows about it.
+
+Every stamp of a print order shows the same product, producer and facility, so the order is
+kept in the cache (dropped whenever one of them changes) rather than joined on every scan.
+"""
+
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+
+from txng.stamps.models import PrintOrder, Stamp
+from txng.tracing.models import RecallLot
+
+ORDER_KEY = "stamps:scan-order:{pk}:{version}"
+ORDER_VERSION_KEY = "stamps:scan-order-version"
+ORDER_SECONDS = 60  # what a save that bypasses signals (a queryset update) may lag by
+
+
+def order_version():
+    version = cache.get(ORDER_VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(ORDER_VERSION_KEY, version, timeout=None):
+            version = cache.get(ORDER_VERSION_KEY, version)
+    return version
+
+
+def _new_order_version():
+    cache.set(ORDER_VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def bump_order_version(**_kwargs):
+    """A print order, product, business or facility changed: drop cached orders on commit."""
+    transaction.on_commit(_new_order_version)
+
+
+def cached_order(pk):
+    """The print order with its product, producer and facility: the same for every stamp on
+    it, so kept in the cache rather than joined on every scan."""
+    key = ORDER_KEY.format(pk=pk, version=order_version())
+    order = cache.get(key)
+    if order is None:
+        order = PrintOrder.objects.select_related("product__business", "product__facility").get(
+            pk=pk
+        )
+        cache.set(key, order, ORDER_SECONDS)
+    return order
+
+
+def find_stamp(code):
+    """The stamp with its lot and the lot's open recall (read live, in the same query: a recall
+    shows on the very next scan) and its print order (from the cache)."""
+    recalls = RecallLot.objects.filter(
+        lot=OuterRef("lot_id"), recall__closed_at__isnull=True
+    ).order_by("-recall__created_at")
+    stamp = (
+        Stamp.objects.select_related("lot")
+        .annotate(
+            recall_id=Subquery(recalls.values("recall_id")[:1]),
+            recall_reason=Subquery(recalls.values("recall__reason")[:1]),
+        )
+        .filter(code=code)
+        .first()
+    )
+    if stamp is not None:
+        stamp.order = cached_order(stamp.order_id)
+    return stamp
