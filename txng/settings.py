@@ -113,6 +113,9 @@ def database_from_url(url):
 
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", ""))}
+# The scan page PREPAREs its one statement per connection (txng/common/prepared.py). Turn off
+# behind a connection pooler in transaction mode that does not keep prepared statements.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

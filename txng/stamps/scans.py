@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify, notify_dost
 from txng.audit.middleware import client_ip
+from txng.common.prepared import execute_prepared
 from txng.stamps.lookup import cached_order, find_stamp
 from txng.stamps.models import Scan, ScanResult, Signal, SignalKind, Stamp, StampState
 
@@ -255,7 +256,8 @@ def scan_code(request, code):
     now = timezone.now()
     params = dict(now=now, code=code, ip_hash=hash_ip(client_ip(request)), ua_family=_ua(request))
     with connection.cursor() as cursor:
-        cursor.execute(_sql(_SCAN_PAGE_SQL, "code = %(code)s", _result_by_state_sql()), params)
+        sql = _sql(_SCAN_PAGE_SQL, "code = %(code)s", _result_by_state_sql())
+        execute_prepared(cursor, "txng_scan_page", sql, params)
         row = cursor.fetchone()
     if row is None:
         return None, log_scan(request, code, None)
