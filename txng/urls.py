@@ -1,11 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from txng.api import api
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Stamps first: the consumer scan page /q/<code> is by far the busiest URL, and no other
+    # app's patterns overlap with these.
+    path("", include("txng.stamps.urls")),
+    path("", include("txng.resolver.urls")),
+    # Choosing the language only sets a cookie, so it takes no CSRF token: public pages then
+    # carry no per-visitor token or cookie, and can be cached whole.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("django-admin/", admin.site.urls),
     path("", include("txng.accounts.urls")),
     path("", include("txng.enrolment.urls")),
@@ -13,8 +21,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("txng.catalog.urls")),
     path("", include("txng.tracing.urls")),
-    path("", include("txng.stamps.urls")),
-    path("", include("txng.resolver.urls")),
     path("", include("txng.public.urls")),
 ]
 

@@ -1,9 +1,10 @@
 """The scan page's frame: rendered once for every stamp that shows the same thing, filled per scan.
 
 Thousands of stamps on one lot show the same page except for a few values: the code, the scan
-count, the request's path and CSRF token. The page is rendered with a placeholder ("hole") for
-each of those, the result is cached, and every scan only fills the holes. Requests that carry a
-session or pending messages (a signed-in user, a just-submitted report) get a page of their own.
+count, the request's path (and a CSRF token, should the page ever hold a form). The page is
+rendered with a placeholder ("hole") for each of those, the result is cached, and every scan
+only fills the holes. Requests that carry a session or pending messages (a signed-in user, a
+just-submitted report) get a page of their own.
 """
 
 import hashlib
@@ -41,14 +42,18 @@ def render_framed(request, template, context, *, key, fills):
     from one request to the next) is a hole. The holed page is cached under `key` when the
     request is shareable; the holes are then filled: safe strings as they are, others escaped.
     """
-    fills = {**fills, "next_path": request.get_full_path(), "csrf_token": get_token(request)}
+    fills = {**fills, "next_path": request.get_full_path()}
     share = shareable(request)
     frame = cache.get(key) if share else None
     if frame is None:
         holes = {name: _hole(name) for name in fills}
+        if share:  # a form on the page would otherwise keep the first visitor's token
+            holes["csrf_token"] = _hole("csrf_token")
         frame = render_to_string(template, {**context, **holes}, request)
         if share:
             cache.set(key, frame, FRAME_SECONDS)
+    if _hole("csrf_token") in frame:
+        fills["csrf_token"] = get_token(request)
     for name, value in fills.items():
         frame = frame.replace(_hole(name), conditional_escape(value))
     return frame

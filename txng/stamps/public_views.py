@@ -30,9 +30,9 @@ LOCATION_SALT = "stamps.scan-location"
 
 
 def _cache_headers(response):
-    # Each scan must reach the server to be counted, but a reload within a minute (slow
-    # networks, the back button) may come from the browser's cache.
-    patch_cache_control(response, private=True, max_age=60)
+    # Each scan must reach the server: to be counted, and so that a recall shows on the very
+    # next scan. The server caches the page's parts (see frames.py), not the browser.
+    patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Accept-Language", "Cookie"])
     return response
 

@@ -42,3 +42,15 @@ def test_english_is_available(client):
     html = client.get(reverse("public:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="en"' in html
     assert "Businesses: register to join" in html
+
+
+@pytest.mark.django_db
+def test_language_switch_needs_no_csrf_token_so_public_pages_set_no_cookie():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    home = client.get(reverse("public:home"))
+    assert "csrftoken" not in home.cookies and "csrfmiddlewaretoken" not in home.content.decode()
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+    assert 'lang="en"' in client.get(reverse("public:home")).content.decode()
