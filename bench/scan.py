@@ -7,8 +7,9 @@ that returns "ok" without touching the database, and drives both with wrk.
     .venv/bin/python bench/scan.py [--seconds 10] [--connections 16] [--workers 2]
 
 Goal (issue 6): /q/<code> reaches at least 0.5x the bare view's requests per second. Every
-/q/ request does real work: it reads the stamp, product and lot, writes a scan row, bumps the
-stamp's counter and checks the counterfeit thresholds.
+/q/ request does real work: one statement reads the stamp, its lot and open recall, writes a
+scan row and bumps the stamp's counter; then the counterfeit thresholds are checked and the
+page is filled into its cached frame. Requests spread over 1,000 stamps on one lot.
 """
 
 import argparse
@@ -25,6 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pg import temp_cluster  # noqa: E402
 
 SETTINGS = """
 from txng.settings import *  # noqa: F403
@@ -75,51 +79,6 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_postgres(tmp):
-    pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    data = Path(tmp) / "data"
-    port = free_port()
-    run_as = []
-    if os.geteuid() == 0:
-        shutil.chown(tmp, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(
-        [*run_as, pgbin / "initdb", "-D", data, "-U", "txng", "--auth=trust", "-E", "UTF8"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    options = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        [
-            *run_as,
-            pgbin / "pg_ctl",
-            "-D",
-            data,
-            "-l",
-            Path(tmp) / "log",
-            "-w",
-            "-o",
-            options,
-            "start",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run(
-        [*run_as, pgbin / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "txng", "txng"],
-        check=True,
-    )
-
-    def stop():
-        subprocess.run(
-            [*run_as, pgbin / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
-            stdout=subprocess.DEVNULL,
-            check=False,
-        )
-
-    return f"postgres://txng@127.0.0.1:{port}/txng", stop
-
-
 # Requests spread over many stamps, as real scans are: one stamp scanned thousands of times a
 # second would measure PostgreSQL's row-lock queue on one row, not the page.
 LUA = """
@@ -155,12 +114,7 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
 
-    with tempfile.TemporaryDirectory(prefix="txng-scanbench-") as tmp:
-        stop = None
-        url = os.environ.get("DATABASE_URL", "")
-        if not url.startswith("postgres"):
-            pgdir = tempfile.mkdtemp(prefix="txng-pg-")
-            url, stop = start_postgres(pgdir)
+    with tempfile.TemporaryDirectory(prefix="txng-scanbench-") as tmp, temp_cluster() as url:
         Path(tmp, "scan_bench_settings.py").write_text(SETTINGS)
         Path(tmp, "scan_bench_urls.py").write_text(URLS)
         env = dict(
@@ -255,8 +209,6 @@ def main():
             if server is not None:
                 server.terminate()
                 server.wait(timeout=10)
-            if stop is not None:
-                stop()
 
 
 if __name__ == "__main__":

@@ -4,36 +4,20 @@ Every stamp of a print order shows the same product, producer and facility, so t
 kept in the cache (dropped whenever one of them changes) rather than joined on every scan.
 """
 
-import secrets
-
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
+from txng.common.cacheversion import CacheVersion
 from txng.stamps.models import PrintOrder, Stamp
 from txng.tracing.models import RecallLot
 
 ORDER_KEY = "stamps:scan-order:{pk}:{version}"
-ORDER_VERSION_KEY = "stamps:scan-order-version"
 ORDER_SECONDS = 60  # what a save that bypasses signals (a queryset update) may lag by
 
-
-def order_version():
-    version = cache.get(ORDER_VERSION_KEY)
-    if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(ORDER_VERSION_KEY, version, timeout=None):
-            version = cache.get(ORDER_VERSION_KEY, version)
-    return version
-
-
-def _new_order_version():
-    cache.set(ORDER_VERSION_KEY, secrets.token_hex(8), timeout=None)
-
-
-def bump_order_version(**_kwargs):
-    """A print order, product, business or facility changed: drop cached orders on commit."""
-    transaction.on_commit(_new_order_version)
+# Bumped when a print order, product, business or facility changes (signals in apps.py).
+_order_version = CacheVersion("stamps:scan-order-version")
+order_version = _order_version.get
+bump_order_version = _order_version.bump
 
 
 def cached_order(pk):

@@ -6,28 +6,8 @@ Changes that go around these paths (a business renamed, say) show up when the en
 timeout runs out.
 """
 
-import secrets
+from txng.common.cacheversion import CacheVersion
 
-from django.core.cache import cache
-from django.db import transaction
-
-VERSION_KEY = "tracing:version"
-
-
-def trace_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY, version)
-    return version
-
-
-def _bump():
-    # A fresh random token rather than incr: no lost updates between processes, no key to seed.
-    cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
-
-
-def bump_trace_version(**_kwargs):
-    """Invalidate cached traces when the current transaction commits (at once outside one)."""
-    transaction.on_commit(_bump)
+_version = CacheVersion("tracing:version")
+trace_version = _version.get
+bump_trace_version = _version.bump
