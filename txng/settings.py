@@ -106,7 +106,7 @@ def database_from_url(url):
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(env("DB_CONN_MAX_AGE", "60")),
-            "CONN_HEALTH_CHECKS": True,
+            "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),
         }
     path = parsed.path if parsed.scheme == "sqlite" and parsed.path else BASE_DIR / "var/db.sqlite3"
     return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 20}}
