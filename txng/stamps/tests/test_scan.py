@@ -410,3 +410,13 @@ def test_cached_product_and_producer_follow_edits(
     assert "<title>Hạt dẻ rang muối" in text(response)
     # (The product facts box has its own five-minute fragment cache, as before.)
     assert response.context["business"].name == "HTX Nông sản Trùng Khánh"
+
+
+def test_english_scan_count_uses_the_right_plural_with_cached_frames(client, stamps):
+    client.cookies["django_language"] = "en"
+    first = text(scan(client, stamps[0].code, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "scanned 1 time," in first
+    for n in (2, 3):
+        assert f"scanned {n} times," in text(
+            scan(client, stamps[0].code, HTTP_ACCEPT_LANGUAGE="en")
+        )
