@@ -36,9 +36,7 @@ def cached_order(pk):
 def find_stamp(code):
     """The stamp with its lot and the lot's open recall (read live, in the same query: a recall
     shows on the very next scan) and its print order (from the cache)."""
-    recalls = RecallLot.objects.filter(
-        lot=OuterRef("lot_id"), recall__closed_at__isnull=True
-    ).order_by("-recall__created_at")
+    recalls = RecallLot.objects.open_for(OuterRef("lot_id"))
     stamp = (
         Stamp.objects.select_related("lot")
         .annotate(

@@ -169,12 +169,7 @@ class Lot(models.Model):
 
     @property
     def active_recall(self):
-        link = (
-            RecallLot.objects.filter(lot=self, recall__closed_at__isnull=True)
-            .select_related("recall")
-            .order_by("-recall__created_at")
-            .first()
-        )
+        link = RecallLot.objects.open_for(self).select_related("recall").first()
         return link.recall if link else None
 
     def retain_until(self):
@@ -470,11 +465,20 @@ class Recall(models.Model):
         return f"#{self.pk} {self.reason[:60]}"
 
 
+class RecallLotQuerySet(models.QuerySet):
+    def open_for(self, lot):
+        """`lot`'s rows in recalls not yet closed, newest recall first (`lot` may be an
+        OuterRef, for a subquery)."""
+        return self.filter(lot=lot, recall__closed_at__isnull=True).order_by("-recall__created_at")
+
+
 class RecallLot(models.Model):
     recall = models.ForeignKey(Recall, on_delete=models.CASCADE, related_name="lot_rows")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="recall_rows")
     named = models.BooleanField(default=False)  # named in the recall, not found downstream
     previous_status = models.CharField(max_length=20, choices=LotStatus.choices)
+
+    objects = RecallLotQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["recall", "lot"], name="recall_lot_once")]
