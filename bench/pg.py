@@ -22,7 +22,7 @@ def _pg_bin():
     return found[-1]
 
 
-def _free_port():
+def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -41,7 +41,7 @@ def temp_cluster(db="txng"):
             subprocess.run(["useradd", "-r", "postgres"], check=True)
         shutil.chown(tmp, "postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
+    port = free_port()
     data = os.path.join(tmp, "data")
     subprocess.run(
         [*run_as, f"{pg_bin}/initdb", "-D", data, "-U", "txng", "--auth=trust", "-E", "UTF8"],

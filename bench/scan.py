@@ -16,7 +16,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pg import temp_cluster  # noqa: E402
+from pg import free_port, temp_cluster  # noqa: E402
 
 SETTINGS = """
 from txng.settings import *  # noqa: F403
@@ -85,12 +84,6 @@ Stamp.objects.bulk_create(
 )
 print(" ".join(all_codes))
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # Requests spread over many stamps, as real scans are: one stamp scanned thousands of times a
