@@ -26,6 +26,12 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _scans_written_at_once(settings):
+    """A scan is in the database when its page returns (scanqueue.py tests the queue itself)."""
+    settings.SCAN_FLUSH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # The live server serves static files from the finders, under their unhashed names.

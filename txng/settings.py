@@ -224,3 +224,8 @@ STAMP_CHUNK = int(env("STAMP_CHUNK", "5000"))
 # Seconds to rest between chunks, so a million-stamp order leaves the database room for others.
 STAMP_CHUNK_PAUSE = float(env("STAMP_CHUNK_PAUSE", "0"))
 SCAN_IP_SALT = env("SCAN_IP_SALT", SECRET_KEY)
+# Scans are queued and written by a thread every SCAN_FLUSH_SECONDS (txng/stamps/scanqueue.py);
+# 0 writes each in its request. SQLite always writes in the request.
+SCAN_FLUSH_SECONDS = float(env("SCAN_FLUSH_SECONDS", "1"))
+SCAN_FLUSH_SIZE = int(env("SCAN_FLUSH_SIZE", "500"))
+SCAN_QUEUE_MAX = int(env("SCAN_QUEUE_MAX", "100000"))

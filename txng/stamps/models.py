@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import OrgKind
@@ -242,7 +243,7 @@ class ScanQuerySet(VisibleByBusiness):
 class Scan(models.Model):
     """One consumer scan. No raw IP: a salted hash, enough to tell repeat visitors apart."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     code = models.CharField(max_length=40, db_index=True)
     stamp = models.ForeignKey(
         Stamp, null=True, blank=True, on_delete=models.CASCADE, related_name="scans"

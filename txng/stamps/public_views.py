@@ -1,7 +1,9 @@
 """The consumer's side: the scan page /q/<code>, retyping a code, reporting a suspected fake."""
 
 import functools
+import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.db import transaction
@@ -10,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from txng.accounts.actions import notify, notify_dost
 from txng.audit.middleware import client_ip
 from txng.common.ratelimit import hit, rate_limited
-from txng.stamps import codes, frames, scans
+from txng.stamps import codes, frames, scanqueue, scans
 from txng.stamps.forms import FakeReportForm, LocationForm
 from txng.stamps.lookup import find_stamp, order_version
 from txng.stamps.models import Scan, ScanResult, StampState
@@ -27,6 +28,20 @@ from txng.tracing.cache import trace_version
 from txng.tracing.queries import public_timeline
 
 LOCATION_SALT = "stamps.scan-location"
+LOCATION_MAX_AGE = 3600
+
+
+def location_token(scan_id):
+    """Proof that this page issued the scan: lets its visitor add a location, for an hour."""
+    return signing.TimestampSigner(salt=LOCATION_SALT).sign(str(scan_id))
+
+
+def location_scan_id(token):
+    """The scan id in a token from location_token(); raises signing.BadSignature."""
+    value = signing.TimestampSigner(salt=LOCATION_SALT).unsign(token, max_age=LOCATION_MAX_AGE)
+    if not value.isdigit():
+        raise signing.BadSignature(value)
+    return int(value)
 
 
 def _cache_headers(response):
@@ -46,6 +61,17 @@ def scan(request, code):
     if normal != code:
         return redirect("stamps:scan", code=normal, permanent=True)
     return render_stamp(request, normal, *scans.scan_code(request, normal))
+
+
+@functools.cache
+def _report_url_parts(language):
+    # reverse() on every scan costs more than the page's other holes together.
+    return reverse("stamps:report", args=["CODE"]).split("CODE")
+
+
+def _report_url(code):
+    before, after = _report_url_parts(get_language())
+    return f"{before}{code}{after}"
 
 
 def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
@@ -97,11 +123,11 @@ def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
         key=key,
         fills={
             "times": str(stamp.scan_count),
-            "first_scan": date_format(timezone.localtime(stamp.first_scanned_at), "d/m/Y H:i"),
+            "first_scan": timezone.localtime(stamp.first_scanned_at).strftime("%d/%m/%Y %H:%M"),
             "human_code": codes.format_for_humans(code),
             "serial": str(stamp.serial),
-            "location_token": signing.dumps(entry.pk, salt=LOCATION_SALT, compress=True),
-            "report_url": reverse("stamps:report", args=[code]),
+            "location_token": location_token(entry.pk),
+            "report_url": _report_url(code),
         },
     )
     return _cache_headers(HttpResponse(page))
@@ -124,14 +150,27 @@ def location(request):
     if hit(f"scanloc:{client_ip(request)}", limit=30, seconds=3600):
         return HttpResponse(status=429)
     try:
-        pk = signing.loads(form.cleaned_data["token"], salt=LOCATION_SALT, max_age=3600)
+        pk = location_scan_id(form.cleaned_data["token"])
     except signing.BadSignature:
         return HttpResponseBadRequest()
-    entry = Scan.objects.filter(pk=pk).first()
+    entry = _written_scan(pk)
     if entry is None:
         return HttpResponseBadRequest()
     scans.attach_location(entry, form.cleaned_data["lat"], form.cleaned_data["lon"])
     return HttpResponse(status=204)
+
+
+def _written_scan(pk):
+    """The scan with this id. It may still be queued (scanqueue.py): in this process, so write
+    it now; or in another, which writes it within SCAN_FLUSH_SECONDS."""
+    entry = Scan.objects.filter(pk=pk).first()
+    if entry is None and scanqueue.buffered():
+        scans.queue.flush()
+        entry = Scan.objects.filter(pk=pk).first()
+        if entry is None:
+            time.sleep(settings.SCAN_FLUSH_SECONDS + 0.5)
+            entry = Scan.objects.filter(pk=pk).first()
+    return entry
 
 
 @rate_limited("fake-report", limit=5, seconds=3600, methods=("POST",))

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify, notify_dost
 from txng.audit.middleware import client_ip
-from txng.common.prepared import execute_prepared
+from txng.common.prepared import execute_read
 from txng.stamps.lookup import cached_order, find_stamp
 from txng.stamps.models import Scan, ScanResult, Signal, SignalKind, Stamp, StampState
+from txng.stamps.scanqueue import ScanQueue
 
 # Provinces after the 2025 merger, by the coordinates of their administrative centre. A coarse
 # location (0.1°) is matched to the nearest one within NEAR_KM; statistics only need "where".
@@ -84,11 +85,16 @@ _UA_FAMILIES = [
 ]
 
 
-def ua_family(user_agent):
+@functools.lru_cache(maxsize=512)  # the same few browsers scan again and again
+def _known_family(user_agent):
     for pattern, name in _UA_FAMILIES:
-        if pattern.search(user_agent or ""):
+        if pattern.search(user_agent):
             return name
-    return _("Khác")
+    return None
+
+
+def ua_family(user_agent):
+    return _known_family(user_agent or "") or _("Khác")
 
 
 def _ua(request):
@@ -122,17 +128,15 @@ def coarse(value):
 
 
 def log_scan(request, code, stamp, result=None):
-    """Log one scan; bump the stamp's counter; raise signals. Returns the Scan.
+    """Log one scan of `code` (queued, see scanqueue.py); returns the Scan.
 
-    The result defaults to what the stamp's state makes it (unknown without a stamp).
-
-    Two statements in autocommit rather than one transaction: each is a round trip on the
-    busiest page, and a counter off by one after a crash between them does no harm.
+    The result defaults to what the stamp's state makes it (unknown without a stamp). The stamp's
+    `scan_count` and `first_scanned_at` then include this scan, for the page to show.
     """
     if result is None:
         result = RESULT_BY_STATE[stamp.state] if stamp else ScanResult.UNKNOWN
-    now = timezone.now()
-    fields = dict(
+    scan = Scan(
+        at=timezone.now(),
         code=code[:40],
         stamp=stamp,
         business_id=stamp.order.business_id if stamp else None,
@@ -141,127 +145,136 @@ def log_scan(request, code, stamp, result=None):
         ip_hash=hash_ip(client_ip(request)),
         ua_family=_ua(request),
     )
-    if stamp is not None and connection.vendor == "postgresql":
-        scan = _log_scan_postgresql(now, stamp, fields)
-        _check_counts(scan, stamp, result)
-        return scan
-    scan = Scan.objects.create(**fields)
+    earlier, first = queue.add(scan)
     if stamp is not None:
-        Stamp.objects.filter(pk=stamp.pk).update(
-            scan_count=F("scan_count") + 1,
-            first_scanned_at=Coalesce(F("first_scanned_at"), Value(now)),
-        )
-        stamp.scan_count += 1
-        stamp.first_scanned_at = stamp.first_scanned_at or now
-    _check_counts(scan, stamp, result)
+        stamp.scan_count += earlier + 1
+        stamp.first_scanned_at = stamp.first_scanned_at or first or scan.at
     return scan
 
 
-_STAMP_SQL = """
-    UPDATE {stamp} SET scan_count = scan_count + 1,
-        first_scanned_at = COALESCE(first_scanned_at, %(now)s)
-    WHERE {where}
-    RETURNING id, order_id, serial, state, lot_id, scan_count, first_scanned_at
+# Add up each stamp's scans in a batch; lock the stamps in id order so that two processes
+# writing their batches at once cannot deadlock.
+_BUMP_SQL = """
+WITH v AS (
+    SELECT stamp_id, count(*) AS n, min(at) AS first
+    FROM unnest(%s::bigint[], %s::timestamptz[]) AS b(stamp_id, at) GROUP BY stamp_id
+), locked AS (
+    SELECT s.id FROM {stamp} s JOIN v ON v.stamp_id = s.id ORDER BY s.id FOR UPDATE OF s
+)
+UPDATE {stamp} s SET scan_count = s.scan_count + v.n,
+    first_scanned_at = COALESCE(s.first_scanned_at, v.first)
+FROM v WHERE v.stamp_id = s.id AND s.id IN (SELECT id FROM locked)
+RETURNING s.id, s.scan_count
 """
-_INSERT_SQL = """
-    INSERT INTO {scan} (at, code, stamp_id, business_id, product_id, result, ip_hash, ua_family,
-                        province)
-    SELECT %(now)s, %(code)s, s.id, o.business_id, o.product_id, {result}, %(ip_hash)s,
-           %(ua_family)s, ''
-    FROM s JOIN {order} o ON o.id = s.order_id
-    RETURNING id
-"""
-# Log a scan of a known stamp: the counter and the scan row, in one statement.
-_LOG_SQL = """
-WITH s AS ({update}), ins AS ({insert})
-SELECT ins.id, s.scan_count, s.first_scanned_at FROM ins JOIN s ON true
-"""
-# The consumer scan page's one statement: find the stamp by its code, count the scan, log it,
-# and read the lot and its open recall (live, so a recall shows on the very next scan).
+
+
+def write_scans(rows):
+    """Store a batch of scans: the rows, each stamp's counter, then the counterfeit checks."""
+    stamped = [row for row in rows if row.stamp_id is not None]
+    if connection.vendor == "postgresql":
+        counts = _write_postgresql(rows, stamped)
+        _check_counts(rows, counts)
+        return
+    with transaction.atomic():
+        Scan.objects.bulk_create(rows)
+        if not stamped:
+            counts = {}
+        else:
+            for row in stamped:
+                Stamp.objects.filter(pk=row.stamp_id).update(
+                    scan_count=F("scan_count") + 1,
+                    first_scanned_at=Coalesce(F("first_scanned_at"), Value(row.at)),
+                )
+            ids = {row.stamp_id for row in stamped}
+            counts = dict(Stamp.objects.filter(pk__in=ids).values_list("id", "scan_count"))
+    _check_counts(rows, counts)
+
+
+_INSERT_COLUMNS = {
+    "id": "bigint",
+    "at": "timestamptz",
+    "code": "text",
+    "stamp_id": "bigint",
+    "business_id": "bigint",
+    "product_id": "bigint",
+    "result": "text",
+    "ip_hash": "text",
+    "ua_family": "text",
+    "province": "text",
+}
+
+
+@functools.cache
+def _insert_sql():
+    columns = ", ".join(_INSERT_COLUMNS)
+    arrays = ", ".join(f"%s::{kind}[]" for kind in _INSERT_COLUMNS.values())
+    table = connection.ops.quote_name(Scan._meta.db_table)
+    # Names and types from the constant above, values bound as parameters.
+    return f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
+
+
+def _write_postgresql(rows, stamped):
+    """The batch as one INSERT of arrays (ids were reserved, see scanqueue.py) and one UPDATE
+    of the counters: cheap in Python, since the thread writing it shares the page's process."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _insert_sql(), [[getattr(row, name) for row in rows] for name in _INSERT_COLUMNS]
+        )
+        if not stamped:
+            return {}
+        cursor.execute(
+            _BUMP_SQL.format(stamp=connection.ops.quote_name(Stamp._meta.db_table)),
+            [[row.stamp_id for row in stamped], [row.at for row in stamped]],
+        )
+        return dict(cursor.fetchall())
+
+
+queue = ScanQueue(write_scans)
+
+# The consumer scan page's one statement: the stamp by its code with its lot and the lot's open
+# recall (read live, so a recall shows on the very next scan).
 _SCAN_PAGE_SQL = """
-WITH s AS ({update}), ins AS ({insert})
-SELECT ins.id, s.id, s.order_id, s.serial, s.state, s.lot_id, s.scan_count, s.first_scanned_at,
+SELECT s.id, s.order_id, s.serial, s.state, s.lot_id, s.scan_count, s.first_scanned_at,
        l.code, l.production_date, l.expiry_date, l.trace_code, r.id, r.reason
-FROM s JOIN ins ON true
+FROM {stamp} s
 LEFT JOIN {lot} l ON l.id = s.lot_id
 LEFT JOIN LATERAL (
     SELECT rc.id, rc.reason FROM {recall_lot} rl JOIN {recall} rc ON rc.id = rl.recall_id
     WHERE rl.lot_id = s.lot_id AND rc.closed_at IS NULL
     ORDER BY rc.created_at DESC LIMIT 1
 ) r ON true
+WHERE s.code = %(code)s
 """
 
 
 @functools.cache
-def _sql(template, where, result):
-    from txng.stamps.models import PrintOrder
+def _scan_page_sql():
     from txng.tracing.models import Lot, Recall, RecallLot
 
     def table(model):
         return connection.ops.quote_name(model._meta.db_table)
 
-    tables = dict(
-        stamp=table(Stamp),
-        scan=table(Scan),
-        order=table(PrintOrder),
-        lot=table(Lot),
-        recall=table(Recall),
-        recall_lot=table(RecallLot),
+    return _SCAN_PAGE_SQL.format(
+        stamp=table(Stamp), lot=table(Lot), recall=table(Recall), recall_lot=table(RecallLot)
     )
-    return template.format(
-        update=_STAMP_SQL.format(where=where, **tables),
-        insert=_INSERT_SQL.format(result=result, **tables),
-        **tables,
-    )
-
-
-def _result_by_state_sql():
-    cases = " ".join(f"WHEN '{state}' THEN '{result}'" for state, result in RESULT_BY_STATE.items())
-    return f"CASE s.state {cases} END"
-
-
-def _log_scan_postgresql(now, stamp, fields):
-    """The scan row and the stamp's counter in one statement: one round trip, not two."""
-    params = dict(fields, now=now, stamp_id=stamp.pk)
-    del params["stamp"]
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(_LOG_SQL, "id = %(stamp_id)s", "%(result)s"), params)
-        row = cursor.fetchone()
-    if row is None:  # the stamp vanished meanwhile; log the scan without it
-        return Scan.objects.create(**dict(fields, stamp=None))
-    scan_id, stamp.scan_count, stamp.first_scanned_at = row
-    scan = Scan(id=scan_id, at=now, **fields)
-    scan._state.adding, scan._state.db = False, connection.alias
-    return scan
 
 
 def _loaded(model, **values):
     """An instance as if loaded from the database with only these fields (others deferred)."""
     names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
 
 
-def scan_code(request, code):
-    """Count and log a scan of `code` and return (stamp, scan); stamp None for an unknown code.
-
-    The stamp comes with its lot (only the fields the scan page shows; the rest load on use)
-    and `recall_id`, `recall_reason` of the lot's open recall (None without one). On
-    PostgreSQL this is a single statement, since every scan of every stamp runs it.
-    """
+def _read_stamp(code):
+    """find_stamp as one prepared statement, the scan page's only query on PostgreSQL."""
     from txng.tracing.models import Lot
 
-    if connection.vendor != "postgresql":
-        stamp = find_stamp(code)
-        return stamp, log_scan(request, code, stamp)
-    now = timezone.now()
-    params = dict(now=now, code=code, ip_hash=hash_ip(client_ip(request)), ua_family=_ua(request))
-    with connection.cursor() as cursor:
-        sql = _sql(_SCAN_PAGE_SQL, "code = %(code)s", _result_by_state_sql())
-        execute_prepared(cursor, "txng_scan_page", sql, params)
-        row = cursor.fetchone()
+    row = execute_read(
+        "txng_scan_page", _scan_page_sql(), {"code": code}, lambda cursor: cursor.fetchone()
+    )
     if row is None:
-        return None, log_scan(request, code, None)
-    scan_id, stamp_id, order_id, serial, state, lot_id, count, first, *lot_row = row[:12]
+        return None
+    stamp_id, order_id, serial, state, lot_id, count, first, *lot_row = row[:11]
     stamp = _loaded(
         Stamp,
         id=stamp_id,
@@ -276,22 +289,17 @@ def scan_code(request, code):
     if lot_id is not None:
         fields = ["code", "production_date", "expiry_date", "trace_code"]
         stamp.lot = _loaded(Lot, id=lot_id, **dict(zip(fields, lot_row, strict=True)))
-    stamp.recall_id, stamp.recall_reason = row[12:]
+    stamp.recall_id, stamp.recall_reason = row[11:]
     stamp.order = cached_order(order_id)
-    scan = Scan(
-        id=scan_id,
-        at=now,
-        code=code,
-        stamp=stamp,
-        business_id=stamp.order.business_id,
-        product_id=stamp.order.product_id,
-        result=RESULT_BY_STATE[state],
-        ip_hash=params["ip_hash"],
-        ua_family=params["ua_family"],
-    )
-    scan._state.adding, scan._state.db = False, connection.alias
-    _check_counts(scan, stamp, scan.result)
-    return stamp, scan
+    return stamp
+
+
+def scan_code(request, code):
+    """Find the stamp behind `code` and log the scan; returns (stamp, scan), stamp None for an
+    unknown code. The stamp comes with its lot (only the fields the scan page shows; the rest
+    load on use), `recall_id` and `recall_reason` of the lot's open recall (None without one)."""
+    stamp = _read_stamp(code) if connection.vendor == "postgresql" else find_stamp(code)
+    return stamp, log_scan(request, code, stamp)
 
 
 def _signal_key(code, kind):
@@ -335,25 +343,40 @@ def _raise(kind, code, stamp, detail):
     return signal
 
 
-def _check_counts(scan, stamp, result):
-    if stamp is not None and stamp.scan_count > settings.STAMP_SCAN_THRESHOLD:
-        _raise(
-            SignalKind.MANY_SCANS,
-            scan.code,
-            stamp,
-            _("Đã bị quét %(n)s lần (ngưỡng %(t)s).")
-            % {"n": stamp.scan_count, "t": settings.STAMP_SCAN_THRESHOLD},
-        )
-    if result in (ScanResult.VOIDED, ScanResult.UNKNOWN):
-        since = scan.at - timedelta(days=1)
-        n = Scan.objects.filter(code=scan.code, result=result, at__gte=since).count()
+def _check_counts(rows, counts):
+    """Signals for a written batch: stamps past the scan threshold, and voided or unknown codes
+    scanned again and again. `counts` maps stamp ids to their counts after the batch."""
+    codes = {row.stamp_id: row.code for row in rows}
+    over = {
+        pk: n
+        for pk, n in counts.items()
+        if n > settings.STAMP_SCAN_THRESHOLD
+        and not cache.get(_signal_key(codes[pk], SignalKind.MANY_SCANS))
+    }
+    if over:
+        for stamp in Stamp.objects.filter(pk__in=over).select_related("order"):
+            _raise(
+                SignalKind.MANY_SCANS,
+                stamp.code,
+                stamp,
+                _("Đã bị quét %(n)s lần (ngưỡng %(t)s).")
+                % {"n": over[stamp.pk], "t": settings.STAMP_SCAN_THRESHOLD},
+            )
+    repeated = {
+        (row.code, row.result): row
+        for row in rows
+        if row.result in (ScanResult.VOIDED, ScanResult.UNKNOWN)
+    }
+    for (code, result), row in repeated.items():
+        since = row.at - timedelta(days=1)
+        n = Scan.objects.filter(code=code, result=result, at__gte=since).count()
         if n >= settings.STAMP_REPEAT_THRESHOLD:
             kind = (
                 SignalKind.VOIDED_REPEATED
                 if result == ScanResult.VOIDED
                 else SignalKind.UNKNOWN_REPEATED
             )
-            _raise(kind, scan.code, stamp, _("%(n)s lần quét trong 24 giờ.") % {"n": n})
+            _raise(kind, code, row.stamp, _("%(n)s lần quét trong 24 giờ.") % {"n": n})
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from txng.common.prepared import execute_prepared
+from txng.common.prepared import execute_prepared, execute_read
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,3 +38,38 @@ def test_can_be_turned_off_for_poolers(settings):
     with CaptureQueriesContext(connection) as queries:
         assert run(2, 2) == (4, 2)
     assert len(queries) == 1 and queries[0]["sql"].startswith("SELECT")
+
+
+def read(a, b):
+    return execute_read("txng_test_sum", SQL, {"a": a, "b": b}, lambda cursor: cursor.fetchone())
+
+
+def kill_backend(pid):
+    import psycopg
+
+    params = connection.get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def test_a_read_on_a_dead_kept_connection_reconnects_without_a_health_check_query():
+    connection.close()
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    kill_backend(pid)  # the database restarted while the connection was kept
+    connection.health_check_enabled, connection.health_check_done = True, False  # a new request
+    assert read(2, 3) == (5, 2)
+    assert connection.health_check_done
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
+
+
+def test_a_healthy_kept_connection_costs_no_extra_query():
+    read(1, 1)
+    connection.health_check_enabled, connection.health_check_done = True, False
+    with CaptureQueriesContext(connection) as queries:
+        assert read(2, 2) == (4, 2)
+    assert [q["sql"].split()[0] for q in queries] == ["EXECUTE"]

@@ -4,6 +4,8 @@ import pytest
 from django.utils import timezone
 
 from txng.catalog.tests.helpers import published
+from txng.stamps.models import StampState
+from txng.stamps.tests.factories import OrderFactory, make_stamps
 from txng.tracing import actions as tracing_actions
 
 
@@ -25,6 +27,22 @@ def lot(product, biz_owner):
         production_date=today - timedelta(days=10),
         expiry_date=today + timedelta(days=100),
     )
+
+
+@pytest.fixture
+def order(product, lot):
+    return OrderFactory(product=product, lot=lot, quantity=4, state="ready")
+
+
+@pytest.fixture
+def stamps(order, lot):
+    """Four stamps: the first activated on the lot, the second voided, two printed."""
+    stamps = make_stamps(order, state=StampState.PRINTED)
+    stamps[0].state, stamps[0].lot = StampState.ACTIVATED, lot
+    stamps[0].save()
+    stamps[1].state, stamps[1].void_reason = StampState.VOIDED, "Mất cuộn"
+    stamps[1].save()
+    return stamps
 
 
 @pytest.fixture(autouse=True)
