@@ -152,34 +152,14 @@ def log_scan(request, code, stamp, result=None):
     return scan
 
 
-# Add up each stamp's scans in a batch; lock the stamps in id order so that two processes
-# writing their batches at once cannot deadlock.
-_BUMP_SQL = """
-WITH v AS (
-    SELECT stamp_id, count(*) AS n, min(at) AS first
-    FROM unnest(%s::bigint[], %s::timestamptz[]) AS b(stamp_id, at) GROUP BY stamp_id
-), locked AS (
-    SELECT s.id FROM {stamp} s JOIN v ON v.stamp_id = s.id ORDER BY s.id FOR UPDATE OF s
-)
-UPDATE {stamp} s SET scan_count = s.scan_count + v.n,
-    first_scanned_at = COALESCE(s.first_scanned_at, v.first)
-FROM v WHERE v.stamp_id = s.id AND s.id IN (SELECT id FROM locked)
-RETURNING s.id, s.scan_count
-"""
-
-
 def write_scans(rows):
     """Store a batch of scans: the rows, each stamp's counter, then the counterfeit checks."""
-    stamped = [row for row in rows if row.stamp_id is not None]
     if connection.vendor == "postgresql":
-        counts = _write_postgresql(rows, stamped)
-        _check_counts(rows, counts)
-        return
-    with transaction.atomic():
-        Scan.objects.bulk_create(rows)
-        if not stamped:
-            counts = {}
-        else:
+        counts = _write_postgresql(rows)
+    else:
+        with transaction.atomic():
+            Scan.objects.bulk_create(rows)
+            stamped = [row for row in rows if row.stamp_id is not None]
             for row in stamped:
                 Stamp.objects.filter(pk=row.stamp_id).update(
                     scan_count=F("scan_count") + 1,
@@ -190,41 +170,67 @@ def write_scans(rows):
     _check_counts(rows, counts)
 
 
-_INSERT_COLUMNS = {
-    "id": "bigint",
-    "at": "timestamptz",
-    "code": "text",
-    "stamp_id": "bigint",
-    "business_id": "bigint",
-    "product_id": "bigint",
-    "result": "text",
-    "ip_hash": "text",
-    "ua_family": "text",
-    "province": "text",
-}
+# A batch in one statement: insert the rows (ids were reserved, see scanqueue.py; a row already
+# stored by a write whose answer was lost is skipped; a stamp, business or product deleted
+# since the scan becomes NULL rather than failing the batch), then add up each stamp's new rows,
+# locking the stamps in id order so that two processes writing at once cannot deadlock.
+_WRITE_SQL = """
+WITH ins AS (
+    INSERT INTO {scan} (id, at, code, stamp_id, business_id, product_id, result, ip_hash,
+                        ua_family, province)
+    SELECT u.id, u.at, u.code, s.id, b.id, p.id, u.result, u.ip_hash, u.ua_family, u.province
+    FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::bigint[], %s::bigint[],
+                %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])
+         AS u(id, at, code, stamp_id, business_id, product_id, result, ip_hash, ua_family,
+              province)
+    LEFT JOIN {stamp} s ON s.id = u.stamp_id
+    LEFT JOIN {business} b ON b.id = u.business_id
+    LEFT JOIN {product} p ON p.id = u.product_id
+    ON CONFLICT (id) DO NOTHING
+    RETURNING stamp_id, at
+), v AS (
+    SELECT stamp_id, count(*) AS n, min(at) AS first FROM ins
+    WHERE stamp_id IS NOT NULL GROUP BY stamp_id
+), locked AS (
+    SELECT s.id FROM {stamp} s JOIN v ON v.stamp_id = s.id ORDER BY s.id FOR UPDATE OF s
+)
+UPDATE {stamp} s SET scan_count = s.scan_count + v.n,
+    first_scanned_at = COALESCE(s.first_scanned_at, v.first)
+FROM v WHERE v.stamp_id = s.id AND s.id IN (SELECT id FROM locked)
+RETURNING s.id, s.scan_count
+"""
+_WRITE_COLUMNS = [
+    "id",
+    "at",
+    "code",
+    "stamp_id",
+    "business_id",
+    "product_id",
+    "result",
+    "ip_hash",
+    "ua_family",
+    "province",
+]
 
 
 @functools.cache
-def _insert_sql():
-    columns = ", ".join(_INSERT_COLUMNS)
-    arrays = ", ".join(f"%s::{kind}[]" for kind in _INSERT_COLUMNS.values())
-    table = connection.ops.quote_name(Scan._meta.db_table)
-    # Names and types from the constant above, values bound as parameters.
-    return f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
+def _write_sql():
+    from txng.accounts.models import Organisation
+    from txng.catalog.models import Product
+
+    def table(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    return _WRITE_SQL.format(
+        scan=table(Scan), stamp=table(Stamp), business=table(Organisation), product=table(Product)
+    )
 
 
-def _write_postgresql(rows, stamped):
-    """The batch as one INSERT of arrays (ids were reserved, see scanqueue.py) and one UPDATE
-    of the counters: cheap in Python, since the thread writing it shares the page's process."""
-    with transaction.atomic(), connection.cursor() as cursor:
+def _write_postgresql(rows):
+    """Cheap in Python too: the thread writing it shares the page's process."""
+    with connection.cursor() as cursor:
         cursor.execute(
-            _insert_sql(), [[getattr(row, name) for row in rows] for name in _INSERT_COLUMNS]
-        )
-        if not stamped:
-            return {}
-        cursor.execute(
-            _BUMP_SQL.format(stamp=connection.ops.quote_name(Stamp._meta.db_table)),
-            [[row.stamp_id for row in stamped], [row.at for row in stamped]],
+            _write_sql(), [[getattr(row, name) for row in rows] for name in _WRITE_COLUMNS]
         )
         return dict(cursor.fetchall())
 

@@ -153,3 +153,28 @@ def test_the_thread_writes_the_queue_and_stop_writes_the_rest(client, stamps, se
         assert Stamp.objects.get(pk=stamps[0].pk).scan_count == 2
     finally:
         scans.queue = scans_queue
+
+
+@pytest.mark.django_db
+def test_writing_a_batch_twice_stores_and_counts_it_once(client, stamps, queue):
+    # As when the database committed a batch but its answer was lost: the batch is retried.
+    scan(client, stamps[0].code)
+    scan(client, stamps[0].code)
+    rows = list(queue.rows)
+    queue.flush()
+    scans.write_scans(rows)
+    assert Scan.objects.count() == 2
+    assert Stamp.objects.get(pk=stamps[0].pk).scan_count == 2
+
+
+@pytest.mark.django_db
+def test_a_stamp_deleted_before_the_write_does_not_block_the_batch(client, stamps, queue):
+    scan(client, stamps[2].code)
+    scan(client, stamps[0].code)
+    Stamp.objects.filter(pk=stamps[2].pk).delete()
+    assert queue.flush() == 2
+    assert set(Scan.objects.values_list("code", "stamp_id")) == {
+        (stamps[2].code, None),
+        (stamps[0].code, stamps[0].pk),
+    }
+    assert Stamp.objects.get(pk=stamps[0].pk).scan_count == 1
