@@ -151,19 +151,24 @@ def main():
             subprocess.run(
                 [*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT
             )
-            stamp_codes = (
-                subprocess.run(
-                    [*manage, "shell", "-c", FIXTURE],
-                    env=env,
-                    check=True,
-                    cwd=ROOT,
-                    stdout=subprocess.PIPE,
-                    text=True,
+
+            def shell(code):
+                """The words of the last line that `code` prints in manage.py shell."""
+                return (
+                    subprocess.run(
+                        [*manage, "shell", "-c", code],
+                        env=env,
+                        check=True,
+                        cwd=ROOT,
+                        stdout=subprocess.PIPE,
+                        text=True,
+                    )
+                    .stdout.strip()
+                    .splitlines()[-1]
+                    .split()
                 )
-                .stdout.strip()
-                .splitlines()[-1]
-                .split()
-            )
+
+            stamp_codes = shell(FIXTURE)
             code = stamp_codes[0]
             script = Path(tmp, "scan.lua")
             script.write_text(LUA % ", ".join(f'"/q/{c}"' for c in stamp_codes))
@@ -227,17 +232,7 @@ def main():
             print(f"ratio /q/ : bare = {ratio:.2f}x ({verdict} the goal of >= 0.5x)")
             server.terminate()  # a normal stop: each worker writes what it has queued
             server.wait(timeout=30)
-            rows, counted = map(
-                int,
-                subprocess.run(
-                    [*manage, "shell", "-c", COUNT],
-                    env=env,
-                    check=True,
-                    cwd=ROOT,
-                    stdout=subprocess.PIPE,
-                    text=True,
-                ).stdout.split()[-2:],
-            )
+            rows, counted = map(int, shell(COUNT))
             print(
                 f"scans stored {rows:,} (stamp counters add up to {counted:,}) for {scanned:,}"
                 f" scan requests answered: {'none' if min(rows, counted) >= scanned else 'some'}"

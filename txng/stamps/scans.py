@@ -213,17 +213,18 @@ _WRITE_COLUMNS = [
 ]
 
 
+def _with_tables(template, **models):
+    """`template` with each {name} replaced by its model's quoted table name."""
+    quote = connection.ops.quote_name
+    return template.format(**{name: quote(m._meta.db_table) for name, m in models.items()})
+
+
 @functools.cache
 def _write_sql():
     from txng.accounts.models import Organisation
     from txng.catalog.models import Product
 
-    def table(model):
-        return connection.ops.quote_name(model._meta.db_table)
-
-    return _WRITE_SQL.format(
-        scan=table(Scan), stamp=table(Stamp), business=table(Organisation), product=table(Product)
-    )
+    return _with_tables(_WRITE_SQL, scan=Scan, stamp=Stamp, business=Organisation, product=Product)
 
 
 def _write_postgresql(rows):
@@ -257,12 +258,7 @@ WHERE s.code = %(code)s
 def _scan_page_sql():
     from txng.tracing.models import Lot, Recall, RecallLot
 
-    def table(model):
-        return connection.ops.quote_name(model._meta.db_table)
-
-    return _SCAN_PAGE_SQL.format(
-        stamp=table(Stamp), lot=table(Lot), recall=table(Recall), recall_lot=table(RecallLot)
-    )
+    return _with_tables(_SCAN_PAGE_SQL, stamp=Stamp, lot=Lot, recall=Recall, recall_lot=RecallLot)
 
 
 def _loaded(model, **values):
