@@ -2,7 +2,7 @@
 
 Written in the request, a scan's row and counter bump were most of what the scan page cost the
 server and the database. Instead each process queues its scans, and a thread writes them every
-SCAN_FLUSH_SECONDS (sooner once SCAN_FLUSH_SIZE are waiting) in one transaction. Ids are taken
+SCAN_FLUSH_SECONDS (sooner once SCAN_FLUSH_SIZE are waiting) as one batch. Ids are taken
 from the table's sequence in blocks beforehand, so a queued scan already has the id its page
 links to (the location token).
 
