@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify, notify_dost
 from txng.audit.middleware import client_ip
-from txng.common.prepared import execute_read
+from txng.common.prepared import fetch_rows
 from txng.stamps.lookup import cached_order, find_stamp
 from txng.stamps.models import Scan, ScanResult, Signal, SignalKind, Stamp, StampState
 from txng.stamps.scanqueue import ScanQueue
@@ -271,11 +271,10 @@ def _read_stamp(code):
     """find_stamp as one prepared statement, the scan page's only query on PostgreSQL."""
     from txng.tracing.models import Lot
 
-    row = execute_read(
-        "txng_scan_page", _scan_page_sql(), {"code": code}, lambda cursor: cursor.fetchone()
-    )
-    if row is None:
+    rows = fetch_rows("txng_scan_page", _scan_page_sql(), {"code": code})
+    if not rows:
         return None
+    row = rows[0]
     stamp_id, order_id, serial, state, lot_id, count, first, *lot_row = row[:11]
     stamp = _loaded(
         Stamp,
