@@ -20,9 +20,24 @@ def _fresh_cache():
     """Rate limits and cached fragments live in the cache; no test may inherit another's."""
     from django.core.cache import cache
 
+    from txng.common.localmemo import clear_all
+
     cache.clear()
+    clear_all()
     yield
     cache.clear()
+    clear_all()
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Each test starts in Vietnamese: a request in English (the locale middleware activates
+    its language for the thread and leaves it so) must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

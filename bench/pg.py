@@ -2,6 +2,9 @@
 
 with temp_cluster() as url:   # or reuse DATABASE_URL when it is set
     ...
+
+The URL reaches the server over TCP, or with socket=True over its Unix socket (as a
+PostgreSQL on the app's own machine is best reached, see docs/deploy.md).
 """
 
 import contextlib
@@ -29,7 +32,7 @@ def free_port():
 
 
 @contextlib.contextmanager
-def temp_cluster(db="txng"):
+def temp_cluster(db="txng", socket=False):
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         yield os.environ["DATABASE_URL"]
         return
@@ -63,7 +66,10 @@ def temp_cluster(db="txng"):
             [f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "txng", db],
             check=True,
         )
-        yield f"postgres://txng@127.0.0.1:{port}/{db}"
+        if socket:
+            yield f"postgres://txng@:{port}/{db}?host={tmp}"
+        else:
+            yield f"postgres://txng@127.0.0.1:{port}/{db}"
     finally:
         subprocess.run(
             [*run_as, f"{pg_bin}/pg_ctl", "-D", data, "-m", "immediate", "stop"],

@@ -125,11 +125,19 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--tcp",
+        action="store_true",
+        help="reach PostgreSQL over TCP on 127.0.0.1 instead of its Unix socket",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
 
-    with tempfile.TemporaryDirectory(prefix="txng-scanbench-") as tmp, temp_cluster() as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="txng-scanbench-") as tmp,
+        temp_cluster(socket=not args.tcp) as url,
+    ):
         Path(tmp, "scan_bench_settings.py").write_text(SETTINGS)
         Path(tmp, "scan_bench_urls.py").write_text(URLS)
         env = dict(
@@ -201,7 +209,8 @@ def main():
             page = urllib.request.urlopen(f"{base}/q/{code}").read()
             print(
                 f"gunicorn {args.workers} workers, wrk 2 threads {args.connections} "
-                f"connections {args.seconds}s, PostgreSQL; scan page {len(page)} bytes"
+                f"connections {args.seconds}s, PostgreSQL over "
+                f"{'TCP' if args.tcp else 'its Unix socket'}; scan page {len(page)} bytes"
             )
             wrk(f"{base}/bench/bare/", 2, args.connections)  # warm up both
             scanned = 1 + wrk(f"{base}/q/{code}", 2, args.connections, script)[-1]

@@ -6,7 +6,7 @@ DATABASE_URL and ALLOWED_HOSTS; see docs/deploy.md.
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 from django.utils.translation import gettext_lazy as _
 
@@ -95,15 +95,19 @@ TEMPLATES = [
 
 
 def database_from_url(url):
-    """DATABASE_URL=postgres://user:pass@host:port/name, or sqlite:///path (default)."""
+    """DATABASE_URL=postgres://user:pass@host:port/name, or sqlite:///path (default).
+
+    A PostgreSQL on the same machine is best reached through its Unix socket, as libpq writes
+    it: postgres:///name?host=/var/run/postgresql (see docs/deploy.md)."""
     parsed = urlparse(url)
     if parsed.scheme in ("postgres", "postgresql"):
+        socket_dir = parse_qs(parsed.query).get("host", [""])[0]
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": parsed.path.lstrip("/"),
             "USER": parsed.username or "",
             "PASSWORD": parsed.password or "",
-            "HOST": parsed.hostname or "",
+            "HOST": socket_dir or parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(env("DB_CONN_MAX_AGE", "60")),
             "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),

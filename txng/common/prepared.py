@@ -4,10 +4,10 @@ A Django query goes through Django's cursor wrapper and a psycopg cursor: parame
 Python, then a wait loop in Python around the round trip. For the one statement of the consumer
 scan page that costs more Python time than the database spends on it (about 100 µs against
 40 µs here). `fetch_rows` hands the statement to libpq through psycopg's `pgconn`: PREPAREd
-once per connection, then executed by name with its parameters as text, the rows converted by
-psycopg's own loaders, so they come back as from any cursor. Behind a pooler in transaction
-mode (PgBouncer before 1.21) session state is not kept: set DB_PREPARED_STATEMENTS=0 there and
-each call sends the statement whole.
+once per connection, then executed by name with its parameters as text. The rows come back in
+binary and are converted by psycopg's own loaders, so they are what any cursor would return.
+Behind a pooler in transaction mode (PgBouncer before 1.21) session state is not kept: set
+DB_PREPARED_STATEMENTS=0 there and each call sends the statement whole.
 
 The query still counts as one (it is added to `connection.queries` when those are recorded,
 so assertNumQueries sees it), and when something is wrapping the connection's queries
@@ -20,11 +20,15 @@ import re
 import time
 import weakref
 
+import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from psycopg import pq
+from psycopg.adapt import Transformer
 
 _PARAM = re.compile(r"%\((\w+)\)s")
 _kept = weakref.WeakKeyDictionary()  # psycopg connection -> (names prepared on it, Transformer)
+BINARY = pq.Format.BINARY  # rows in binary: psycopg's loaders for it are the cheaper ones
 
 
 @functools.cache
@@ -50,9 +54,6 @@ def _as_text(value):
 
 def _check(conn, result):
     """Raise the psycopg error that a cursor would raise for `result`."""
-    import psycopg
-    from psycopg import pq
-
     if result.status in (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK):
         return
     if conn.pgconn.status == pq.ConnStatus.BAD:
@@ -73,8 +74,6 @@ def _fetch(db, name, sql, params):
         with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-    from psycopg.adapt import Transformer
-
     body, names = _positional(sql)
     values = [_as_text(params[n]) for n in names]
     conn = db.connection
@@ -84,7 +83,7 @@ def _fetch(db, name, sql, params):
     started = time.monotonic()
     with db.wrap_database_errors:
         if not settings.DB_PREPARED_STATEMENTS:
-            result = conn.pgconn.exec_params(body.encode(), values)
+            result = conn.pgconn.exec_params(body.encode(), values, result_format=BINARY)
             _check(conn, result)
             _log(db, body, started)
         else:
@@ -92,7 +91,7 @@ def _fetch(db, name, sql, params):
                 _check(conn, conn.pgconn.prepare(name.encode(), body.encode()))
                 prepared.add(name)
                 _log(db, f"PREPARE {name} AS {body}", started)
-            result = conn.pgconn.exec_prepared(name.encode(), values)
+            result = conn.pgconn.exec_prepared(name.encode(), values, result_format=BINARY)
             _check(conn, result)
             _log(db, f"EXECUTE {name} {params!r}", started)
     transformer.set_pgresult(result)

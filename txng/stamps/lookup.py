@@ -4,12 +4,11 @@ Every stamp of a print order shows the same product, producer and facility, so t
 kept in the cache (dropped whenever one of them changes) rather than joined on every scan.
 """
 
-import time
-
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
 from txng.common.cacheversion import CacheVersion
+from txng.common.localmemo import LocalMemo
 from txng.stamps.models import PrintOrder, Stamp
 from txng.tracing.models import RecallLot
 
@@ -23,27 +22,23 @@ bump_order_version = _order_version.bump
 
 
 # The same entries kept in this process as objects too, sparing an unpickling on every scan.
-_local = {}  # cache key -> (monotonic expiry, order)
-LOCAL_MAX = 1000
+_local = LocalMemo(ORDER_SECONDS)
 
 
 def cached_order(pk):
     """The print order with its product, producer and facility: the same for every stamp on
     it, so kept in the cache rather than joined on every scan."""
     key = ORDER_KEY.format(pk=pk, version=order_version())
-    now = time.monotonic()
-    kept = _local.get(key)
-    if kept is not None and kept[0] > now:
-        return kept[1]
+    order = _local.get(key)
+    if order is not None:
+        return order
     order = cache.get(key)
     if order is None:
         order = PrintOrder.objects.select_related("product__business", "product__facility").get(
             pk=pk
         )
         cache.set(key, order, ORDER_SECONDS)
-    if len(_local) >= LOCAL_MAX:
-        _local.clear()
-    _local[key] = (now + ORDER_SECONDS, order)
+    _local.set(key, order)
     return order
 
 

@@ -11,7 +11,6 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -31,9 +30,15 @@ LOCATION_SALT = "stamps.scan-location"
 LOCATION_MAX_AGE = 3600
 
 
+@functools.cache
+def _location_signer(secret_key):
+    return signing.TimestampSigner(key=secret_key, salt=LOCATION_SALT)
+
+
 def location_token(scan_id):
     """Proof that this page issued the scan: lets its visitor add a location, for an hour."""
-    return signing.TimestampSigner(salt=LOCATION_SALT).sign(str(scan_id))
+    # One signer per key, not one per scan: making it costs more than signing.
+    return _location_signer(settings.SECRET_KEY).sign(str(scan_id))
 
 
 def location_scan_id(token):
@@ -46,9 +51,10 @@ def location_scan_id(token):
 
 def _cache_headers(response):
     # Each scan must reach the server: to be counted, and so that a recall shows on the very
-    # next scan. The server caches the page's parts (see frames.py), not the browser.
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    # next scan. The server caches the page's parts (see frames.py), not the browser. The
+    # response is new, so the headers are set, not merged (patch_* parse them first).
+    response.headers["Cache-Control"] = "no-cache, private"
+    response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
 
@@ -80,47 +86,50 @@ def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
         response = render(request, "stamps/scan_unknown.html", {"code": code}, status=404)
         return _cache_headers(response)
     lot = stamp.lot if stamp.state == StampState.ACTIVATED else None
-    product = stamp.order.product
     recalled = lot is not None and stamp.recall_id is not None
+    recall_reason = stamp.recall_reason if recalled else ""
     expired = bool(lot and lot.expiry_date and lot.expiry_date < timezone.localdate())
     version = trace_version() if lot is not None else None
-    language = get_language()
-    context = {
-        "stamp": stamp,
-        "product": product,
-        "business": product.business,
-        "lot": lot,
-        "recall": recalled,
-        "recall_reason": stamp.recall_reason if recalled else "",
-        "expired": expired,
-        # The timeline is rendered inside a cache fragment keyed by the trace version, so it
-        # is only computed (the template calls it) when that fragment is missing.
-        "timeline": functools.cache(functools.partial(public_timeline, lot)) if lot else [],
-        "trace_version": version,
-        "lot_mismatch": lot_mismatch,
-        # Full Circular 02/2024 facts only for published products; otherwise name and producer.
-        "product_public": product.is_public,
-        # Picks the sentence's plural form and the "scanned before" note; the count is a hole.
-        "scan_count": min(stamp.scan_count, 2),
-    }
-    # Everything the page shows apart from the filled-in holes below.
-    key = frames.frame_key(
-        stamp.order_id,
-        order_version(),
-        stamp.state,
-        lot and (lot.pk, lot.code, lot.production_date, lot.expiry_date, lot.trace_code),
-        context["recall_reason"] if recalled else None,
-        expired,
-        lot_mismatch,
-        version,
-        language,
-        context["scan_count"],
-    )
+    # Picks the sentence's plural form and the "scanned before" note; the count is a hole.
+    shown_count = min(stamp.scan_count, 2)
+
+    def context():
+        product = stamp.order.product
+        return {
+            "stamp": stamp,
+            "product": product,
+            "business": product.business,
+            "lot": lot,
+            "recall": recalled,
+            "recall_reason": recall_reason,
+            "expired": expired,
+            # The timeline is rendered inside a cache fragment keyed by the trace version, so
+            # it is only computed (the template calls it) when that fragment is missing.
+            "timeline": functools.cache(functools.partial(public_timeline, lot)) if lot else [],
+            "trace_version": version,
+            "lot_mismatch": lot_mismatch,
+            # Full Circular 02/2024 facts only for published products; else name and producer.
+            "product_public": product.is_public,
+            "scan_count": shown_count,
+        }
+
     page = frames.render_framed(
         request,
         "stamps/scan.html",
         context,
-        key=key,
+        # Everything the page shows apart from the filled-in holes below.
+        key=(
+            stamp.order_id,
+            order_version(),
+            stamp.state,
+            lot and (lot.pk, lot.code, lot.production_date, lot.expiry_date, lot.trace_code),
+            recall_reason,
+            expired,
+            lot_mismatch,
+            version,
+            get_language(),
+            shown_count,
+        ),
         fills={
             "times": str(stamp.scan_count),
             "first_scan": timezone.localtime(stamp.first_scanned_at).strftime("%d/%m/%Y %H:%M"),
