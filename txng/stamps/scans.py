@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import F, Value
+from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify, notify_dost
 from txng.audit.middleware import client_ip
-from txng.common.prepared import fetch_rows
+from txng.common.prepared import fetch_bound, fetch_rows
 from txng.stamps.lookup import cached_order, find_stamp
 from txng.stamps.models import Scan, ScanResult, Signal, SignalKind, Stamp, StampState
 from txng.stamps.scanqueue import ScanQueue
@@ -229,11 +230,8 @@ def _write_sql():
 
 def _write_postgresql(rows):
     """Cheap in Python too: the thread writing it shares the page's process."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _write_sql(), [[getattr(row, name) for row in rows] for name in _WRITE_COLUMNS]
-        )
-        return dict(cursor.fetchall())
+    columns = [[getattr(row, name) for row in rows] for name in _WRITE_COLUMNS]
+    return dict(fetch_bound(_write_sql(), columns))
 
 
 queue = ScanQueue(write_scans)
@@ -262,9 +260,14 @@ def _scan_page_sql():
 
 
 def _loaded(model, **values):
-    """An instance as if loaded from the database with only these fields (others deferred)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+    """An instance as if loaded from the database with only these fields (others deferred: they
+    load on use). Made as unpickling makes one, without running __init__ over every field."""
+    instance = model.__new__(model)
+    instance.__dict__.update(values)
+    instance._state = ModelState()
+    instance._state.adding = False
+    instance._state.db = DEFAULT_DB_ALIAS
+    return instance
 
 
 def _read_stamp(code):
