@@ -128,6 +128,28 @@ def coarse(value):
     return Decimal(str(round(float(value), 1)))
 
 
+_GIVEN = object()  # a column whose default is computed per row (`at`): always given
+
+
+@functools.cache
+def _scan_columns():
+    fields = Scan._meta.concrete_fields
+    return [
+        (f.attname, _GIVEN if f.has_default() and callable(f.default) else f.get_default())
+        for f in fields
+    ]
+
+
+def _new_scan(**values):
+    """Scan(**values), given by position: Model.__init__'s fast path (a scan on every request)."""
+    return Scan(
+        *[
+            values[name] if default is _GIVEN else values.get(name, default)
+            for name, default in _scan_columns()
+        ]
+    )
+
+
 def log_scan(request, code, stamp, result=None):
     """Log one scan of `code` (queued, see scanqueue.py); returns the Scan.
 
@@ -136,16 +158,18 @@ def log_scan(request, code, stamp, result=None):
     """
     if result is None:
         result = RESULT_BY_STATE[stamp.state] if stamp else ScanResult.UNKNOWN
-    scan = Scan(
+    scan = _new_scan(
         at=timezone.now(),
         code=code[:40],
-        stamp=stamp,
+        stamp_id=stamp.pk if stamp else None,
         business_id=stamp.order.business_id if stamp else None,
         product_id=stamp.order.product_id if stamp else None,
         result=result,
         ip_hash=hash_ip(client_ip(request)),
         ua_family=_ua(request),
     )
+    if stamp is not None:
+        scan._state.fields_cache["stamp"] = stamp
     earlier, first = queue.add(scan)
     if stamp is not None:
         stamp.scan_count += earlier + 1
@@ -290,11 +314,13 @@ def _read_stamp(code):
         scan_count=count,
         first_scanned_at=first,
     )
+    # Related objects go straight into the instance's cache, as a select_related query puts them.
+    related = stamp._state.fields_cache
     if lot_id is not None:
         fields = ["code", "production_date", "expiry_date", "trace_code"]
-        stamp.lot = _loaded(Lot, id=lot_id, **dict(zip(fields, lot_row, strict=True)))
+        related["lot"] = _loaded(Lot, id=lot_id, **dict(zip(fields, lot_row, strict=True)))
     stamp.recall_id, stamp.recall_reason = row[11:]
-    stamp.order = cached_order(order_id)
+    related["order"] = cached_order(order_id)
     return stamp
 
 
