@@ -244,13 +244,19 @@ class Scan(models.Model):
     """One consumer scan. No raw IP: a salted hash, enough to tell repeat visitors apart."""
 
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
-    code = models.CharField(max_length=40, db_index=True)
+    code = models.CharField(max_length=40)  # indexed with `at` (Meta), for the repeat checks
     stamp = models.ForeignKey(
         Stamp, null=True, blank=True, on_delete=models.CASCADE, related_name="scans"
     )
-    # Denormalised so statistics group without joining through stamps and orders.
+    # Denormalised so statistics group without joining through stamps and orders. Indexed with
+    # `at` (Meta): a scan row is written on every scan, so no index is kept that another covers.
     business = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     product = models.ForeignKey(
         "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -266,7 +272,7 @@ class Scan(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["business", "at"])]
+        indexes = [models.Index(fields=["business", "at"]), models.Index(fields=["code", "at"])]
 
     def __str__(self):
         return f"{self.code} {self.at:%Y-%m-%d %H:%M}"
