@@ -135,16 +135,16 @@ def fetch_rows(name, sql, params):
 
 
 def fetch_bound(sql, params):
-    """The rows of `sql` (with %s placeholders), its parameters sent apart from it.
+    """The rows of `sql` (with %s, or %b for binary, placeholders), its parameters sent apart.
 
-    Django's cursors quote parameters into the statement in Python; for a batch of scans
-    (ten arrays of a thousand values) that quoting is most of the write's Python time.
-    Sent apart, psycopg dumps the arrays in C.
+    Django's cursors quote parameters into the statement in Python; for a batch of scans (ten
+    arrays of a thousand values) that quoting was most of the write's Python time. Sent apart,
+    and in binary (%b), they need no quoting at all: a third of the time.
     """
     db = connections[DEFAULT_DB_ALIAS]
     _ready(db)
-    if db.execute_wrappers:
-        return _wrapped(db, sql, params)
+    if db.execute_wrappers:  # through Django's cursor, which quotes every parameter as text
+        return _wrapped(db, sql.replace("%b", "%s"), params)
     started = time.monotonic()
     with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         cursor.execute(sql, params)

@@ -204,8 +204,8 @@ WITH ins AS (
     INSERT INTO {scan} (id, at, code, stamp_id, business_id, product_id, result, ip_hash,
                         ua_family, province)
     SELECT u.id, u.at, u.code, s.id, b.id, p.id, u.result, u.ip_hash, u.ua_family, u.province
-    FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::bigint[], %s::bigint[],
-                %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])
+    FROM unnest(%b::bigint[], %b::timestamptz[], %b::text[], %b::bigint[], %b::bigint[],
+                %b::bigint[], %b::text[], %b::text[], %b::text[], %b::text[])
          AS u(id, at, code, stamp_id, business_id, product_id, result, ip_hash, ua_family,
               province)
     LEFT JOIN {stamp} s ON s.id = u.stamp_id

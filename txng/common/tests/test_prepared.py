@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
-from txng.common.prepared import fetch_rows
+from txng.common.prepared import fetch_bound, fetch_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -131,3 +131,25 @@ def test_a_healthy_kept_connection_costs_no_extra_query():
     with CaptureQueriesContext(connection) as queries:
         assert read(2, 2) == [(4, 2)]
     assert statements(queries) == ["EXECUTE"]
+
+
+BOUND = "SELECT n, t FROM unnest(%b::bigint[], %b::text[]) AS u(n, t) ORDER BY n"
+
+
+def test_bound_parameters_go_apart_in_binary_and_count_as_a_query():
+    values = [[3, 1, 2], ["ba", "một", "hai 'x' %s"]]
+    with CaptureQueriesContext(connection) as queries:
+        assert fetch_bound(BOUND, values) == [(1, "một"), (2, "hai 'x' %s"), (3, "ba")]
+    assert len(queries) == 1 and "unnest" in queries[0]["sql"]
+
+
+def test_bound_parameters_still_reach_query_wrappers():
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        assert fetch_bound(BOUND, [[2, 1], ["hai", "một"]]) == [(1, "một"), (2, "hai")]
+    assert seen and "%b" not in seen[0]
