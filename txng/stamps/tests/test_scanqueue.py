@@ -178,3 +178,19 @@ def test_a_stamp_deleted_before_the_write_does_not_block_the_batch(client, stamp
         (stamps[0].code, stamps[0].pk),
     }
     assert Stamp.objects.get(pk=stamps[0].pk).scan_count == 1
+
+
+@pytest.mark.django_db
+def test_the_stamp_read_for_the_page_loads_its_other_fields_on_use(
+    rf, stamps, lot, queue, django_assert_num_queries
+):
+    stamp, entry = scans.scan_code(rf.get("/"), stamps[0].code)
+    with django_assert_num_queries(0):  # what the page shows came with the one read
+        assert (stamp.lot.code, stamp.order.product.name) == (lot.code, lot.product.name)
+        assert (entry.stamp, entry.code, entry.at is not None) == (stamp, stamps[0].code, True)
+    assert stamp.get_deferred_fields() == {"activated_at", "void_reason"} and "business_id" in (
+        stamp.lot.get_deferred_fields()
+    )
+    with django_assert_num_queries(1):
+        assert stamp.lot.business_id == lot.business_id
+    assert not stamp._state.adding and entry._state.adding
