@@ -45,6 +45,8 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
 
 def _escape(value):
     """conditional_escape, for str values: safe strings as they are, others escaped."""
+    if type(value) is str:  # the usual case, without the AttributeError that hasattr raises
+        return value.translate(_ESCAPES)
     return value if hasattr(value, "__html__") else value.translate(_ESCAPES)
 
 
