@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 
 import pytest
@@ -78,7 +79,9 @@ def test_parameters_other_than_text_and_numbers_are_refused():
         fetch_rows("txng_test_sum", SQL, {"a": 1.5, "b": 1})
 
 
-def test_query_wrappers_see_the_statement():
+@contextlib.contextmanager
+def wrapped_queries():
+    """A query wrapper (as tracing tools install) in place; yields the statements it saw."""
     seen = []
 
     def wrapper(execute, sql, params, many, context):
@@ -86,6 +89,11 @@ def test_query_wrappers_see_the_statement():
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(wrapper):
+        yield seen
+
+
+def test_query_wrappers_see_the_statement():
+    with wrapped_queries() as seen:
         assert read(2, 5) == [(7, 2)]
     assert seen == [SQL]
 
@@ -144,12 +152,6 @@ def test_bound_parameters_go_apart_in_binary_and_count_as_a_query():
 
 
 def test_bound_parameters_still_reach_query_wrappers():
-    seen = []
-
-    def wrapper(execute, sql, params, many, context):
-        seen.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
+    with wrapped_queries() as seen:
         assert fetch_bound(BOUND, [[2, 1], ["hai", "một"]]) == [(1, "một"), (2, "hai")]
     assert seen and "%b" not in seen[0]
