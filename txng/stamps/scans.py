@@ -132,22 +132,21 @@ _GIVEN = object()  # a column whose default is computed per row (`at`): always g
 
 
 @functools.cache
-def _scan_columns():
-    fields = Scan._meta.concrete_fields
-    return [
-        (f.attname, _GIVEN if f.has_default() and callable(f.default) else f.get_default())
-        for f in fields
-    ]
+def _scan_defaults():
+    return {
+        f.attname: _GIVEN if f.has_default() and callable(f.default) else f.get_default()
+        for f in Scan._meta.concrete_fields
+    }
 
 
 def _new_scan(**values):
-    """Scan(**values), given by position: Model.__init__'s fast path (a scan on every request)."""
-    return Scan(
-        *[
-            values[name] if default is _GIVEN else values.get(name, default)
-            for name, default in _scan_columns()
-        ]
-    )
+    """An unsaved Scan with these values and every other column's default (a scan on every
+    request: made as _instance makes one, not through __init__)."""
+    values = {**_scan_defaults(), **values}
+    missing = [name for name, value in values.items() if value is _GIVEN]
+    if missing:
+        raise TypeError(f"a scan needs {', '.join(missing)}")
+    return _instance(Scan, adding=True, **values)
 
 
 def log_scan(request, code, stamp, result=None):
@@ -283,15 +282,20 @@ def _scan_page_sql():
     return _with_tables(_SCAN_PAGE_SQL, stamp=Stamp, lot=Lot, recall=Recall, recall_lot=RecallLot)
 
 
-def _loaded(model, **values):
-    """An instance as if loaded from the database with only these fields (others deferred: they
-    load on use). Made as unpickling makes one, without running __init__ over every field."""
+def _instance(model, *, adding, **values):
+    """An instance with these field values, made as unpickling makes one (without running
+    __init__ over every field). Fields not given are deferred: they load on use."""
     instance = model.__new__(model)
     instance.__dict__.update(values)
     instance._state = ModelState()
-    instance._state.adding = False
-    instance._state.db = DEFAULT_DB_ALIAS
+    instance._state.adding = adding
+    instance._state.db = None if adding else DEFAULT_DB_ALIAS
     return instance
+
+
+def _loaded(model, **values):
+    """An instance as if loaded from the database with only these fields."""
+    return _instance(model, adding=False, **values)
 
 
 def _read_stamp(code):
