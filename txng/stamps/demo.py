@@ -1,17 +1,23 @@
-"""Demo stamps: an approved, printed order per demo lot, part of it activated onto the lot."""
+"""Demo stamps: an approved, printed order per demo lot, part of it activated onto the lot, and
+two weeks of consumer scans on them (one stamp scanned often enough to raise a signal)."""
 
+import random
 from datetime import timedelta
 
 from django.db.models import F
 from django.utils import timezone
 
 from txng.accounts.models import User
-from txng.stamps import actions
-from txng.stamps.models import OrderState, PrintOrder, StampState
+from txng.stamps import actions, scans
+from txng.stamps.models import OrderState, PrintOrder, Scan, ScanResult, StampState
 from txng.stamps.tasks import run_generation
 
 PER_ORDER = 60
 ACTIVATED = 40
+SCAN_DAYS = 14
+# Where and with what the demo's consumers scan: (province, weight), (browser, weight).
+SCAN_PLACES = [("Cao Bằng", 6), ("Hà Nội", 3), ("Lạng Sơn", 2), ("TP. Hồ Chí Minh", 1), ("", 2)]
+SCAN_BROWSERS = [("Zalo", 5), ("Chrome", 4), ("Safari", 2), ("Cốc Cốc", 1)]
 
 
 def _fallback_lot(business):
@@ -66,7 +72,7 @@ def load(ctx):
     dost_admin = User.objects.filter(organisation=ctx["dost"]).order_by("pk").first()
     # Stamps are ordered by the producer: only lots a business made of its own products.
     named = ctx.get("lots", {})
-    lots = [named.get("active"), named.get("recalled")]
+    lots = [named.get("active"), named.get("recalled"), named.get("raw")]
     lots = [lot for lot in lots if lot is not None and lot.product.business_id == lot.business_id]
     if not lots:
         lots = list(
@@ -96,3 +102,44 @@ def load(ctx):
     if pending is not None:
         urls.append(("Tem chưa kích hoạt", f"/q/{pending.code}"))
     ctx["stamp_orders"] = orders
+    for i, order in enumerate(orders):
+        _sample_scans(order, busy_stamp=i == 0)
+
+
+def _pick(rng, weighted):
+    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
+def _sample_scans(order, *, busy_stamp):
+    """Two weeks of scans of the order's activated stamps, so the statistics pages have
+    something to show; with `busy_stamp`, serial 2 is scanned past the signal threshold."""
+    from django.conf import settings
+
+    if Scan.objects.filter(business=order.business).exists():
+        return  # a demo loaded before: its scans stay as they are
+    rng = random.Random(order.pk)
+    now = timezone.now()
+    activated = list(order.stamps.filter(state=StampState.ACTIVATED).order_by("serial"))
+    counts = {stamp: rng.randint(0, 3) for stamp in activated[:25]}
+    if busy_stamp and len(activated) > 1:
+        counts[activated[1]] = settings.STAMP_SCAN_THRESHOLD + 5
+    rows = []
+    for stamp, n in counts.items():
+        for _ in range(n):
+            at = now - timedelta(days=rng.uniform(0, SCAN_DAYS))
+            rows.append((at, stamp))
+    for at, stamp in sorted(rows, key=lambda row: row[0]):
+        scans.queue.add(
+            Scan(
+                at=at,
+                code=stamp.code,
+                stamp=stamp,
+                business_id=order.business_id,
+                product_id=order.product_id,
+                result=ScanResult.OK,
+                ip_hash=f"demo{rng.randint(1, 40):028d}",
+                ua_family=_pick(rng, SCAN_BROWSERS),
+                province=_pick(rng, SCAN_PLACES),
+            )
+        )
+    scans.queue.flush()

@@ -41,6 +41,18 @@ def test_demo_loads_every_role_and_state_and_twice_adds_nothing(settings, provin
     for username in ["dost", "department", "commune", "business", "business2"]:
         assert User.objects.get(username=username).check_password(settings.DEMO_PASSWORD)
 
+    # Every business that orders stamps, the "business" login's included, has scans to look at,
+    # spread over days and places; one stamp is scanned past the signal threshold.
+    from txng.stamps.models import PrintOrder, Scan, Signal, SignalKind
+
+    grower = User.objects.get(username="business").organisation
+    ordering = set(PrintOrder.objects.values_list("business", flat=True))
+    assert grower.pk in ordering and len(ordering) >= 3
+    assert set(Scan.objects.values_list("business", flat=True)) == ordering
+    assert Scan.objects.dates("at", "day").count() >= 7
+    assert Scan.objects.exclude(province="").values("province").distinct().count() >= 3
+    assert Signal.objects.filter(kind=SignalKind.MANY_SCANS).count() == 1
+
 
 def test_demo_refuses_to_run_without_debug(settings):
     settings.DEBUG = False
