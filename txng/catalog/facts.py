@@ -4,6 +4,7 @@ Stage, production time and trace code belong to a lot and a stamp; the scan page
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy as pgettext
 
 
 def basic_items(product):
@@ -19,7 +20,9 @@ def basic_items(product):
         (_("Nhãn hiệu"), product.brand),
         (_("Mã số mã vạch (GTIN)"), product.gtin),
         (_("Tiêu chuẩn áp dụng"), product.standards),
-        (_("Hạn sử dụng"), product.shelf_life),
+        # A length of time here ("12 tháng"); on a lot it is a date: the same words in
+        # Vietnamese, two in English.
+        (pgettext("shelf life", "Hạn sử dụng"), product.shelf_life),
     ]
     return [(label, value, bool(value)) for label, value in items]
 

@@ -403,3 +403,11 @@ def test_english_scan_count_uses_the_right_plural_with_cached_frames(client, sta
         assert f"scanned {n} times," in text(
             scan(client, stamps[0].code, HTTP_ACCEPT_LANGUAGE="en")
         )
+
+
+def test_english_page_tells_the_products_shelf_life_from_the_lots_expiry_date(client, stamps):
+    # One Vietnamese phrase ("Hạn sử dụng") for both; English needs two.
+    client.cookies["django_language"] = "en"
+    page = text(scan(client, stamps[0].code))
+    assert "<dt>Shelf life</dt><dd>6 tháng</dd>" in page
+    assert "<dt>Expiry date</dt>" in page
