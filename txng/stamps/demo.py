@@ -4,6 +4,7 @@ two weeks of consumer scans on them (one stamp scanned often enough to raise a s
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -113,8 +114,6 @@ def _pick(rng, weighted):
 def _sample_scans(order, *, busy_stamp):
     """Two weeks of scans of the order's activated stamps, so the statistics pages have
     something to show; with `busy_stamp`, serial 2 is scanned past the signal threshold."""
-    from django.conf import settings
-
     if Scan.objects.filter(business=order.business).exists():
         return  # a demo loaded before: its scans stay as they are
     rng = random.Random(order.pk)
