@@ -316,6 +316,11 @@ class Signal(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.code}"
 
+    @property
+    def human_code(self):
+        """The code in the groups printed under the stamp (a table column can break there)."""
+        return codes.format_for_humans(self.code)
+
 
 def report_photo_path(instance, filename):
     return f"stamps/reports/{filename}"
