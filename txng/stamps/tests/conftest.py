@@ -43,11 +43,3 @@ def stamps(order, lot):
     stamps[1].state, stamps[1].void_reason = StampState.VOIDED, "Mất cuộn"
     stamps[1].save()
     return stamps
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate limits and cached page parts live in the cache; each test starts without them.
-    from django.core.cache import cache
-
-    cache.clear()
