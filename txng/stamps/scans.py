@@ -24,6 +24,7 @@ from txng.common.prepared import fetch_bound, fetch_rows
 from txng.stamps.lookup import cached_order, find_stamp
 from txng.stamps.models import Scan, ScanResult, Signal, SignalKind, Stamp, StampState
 from txng.stamps.scanqueue import ScanQueue
+from txng.tracing.models import Lot, Recall, RecallLot
 
 # Provinces after the 2025 merger, by the coordinates of their administrative centre. A coarse
 # location (0.1°) is matched to the nearest one within NEAR_KM; statistics only need "where".
@@ -128,25 +129,27 @@ def coarse(value):
     return Decimal(str(round(float(value), 1)))
 
 
-_GIVEN = object()  # a column whose default is computed per row (`at`): always given
-
-
 @functools.cache
-def _scan_defaults():
-    return {
-        f.attname: _GIVEN if f.has_default() and callable(f.default) else f.get_default()
-        for f in Scan._meta.concrete_fields
-    }
+def _scan_columns():
+    """Each Scan column's default, and the columns whose default is computed per row (`at`),
+    which every scan must give."""
+    defaults, per_row = {}, set()
+    for f in Scan._meta.concrete_fields:
+        if f.has_default() and callable(f.default):
+            per_row.add(f.attname)
+        else:
+            defaults[f.attname] = f.get_default()
+    return defaults, frozenset(per_row)
 
 
 def _new_scan(**values):
     """An unsaved Scan with these values and every other column's default (a scan on every
     request: made as _instance makes one, not through __init__)."""
-    values = {**_scan_defaults(), **values}
-    missing = [name for name, value in values.items() if value is _GIVEN]
+    defaults, per_row = _scan_columns()
+    missing = per_row - values.keys()
     if missing:
-        raise TypeError(f"a scan needs {', '.join(missing)}")
-    return _instance(Scan, adding=True, **values)
+        raise TypeError(f"a scan needs {', '.join(sorted(missing))}")
+    return _instance(Scan, adding=True, **{**defaults, **values})
 
 
 def log_scan(request, code, stamp, result=None):
@@ -277,8 +280,6 @@ WHERE s.code = %(code)s
 
 @functools.cache
 def _scan_page_sql():
-    from txng.tracing.models import Lot, Recall, RecallLot
-
     return _with_tables(_SCAN_PAGE_SQL, stamp=Stamp, lot=Lot, recall=Recall, recall_lot=RecallLot)
 
 
@@ -300,8 +301,6 @@ def _loaded(model, **values):
 
 def _read_stamp(code):
     """find_stamp as one prepared statement, the scan page's only query on PostgreSQL."""
-    from txng.tracing.models import Lot
-
     rows = fetch_rows("txng_scan_page", _scan_page_sql(), {"code": code})
     if not rows:
         return None
