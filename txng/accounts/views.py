@@ -20,7 +20,7 @@ from txng.accounts.forms import AuthorityForm, CodeForm, LoginForm, OrgFilterFor
 from txng.accounts.models import Notification, Organisation, Role, User
 from txng.accounts.permissions import can_manage_business
 from txng.audit.models import AuditEntry
-from txng.common.forms import add_errors
+from txng.common.forms import save_form
 from txng.enrolment.models import Dossier
 
 
@@ -148,14 +148,13 @@ def organisation_detail(request, pk):
     history = AuditEntry.objects.filter(object_type="accounts.organisation", object_id=str(pk))
     can_add_official = org.is_authority and request.user.is_dost
     form = StaffForm(request.POST or None) if can_add_official else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            actions.add_official(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã thêm tài khoản và gửi liên kết kích hoạt."))
-            return redirect("accounts:organisation", pk=pk)
+    if form is not None and save_form(
+        request,
+        form,
+        lambda: actions.add_official(org, actor=request.user, **form.cleaned_data),
+        _("Đã thêm tài khoản và gửi liên kết kích hoạt."),
+    ):
+        return redirect("accounts:organisation", pk=pk)
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -198,14 +197,13 @@ def new_authority(request):
     if not request.user.is_dost:
         raise PermissionDenied
     form = AuthorityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = actions.create_authority(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã tạo tài khoản và gửi liên kết kích hoạt."))
-            return redirect("accounts:organisation", pk=org.pk)
+    if saved := save_form(
+        request,
+        form,
+        lambda: actions.create_authority(actor=request.user, **form.cleaned_data),
+        _("Đã tạo tài khoản và gửi liên kết kích hoạt."),
+    ):
+        return redirect("accounts:organisation", pk=saved.result.pk)
     return render(request, "accounts/new_authority.html", {"form": form})
 
 
@@ -215,14 +213,13 @@ def staff(request):
     if not user.is_owner:
         raise PermissionDenied
     form = StaffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_staff(user.organisation, actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã thêm nhân viên và gửi liên kết kích hoạt."))
-            return redirect("accounts:staff")
+    if save_form(
+        request,
+        form,
+        lambda: actions.add_staff(user.organisation, actor=user, **form.cleaned_data),
+        _("Đã thêm nhân viên và gửi liên kết kích hoạt."),
+    ):
+        return redirect("accounts:staff")
     members = user.organisation.users.order_by("-is_active", "role", "username")
     return render(request, "accounts/staff.html", {"form": form, "members": members})
 

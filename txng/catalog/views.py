@@ -31,7 +31,7 @@ from txng.catalog.models import (
     Revision,
     RevisionState,
 )
-from txng.common.forms import add_errors
+from txng.common.forms import save_form
 
 
 def _business(request):
@@ -69,18 +69,18 @@ def _product_form_view(request, product=None):
         rev = actions.open_revision(business, product)
         initial = rev.data if rev else actions.product_data(product)
     form = ProductForm(request.POST or None, initial=initial, business=business)
-    if request.method == "POST" and form.is_valid():
+
+    def save_draft():
         data = actions.serialise(form.cleaned_data)
-        try:
-            if product is None:
-                product, _rev = actions.create_product(business, actor=request.user, data=data)
-            else:
-                actions.save_product_draft(product, actor=request.user, data=data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu bản nháp. Gửi duyệt khi đã sẵn sàng."))
-            return redirect("catalog:my_product", pk=product.pk)
+        if product is None:
+            return actions.create_product(business, actor=request.user, data=data)[0]
+        actions.save_product_draft(product, actor=request.user, data=data)
+        return product
+
+    if saved := save_form(
+        request, form, save_draft, _("Đã lưu bản nháp. Gửi duyệt khi đã sẵn sàng.")
+    ):
+        return redirect("catalog:my_product", pk=saved.result.pk)
     return render(request, "catalog/product_form.html", {"form": form, "product": product})
 
 
@@ -290,20 +290,18 @@ def profile(request):
     rev = actions.open_revision(business)
     data = rev.data if rev else actions.profile_data(business)
     form = ProfileForm(request.POST or None, request.FILES or None, initial=data)
-    if request.method == "POST" and form.is_valid():
+
+    def save_draft():
         cleaned = dict(form.cleaned_data)
         logo = cleaned.pop("logo", None)
         if logo:
             from django.core.files.storage import default_storage
 
             cleaned["logo"] = default_storage.save(f"public/logos/{business.pk}/{logo.name}", logo)
-        try:
-            actions.save_profile_draft(business, actor=request.user, data=cleaned)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu bản nháp hồ sơ. Gửi duyệt khi đã sẵn sàng."))
-            return redirect("catalog:profile")
+        actions.save_profile_draft(business, actor=request.user, data=cleaned)
+
+    if save_form(request, form, save_draft, _("Đã lưu bản nháp hồ sơ. Gửi duyệt khi đã sẵn sàng.")):
+        return redirect("catalog:profile")
     return render(
         request,
         "catalog/profile.html",
@@ -322,19 +320,18 @@ def profile(request):
 def documents(request):
     business = _business(request)
     form = DocumentForm(request.POST or None, request.FILES or None, business=business)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_document(
-                business,
-                actor=request.user,
-                document=form.save(commit=False),
-                product=form.cleaned_data.get("product"),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã thêm tài liệu; tài liệu được công bố khi được duyệt."))
-            return redirect("catalog:documents")
+    if save_form(
+        request,
+        form,
+        lambda: actions.add_document(
+            business,
+            actor=request.user,
+            document=form.save(commit=False),
+            product=form.cleaned_data.get("product"),
+        ),
+        _("Đã thêm tài liệu; tài liệu được công bố khi được duyệt."),
+    ):
+        return redirect("catalog:documents")
     docs = Document.objects.filter(business=business).select_related("product")
     return render(request, "catalog/documents.html", {"form": form, "docs": docs})
 
@@ -362,14 +359,15 @@ def facility_edit(request, pk=None):
     business = _business(request)
     facility = get_object_or_404(Facility, pk=pk, business=business) if pk else Facility()
     form = FacilityForm(request.POST or None, instance=facility)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_facility(form.save(commit=False), actor=request.user, business=business)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu địa điểm."))
-            return redirect("catalog:facilities")
+    if save_form(
+        request,
+        form,
+        lambda: actions.save_facility(
+            form.save(commit=False), actor=request.user, business=business
+        ),
+        _("Đã lưu địa điểm."),
+    ):
+        return redirect("catalog:facilities")
     return render(request, "catalog/facility_form.html", {"form": form, "facility": facility})
 
 
@@ -379,14 +377,13 @@ def categories(request, pk=None):
         raise PermissionDenied
     category = get_object_or_404(Category, pk=pk) if pk else Category()
     form = CategoryForm(request.POST or None, instance=category)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_category(form.save(commit=False), actor=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu danh mục."))
-            return redirect("catalog:categories")
+    if save_form(
+        request,
+        form,
+        lambda: actions.save_category(form.save(commit=False), actor=request.user),
+        _("Đã lưu danh mục."),
+    ):
+        return redirect("catalog:categories")
     tree = Category.objects.select_related("parent").annotate(n=Count("products"))
     return render(
         request, "catalog/categories.html", {"form": form, "tree": tree, "category": category}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from txng.audit.models import AuditEntry
-from txng.common.forms import add_errors
+from txng.common.forms import save_form
 from txng.common.ratelimit import rate_limited
 from txng.enrolment import actions
 from txng.enrolment.forms import DossierForm, QueueFilterForm, ReasonForm, SupplementForm
@@ -19,13 +19,8 @@ from txng.enrolment.models import APPLICANT_FIELDS, Dossier, DossierState
 @rate_limited("register", limit=20, seconds=3600, methods=("POST",))
 def register(request):
     form = DossierForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier = actions.submit_dossier(form.save(commit=False))
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("enrolment:status", code=dossier.tracking_code)
+    if saved := save_form(request, form, lambda: actions.submit_dossier(form.save(commit=False))):
+        return redirect("enrolment:status", code=saved.result.tracking_code)
     return render(request, "enrolment/register.html", {"form": form})
 
 
@@ -40,21 +35,19 @@ def supplement(request, code):
         messages.info(request, _("Hồ sơ không ở trạng thái cần bổ sung."))
         return redirect("enrolment:status", code=dossier.tracking_code)
     form = SupplementForm(request.POST or None, request.FILES or None, instance=dossier)
-    if request.method == "POST" and form.is_valid():
+
+    def resubmit():
         changes = {f: form.cleaned_data[f] for f in APPLICANT_FIELDS}
         changes["note"] = form.cleaned_data.get("note", "")
-        try:
-            # Work on a fresh copy so a refused resubmission leaves the saved dossier untouched.
-            actions.resubmit_dossier(
-                Dossier.objects.get(pk=dossier.pk),
-                changes=changes,
-                licence=form.cleaned_data.get("licence") or None,
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã gửi hồ sơ bổ sung."))
-            return redirect("enrolment:status", code=dossier.tracking_code)
+        # Work on a fresh copy so a refused resubmission leaves the saved dossier untouched.
+        actions.resubmit_dossier(
+            Dossier.objects.get(pk=dossier.pk),
+            changes=changes,
+            licence=form.cleaned_data.get("licence") or None,
+        )
+
+    if save_form(request, form, resubmit, _("Đã gửi hồ sơ bổ sung.")):
+        return redirect("enrolment:status", code=dossier.tracking_code)
     return render(request, "enrolment/supplement.html", {"form": form, "dossier": dossier})
 
 

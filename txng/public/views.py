@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from txng.accounts.models import Organisation, OrgStatus
 from txng.catalog.models import Category, Product
 from txng.catalog.text import normalise
-from txng.common.forms import add_errors
+from txng.common.forms import save_form
 from txng.public import actions
 from txng.public.forms import (
     ArticleForm,
@@ -114,14 +114,13 @@ def post_edit(request, pk=None):
         raise PermissionDenied
     post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk) if pk else Post()
     form = PostForm(request.POST or None, instance=post)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.submit_post(form.save(commit=False), actor=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã gửi tin; tin được đăng khi cơ quan quản lý duyệt."))
-            return redirect("public:my_posts")
+    if save_form(
+        request,
+        form,
+        lambda: actions.submit_post(form.save(commit=False), actor=request.user),
+        _("Đã gửi tin; tin được đăng khi cơ quan quản lý duyệt."),
+    ):
+        return redirect("public:my_posts")
     return render(request, "public/post_form.html", {"form": form, "post": post})
 
 
@@ -181,14 +180,13 @@ def article_edit(request, pk=None):
         raise PermissionDenied
     item = get_object_or_404(Article.objects.visible_to(request.user), pk=pk) if pk else Article()
     form = ArticleForm(request.POST or None, request.FILES or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_article(form.save(commit=False), actor=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu bài viết."))
-            return redirect("public:manage_news")
+    if save_form(
+        request,
+        form,
+        lambda: actions.save_article(form.save(commit=False), actor=request.user),
+        _("Đã lưu bài viết."),
+    ):
+        return redirect("public:manage_news")
     return render(request, "public/article_form.html", {"form": form, "item": item})
 
 
@@ -198,14 +196,13 @@ def manage_banners(request, pk=None):
         raise PermissionDenied
     banner = get_object_or_404(Banner, pk=pk) if pk else Banner()
     form = BannerForm(request.POST or None, request.FILES or None, instance=banner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_banner(form.save(commit=False), actor=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu ảnh quảng bá."))
-            return redirect("public:manage_banners")
+    if save_form(
+        request,
+        form,
+        lambda: actions.save_banner(form.save(commit=False), actor=request.user),
+        _("Đã lưu ảnh quảng bá."),
+    ):
+        return redirect("public:manage_banners")
     return render(
         request,
         "public/manage_banners.html",
@@ -242,14 +239,13 @@ def manage_sections(request, pk=None):
         raise PermissionDenied
     section = get_object_or_404(Section, pk=pk) if pk else Section()
     form = SectionForm(request.POST or None, instance=section)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_section(form.save(commit=False), actor=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu chuyên mục."))
-            return redirect("public:manage_sections")
+    if save_form(
+        request,
+        form,
+        lambda: actions.save_section(form.save(commit=False), actor=request.user),
+        _("Đã lưu chuyên mục."),
+    ):
+        return redirect("public:manage_sections")
     sections = Section.objects.annotate(n=Count("articles"))
     return render(
         request,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from txng.accounts.models import Organisation
 from txng.audit.models import AuditEntry
-from txng.common.forms import add_errors
+from txng.common.forms import save_form
 from txng.stamps import actions
 from txng.stamps.forms import (
     ActivateForm,
@@ -71,16 +71,15 @@ def new_order(request):
         raise PermissionDenied
     business = request.user.organisation
     form = OrderForm(request.POST or None, request.FILES or None, business=business)
-    if request.method == "POST" and form.is_valid():
+
+    def submit():
         order = form.save(commit=False)
         order.business = business
-        try:
-            actions.submit_order(order, actor=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã gửi đơn in tem, chờ Sở KH&CN duyệt."))
-            return redirect("stamps:order", pk=order.pk)
+        actions.submit_order(order, actor=request.user)
+        return order
+
+    if saved := save_form(request, form, submit, _("Đã gửi đơn in tem, chờ Sở KH&CN duyệt.")):
+        return redirect("stamps:order", pk=saved.result.pk)
     return render(request, "stamps/order_form.html", {"form": form})
 
 
@@ -171,15 +170,15 @@ def _range_page(request, form_class, template, run, extra=None):
     orders = PrintOrder.objects.visible_to(request.user).filter(state=OrderState.READY)
     kwargs = {"orders": orders, **(extra or {})}
     form = form_class(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order, first, last = _resolve_range(form, request.user)
-            message = run(order, first, last, form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("stamps:order", pk=order.pk)
+
+    def run_range():
+        order, first, last = _resolve_range(form, request.user)
+        return order, run(order, first, last, form.cleaned_data)
+
+    if saved := save_form(request, form, run_range):
+        order, message = saved.result
+        messages.success(request, message)
+        return redirect("stamps:order", pk=order.pk)
     return render(request, template, {"form": form})
 
 

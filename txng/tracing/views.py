@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from txng.accounts.permissions import is_member
-from txng.common.forms import add_errors
+from txng.common.forms import add_errors, save_form
 from txng.tracing import actions, queries
 from txng.tracing import events as events_module
 from txng.tracing.codes import normalise_trace_code
@@ -67,14 +67,12 @@ def lots(request):
 def lot_new(request):
     _business_only(request.user)
     form = LotForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lot = actions.create_lot(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã tạo lô %(code)s.") % {"code": lot.code})
-            return redirect("tracing:lot", pk=lot.pk)
+    if saved := save_form(
+        request, form, lambda: actions.create_lot(actor=request.user, **form.cleaned_data)
+    ):
+        lot = saved.result
+        messages.success(request, _("Đã tạo lô %(code)s.") % {"code": lot.code})
+        return redirect("tracing:lot", pk=lot.pk)
     return render(request, "tracing/lot_new.html", {"form": form})
 
 
@@ -120,16 +118,15 @@ def lot_detail(request, pk):
 def diary_add(request, pk):
     lot = _visible_lot(request, pk)
     form = DiaryForm(request.POST, request.FILES, prefix="diary", lot=lot)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        data.setdefault("stage", None)
-        try:
-            actions.add_diary_entry(lot, actor=request.user, **data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã ghi nhật ký."))
-            return redirect("tracing:lot", pk=lot.pk)
+    if save_form(
+        request,
+        form,
+        lambda: actions.add_diary_entry(
+            lot, actor=request.user, **{"stage": None, **form.cleaned_data}
+        ),
+        _("Đã ghi nhật ký."),
+    ):
+        return redirect("tracing:lot", pk=lot.pk)
     return render(
         request, "tracing/form_page.html", {"form": form, "lot": lot, "title": _("Ghi nhật ký")}
     )
@@ -140,14 +137,13 @@ def diary_add(request, pk):
 def ship(request, pk):
     lot = _visible_lot(request, pk)
     form = ShipForm(request.POST, business=lot.business, prefix="ship")
-    if form.is_valid():
-        try:
-            actions.ship(lot, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã ghi nhận xuất hàng."))
-            return redirect("tracing:lot", pk=lot.pk)
+    if save_form(
+        request,
+        form,
+        lambda: actions.ship(lot, actor=request.user, **form.cleaned_data),
+        _("Đã ghi nhận xuất hàng."),
+    ):
+        return redirect("tracing:lot", pk=lot.pk)
     return render(
         request, "tracing/form_page.html", {"form": form, "lot": lot, "title": _("Xuất hàng")}
     )
@@ -176,14 +172,13 @@ def movement(request, pk, kind):
     if kind not in MOVEMENTS:
         raise Http404
     form = QuantityReasonForm(request.POST, prefix="mv")
-    if form.is_valid():
-        try:
-            MOVEMENTS[kind](lot, request.user, form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã ghi nhận."))
-            return redirect("tracing:lot", pk=lot.pk)
+    if save_form(
+        request,
+        form,
+        lambda: MOVEMENTS[kind](lot, request.user, form.cleaned_data),
+        _("Đã ghi nhận."),
+    ):
+        return redirect("tracing:lot", pk=lot.pk)
     return render(
         request, "tracing/form_page.html", {"form": form, "lot": lot, "title": _("Ghi nhận")}
     )
@@ -225,19 +220,19 @@ def confirm(request, pk):
         receiver=request.user.organisation_id,
     )
     form = ReceiptForm(request.POST or None, initial={"received_quantity": shipment.quantity})
-    if request.method == "POST" and form.is_valid():
-        try:
-            lot = actions.confirm_receipt(
-                shipment,
-                actor=request.user,
-                received_quantity=form.cleaned_data["received_quantity"],
-                note=form.cleaned_data["receipt_note"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã xác nhận nhận hàng, tạo lô %(c)s.") % {"c": lot.code})
-            return redirect("tracing:lot", pk=lot.pk)
+    if saved := save_form(
+        request,
+        form,
+        lambda: actions.confirm_receipt(
+            shipment,
+            actor=request.user,
+            received_quantity=form.cleaned_data["received_quantity"],
+            note=form.cleaned_data["receipt_note"],
+        ),
+    ):
+        lot = saved.result
+        messages.success(request, _("Đã xác nhận nhận hàng, tạo lô %(c)s.") % {"c": lot.code})
+        return redirect("tracing:lot", pk=lot.pk)
     return render(request, "tracing/confirm.html", {"form": form, "shipment": shipment})
 
 
@@ -292,19 +287,19 @@ def _parse_lines(text, business, field):
 def transform(request):
     _business_only(request.user)
     form = TransformForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            business = request.user.organisation
-            inputs = _parse_lines(form.cleaned_data["inputs"], business, "inputs")
-            outputs = _parse_lines(form.cleaned_data["outputs"], business, "outputs")
-            actions.transform(
-                actor=request.user, inputs=inputs, outputs=outputs, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã ghi nhận chế biến."))
-            return redirect("tracing:lot", pk=outputs[0][0].pk)
+
+    def run():
+        # Parsed in here, so a bad line comes back as an error on its field.
+        business = request.user.organisation
+        inputs = _parse_lines(form.cleaned_data["inputs"], business, "inputs")
+        outputs = _parse_lines(form.cleaned_data["outputs"], business, "outputs")
+        actions.transform(
+            actor=request.user, inputs=inputs, outputs=outputs, note=form.cleaned_data["note"]
+        )
+        return outputs[0][0]
+
+    if saved := save_form(request, form, run, _("Đã ghi nhận chế biến.")):
+        return redirect("tracing:lot", pk=saved.result.pk)
     return render(
         request, "tracing/form_page.html", {"form": form, "title": _("Chế biến, phối trộn")}
     )
@@ -402,15 +397,14 @@ def request_new(request):
     if not request.user.is_authority:
         raise PermissionDenied
     form = TracingRequestForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def open_request():
         data = form.cleaned_data
         lot = Lot.objects.filter(business=data["business"], code=data["subject"].strip()).first()
-        try:
-            req = actions.open_tracing_request(actor=request.user, lot=lot, **data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("tracing:request", pk=req.pk)
+        return actions.open_tracing_request(actor=request.user, lot=lot, **data)
+
+    if saved := save_form(request, form, open_request):
+        return redirect("tracing:request", pk=saved.result.pk)
     return render(
         request, "tracing/form_page.html", {"form": form, "title": _("Yêu cầu truy xuất")}
     )
@@ -423,14 +417,15 @@ def request_detail(request, pk):
         TracingRequest.objects.visible_to(user).select_related("business", "lot"), pk=pk
     )
     form = AnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.answer_tracing_request(req, actor=user, comment=form.cleaned_data["comment"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã gửi kết quả truy xuất."))
-            return redirect("tracing:request", pk=req.pk)
+    if save_form(
+        request,
+        form,
+        lambda: actions.answer_tracing_request(
+            req, actor=user, comment=form.cleaned_data["comment"]
+        ),
+        _("Đã gửi kết quả truy xuất."),
+    ):
+        return redirect("tracing:request", pk=req.pk)
     preview = None
     if req.state == "open" and req.business_id == user.organisation_id:
         lots = (
@@ -487,15 +482,14 @@ def _guess_kind(name):
 def import_page(request):
     _business_only(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = actions.start_import(
-                actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("tracing:import_job", pk=job.pk)
+    if saved := save_form(
+        request,
+        form,
+        lambda: actions.start_import(
+            actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+        ),
+    ):
+        return redirect("tracing:import_job", pk=saved.result.pk)
     jobs = ImportJob.objects.visible_to(request.user)[:10]
     return render(
         request, "tracing/import.html", {"form": form, "jobs": jobs, "kinds": COLUMNS.keys()}
@@ -546,17 +540,18 @@ def diary_correct(request, pk):
     initial = {name: getattr(entry, name) for name in DIARY_FIELDS}
     initial["time"] = timezone.localtime(entry.time).strftime("%Y-%m-%dT%H:%M")
     form = CorrectionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in DIARY_FIELDS}
-        try:
-            actions.correct_diary_entry(
-                entry, actor=request.user, reason=form.cleaned_data["reason"], **data
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Đã sửa: bản ghi cũ được đánh dấu sai, bản đúng đã lưu."))
-            return redirect("tracing:lot", pk=entry.lot_id)
+    if save_form(
+        request,
+        form,
+        lambda: actions.correct_diary_entry(
+            entry,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            **{k: v for k, v in form.cleaned_data.items() if k in DIARY_FIELDS},
+        ),
+        _("Đã sửa: bản ghi cũ được đánh dấu sai, bản đúng đã lưu."),
+    ):
+        return redirect("tracing:lot", pk=entry.lot_id)
     return render(
         request,
         "tracing/form_page.html",
