@@ -1,4 +1,4 @@
-"""GTIN and GLN checks (GS1 mod-10 check digit) with Vietnamese messages that name the field."""
+"""GTIN, GLN and SSCC checks (GS1 mod-10 check digit), with Vietnamese messages naming the field."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -30,6 +30,17 @@ def validate_gln(value):
         ean.validate(digits)
     except StdnumError as exc:
         raise ValidationError(_("Mã GLN sai số kiểm tra (chữ số cuối)."), code="gln_check") from exc
+
+
+def validate_sscc(value):
+    """An SSCC (AI 00): the 18 digits under a logistic unit's GS1-128 label, check digit last."""
+    digits = (value or "").strip()
+    if not digits:
+        return
+    if not digits.isdigit() or len(digits) != 18:
+        raise ValidationError(_("Mã SSCC phải gồm đúng 18 chữ số."), code="sscc_length")
+    if ean.calc_check_digit(digits[:-1]) != digits[-1]:
+        raise ValidationError(_("Mã SSCC sai số kiểm tra (chữ số cuối)."), code="sscc_check")
 
 
 def with_check_digit(body):

@@ -56,5 +56,19 @@ def lot_class_uri(lot):
     return f"{INTERNAL_LOT}{lot.trace_code}"
 
 
+def normalise_sscc(text):
+    """The 18 digits of an SSCC as typed or as a scanner reads the label: `(00)3893…`,
+    `003893…` (the application identifier in front) or spaced groups."""
+    digits = re.sub(r"[\s()]", "", text or "")
+    if len(digits) == 20 and digits.startswith("00"):
+        digits = digits[2:]
+    return digits
+
+
+def sscc_uri(sscc):
+    """A logistic unit (carton, pallet) in EPCIS: the GS1 Digital Link URI of its SSCC."""
+    return f"https://id.gs1.org/00/{sscc}"
+
+
 def party_uri(org):
     return f"urn:txng:party:{org.pk}"

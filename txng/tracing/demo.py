@@ -223,7 +223,10 @@ def load(ctx):
     )
 
     # Distributor and shop; the shop sells some to walk-in customers (off the platform).
-    cake_at_distributor = move(cake, distributor, 600, 10, 5, delivery_note_no="PX-1005")
+    # The cake goes to the distributor on one labelled pallet (SSCC): packed, shipped, unpacked.
+    cake_at_distributor = move(
+        cake, distributor, 600, 10, 5, delivery_note_no="PX-1005", sscc="389300000010050050"
+    )
     cake_at_shop = move(cake_at_distributor, shop, 200, 10, 8, delivery_note_no="PX-1008")
     actions.ship(
         cake_at_shop, actor=u[shop.pk], quantity=35, receiver_name="Khách lẻ", shipped_at=_t(10, 20)

@@ -41,10 +41,13 @@ def build(
     *,
     time,
     action=None,
+    parent=None,
+    epcs=(),
     biz_step=None,
     disposition=None,
     facility=None,
     quantities=(),
+    children=(),
     inputs=(),
     outputs=(),
     sources=(),
@@ -53,15 +56,22 @@ def build(
     ilmd=None,
     extra=None,
 ):
-    """An EPCIS 2.0 event dict. `quantities` etc. are lists of (lot, amount)."""
+    """An EPCIS 2.0 event dict. `quantities`, `children` etc. are lists of (lot, amount);
+    `parent` (an AggregationEvent's parentID) and `epcs` are instance URIs, e.g. an SSCC's."""
     event = {
         "@context": CONTEXT,
         "type": event_type,
         "eventTime": iso_time(time),
         "eventTimeZoneOffset": zone_offset(time),
     }
+    if parent:
+        event["parentID"] = parent
+    if epcs:
+        event["epcList"] = list(epcs)
     if action:
         event["action"] = action
+    if children:
+        event["childQuantityList"] = [quantity(lot, q) for lot, q in children]
     if quantities:
         event["quantityList"] = [quantity(lot, q) for lot, q in quantities]
     if inputs:

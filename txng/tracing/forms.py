@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import Organisation
+from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Facility, Product
 from txng.common.uploads import IMAGE_TYPES, UploadField
 from txng.tracing.models import LotKind, ProcessTemplate, Stage, StageKind, Unit
@@ -95,6 +96,14 @@ class ShipForm(forms.Form):
     transporter = forms.CharField(label=_("Đơn vị vận chuyển"), required=False)
     invoice_no = forms.CharField(label=_("Số hóa đơn"), required=False, max_length=64)
     delivery_note_no = forms.CharField(label=_("Số phiếu xuất kho"), required=False, max_length=64)
+    sscc = forms.CharField(
+        label=_("Mã SSCC (thùng/pallet)"),
+        required=False,
+        max_length=18,
+        help_text=_("18 chữ số in dưới mã vạch (00) trên nhãn thùng/pallet, nếu có."),
+        validators=[validate_sscc],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)

@@ -57,6 +57,7 @@ COLUMNS = {
         ("Địa chỉ bên nhận", "receiver_address"),
         ("Số hóa đơn", "invoice_no"),
         ("Số phiếu xuất kho", "delivery_note_no"),
+        ("Mã SSCC", "sscc"),
     ],
 }
 EXAMPLES = {
@@ -64,7 +65,7 @@ EXAMPLES = {
     "diary": ["Hạt dẻ Trùng Khánh tươi", "HD-2026-10", "Bón phân", "12/04/2026 07:30",
               "Nông Văn Dũng", "", "Phân chuồng hoai", "10 kg/gốc", "", ""],
     "shipments": ["Hạt dẻ Trùng Khánh tươi", "HD-2026-10", "100", "15/10/2026", "",
-                  "Chợ Trùng Khánh", "Trùng Khánh, Cao Bằng", "0001234", "PX-01"],
+                  "Chợ Trùng Khánh", "Trùng Khánh, Cao Bằng", "0001234", "PX-01", ""],
 }  # fmt: skip
 MAX_ROWS = 20_000
 
@@ -251,6 +252,7 @@ class Importer:
                 receiver_address=values["receiver_address"],
                 invoice_no=values["invoice_no"],
                 delivery_note_no=values["delivery_note_no"],
+                sscc=values["sscc"],
             )
 
     def run(self, rows, progress=None):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from txng.catalog.identifiers import validate_sscc
 from txng.tracing.querysets import (
     LotQuerySet,
     TracingRequestQuerySet,
@@ -412,6 +413,11 @@ class Shipment(models.Model):
     transporter = models.CharField(_("đơn vị vận chuyển"), max_length=255, blank=True)
     invoice_no = models.CharField(_("số hóa đơn"), max_length=64, blank=True)
     delivery_note_no = models.CharField(_("số phiếu xuất kho"), max_length=64, blank=True)
+    # The logistic unit (carton, pallet) the goods travel in, from its GS1-128 label. Several
+    # shipments share one SSCC when a pallet carries several lots to one receiver.
+    sscc = models.CharField(
+        _("mã SSCC"), max_length=18, blank=True, db_index=True, validators=[validate_sscc]
+    )
     state = models.CharField(max_length=20, choices=ShipmentState.choices)
     received_quantity = models.DecimalField(
         _("số lượng thực nhận"), max_digits=14, decimal_places=3, null=True, blank=True

@@ -8,7 +8,7 @@ from django.db.models import Min, Q, Sum
 from django.utils.translation import gettext as _
 
 from txng.tracing.codes import location_code
-from txng.tracing.models import Event, LinkKind, Lot, LotLink, LotRole, Shipment, Unit
+from txng.tracing.models import Event, EventType, LinkKind, Lot, LotLink, LotRole, Shipment, Unit
 
 MAX_DEPTH = 50
 
@@ -115,6 +115,7 @@ def public_timeline(lot):
         .exclude(error_declarations__isnull=False)
         .exclude(biz_step="shipping")  # the receiver's "received from" step says it publicly
         .exclude(biz_step="cycle_counting")
+        .exclude(type=EventType.AGGREGATION)  # packing onto a pallet and off it: logistics only
         .select_related("business", "facility")
         .distinct()
         .order_by("event_time", "id")
@@ -250,6 +251,7 @@ def trace_report(lots):
                         "quantity": str(s.quantity),
                         "received": str(s.received_quantity) if s.received_quantity else None,
                         "invoice": s.invoice_no,
+                        "sscc": s.sscc,
                     }
                     for s in shipments
                 ],

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from txng.accounts.permissions import is_member
+from txng.catalog.identifiers import validate_sscc
 from txng.common.forms import add_errors, save_form
 from txng.tracing import actions, queries
 from txng.tracing import events as events_module
-from txng.tracing.codes import normalise_trace_code
+from txng.tracing.codes import normalise_sscc, normalise_trace_code
 from txng.tracing.forms import (
     AnswerForm,
     CorrectionForm,
@@ -209,7 +210,22 @@ def incoming(request):
     received = Shipment.objects.filter(
         receiver=request.user.organisation_id, state=ShipmentState.RECEIVED
     ).select_related("lot__product", "lot__business", "received_lot")[:50]
-    return render(request, "tracing/incoming.html", {"pending": pending, "received": received})
+    # Scanning (or typing) a pallet's label finds what came on it; one lot goes straight to
+    # its confirmation.
+    sscc = normalise_sscc(request.GET.get("sscc", ""))
+    if sscc:
+        try:
+            validate_sscc(sscc)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            pending = pending.filter(sscc=sscc)
+            if len(pending) == 1:
+                return redirect("tracing:confirm", pk=pending[0].pk)
+            if not pending:
+                messages.warning(request, _("Không có lô nào chờ nhận trên thùng/pallet này."))
+    context = {"pending": pending, "received": received, "sscc": sscc}
+    return render(request, "tracing/incoming.html", context)
 
 
 @login_required

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from txng.accounts.actions import notify
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
+from txng.catalog.identifiers import validate_sscc
 from txng.tracing import events
 from txng.tracing.cache import bump_trace_version
+from txng.tracing.codes import sscc_uri
 from txng.tracing.models import (
     DiaryEntry,
     LinkKind,
@@ -392,7 +394,10 @@ def ship(
     transporter="",
     invoice_no="",
     delivery_note_no="",
+    sscc="",
 ):
+    """Goods leave: an ObjectEvent (shipping). With an SSCC, the lot is first packed onto that
+    logistic unit (an AggregationEvent ADD, parent the SSCC) and the shipping event names it."""
     _require_member(actor, lot.business)
     lot = _lock(lot)
     _refuse_closed(lot)
@@ -402,11 +407,16 @@ def ship(
     if receiver is not None and (receiver.pk == lot.business_id or not receiver.is_business):
         raise ValidationError({"receiver": _("Bên nhận phải là một cơ sở khác.")})
     shipped_at = shipped_at or timezone.now()
+    receiver_name = receiver_name if receiver is None else receiver.name
+    sscc = _check_sscc(sscc, lot.business, receiver, receiver_name, shipped_at)
+    if sscc:
+        _aggregate("ADD", sscc, lot, quantity, lot=lot, time=shipped_at, actor=actor)
     transactions = [("inv", invoice_no), ("desadv", delivery_note_no)]
     document = events.build(
         "ObjectEvent",
         time=shipped_at,
         action="OBSERVE",
+        epcs=[sscc_uri(sscc)] if sscc else (),
         biz_step="shipping",
         disposition="in_transit",
         facility=lot.facility,
@@ -432,11 +442,12 @@ def ship(
         quantity=quantity,
         shipped_at=shipped_at,
         receiver=receiver,
-        receiver_name=receiver_name if receiver is None else receiver.name,
+        receiver_name=receiver_name,
         receiver_address=receiver_address,
         transporter=transporter,
         invoice_no=invoice_no,
         delivery_note_no=delivery_note_no,
+        sscc=sscc,
         state=ShipmentState.IN_TRANSIT if receiver else ShipmentState.DELIVERED,
         ship_event=event,
     )
@@ -451,6 +462,68 @@ def ship(
     return shipment
 
 
+def _check_sscc(sscc, business, receiver, receiver_name, shipped_at):
+    """The SSCC, checked: valid, and not already the label of a unit going elsewhere. One logistic
+    unit may carry several lots (one shipment each) from one business to one receiver; once it
+    has been received, or for an off-platform receiver once its day has passed, its code is not
+    used again (GS1 General Specifications: no reuse of an SSCC within a year)."""
+    sscc = (sscc or "").strip()
+    if not sscc:
+        return ""
+    try:
+        validate_sscc(sscc)
+    except ValidationError as exc:
+        raise ValidationError({"sscc": exc.messages}) from exc
+    for other in Shipment.objects.filter(sscc=sscc).select_related("lot"):
+        if other.lot.business_id != business.pk:
+            message = _("Mã SSCC %(sscc)s đã được một cơ sở khác dùng.")
+        elif other.receiver_id != (receiver.pk if receiver else None) or (
+            receiver is None
+            and other.receiver_name.strip().lower() != receiver_name.strip().lower()
+        ):
+            message = _(
+                "Mã SSCC %(sscc)s đã dùng cho hàng gửi %(to)s; mỗi thùng/pallet cần một mã riêng."
+            )
+        elif other.state == ShipmentState.RECEIVED or (
+            other.receiver_id is None
+            and timezone.localdate(other.shipped_at) != timezone.localdate(shipped_at)
+        ):
+            message = _("Mã SSCC %(sscc)s đã dùng cho một lần giao trước; không dùng lại mã SSCC.")
+        else:
+            continue
+        raise ValidationError({"sscc": message % {"sscc": sscc, "to": other.receiver_name}})
+    return sscc
+
+
+def _aggregate(action, sscc, goods, quantity, *, lot, time, actor):
+    """Pack (ADD) `quantity` of `goods` (a lot, whose label class the event names) onto the
+    logistic unit `sscc`, or unpack it (DELETE); recorded on `lot`, by its business, at its
+    facility (the receiver unpacks the producer's goods into its own lot)."""
+    packing = action == "ADD"
+    document = events.build(
+        "AggregationEvent",
+        time=time,
+        parent=sscc_uri(sscc),
+        action=action,
+        biz_step="packing" if packing else "unpacking",
+        disposition="in_progress",
+        facility=lot.facility,
+        children=[(goods, quantity)],
+    )
+    if packing:
+        title = _("Đóng lên thùng/pallet SSCC %(sscc)s")
+    else:
+        title = _("Dỡ thùng/pallet SSCC %(sscc)s")
+    events.capture(
+        document,
+        business=lot.business,
+        title=title % {"sscc": sscc},
+        lots=[(lot, LotRole.SUBJECT, quantity)],
+        facility=lot.facility,
+        actor=actor,
+    )
+
+
 def _free_code(business, product, code):
     candidate, n = code, 1
     while Lot.objects.filter(business=business, product=product, code=candidate).exists():
@@ -461,7 +534,8 @@ def _free_code(business, product, code):
 
 @transaction.atomic
 def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=None, time=None):
-    """The receiver confirms: its incoming lot is created and linked to the source lot."""
+    """The receiver confirms: its incoming lot is created and linked to the source lot. Goods
+    that came on a logistic unit (SSCC) are unpacked from it into that lot."""
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
     require(
         shipment.receiver_id is not None and is_member(actor, shipment.receiver),
@@ -495,6 +569,7 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         "ObjectEvent",
         time=time,
         action="OBSERVE",
+        epcs=[sscc_uri(shipment.sscc)] if shipment.sscc else (),
         biz_step="receiving",
         disposition="in_progress",
         facility=lot.facility,
@@ -520,6 +595,10 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         facility=lot.facility,
         actor=actor,
     )
+    if shipment.sscc:
+        _aggregate(
+            "DELETE", shipment.sscc, source, received_quantity, lot=lot, time=time, actor=actor
+        )
     _apply(lot, received=received_quantity)
     LotLink.objects.create(
         parent=source, child=lot, kind=LinkKind.SHIPMENT, quantity=received_quantity, event=event
@@ -570,6 +649,7 @@ def return_goods(shipment, *, actor, quantity, reason, time=None):
         "ObjectEvent",
         time=time,
         action="OBSERVE",
+        epcs=[sscc_uri(shipment.sscc)] if shipment.sscc else (),
         biz_step="receiving",
         disposition="returned",
         facility=source.facility,

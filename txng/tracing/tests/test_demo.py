@@ -22,6 +22,9 @@ def test_demo_has_a_four_business_chain_a_return_and_a_recall(settings):
         and [lot.business for lot in upstream]
     )
     assert Event.objects.filter(type="TransformationEvent").count() >= 2
+    pallet = Event.objects.filter(type="AggregationEvent").values_list("action", "business")
+    assert {action for action, _b in pallet} == {"ADD", "DELETE"}  # packed, later unpacked
+    assert len({business for _a, business in pallet}) == 2  # by the shipper, then the receiver
     assert Event.objects.filter(disposition="returned").exists()
     recalled = Lot.objects.filter(status=LotStatus.RECALLED)
     assert recalled.values("business").distinct().count() == 3  # maker, distributor, shop
