@@ -126,6 +126,14 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea({"rows": 3}))
 
 
+class RecallResultForm(forms.Form):
+    result = forms.CharField(
+        label=_("Kết quả thu hồi"),
+        help_text=_("Số lượng đã thu về ở từng nơi, cách xử lý (tiêu hủy, tái chế, trả về...)."),
+        widget=forms.Textarea({"rows": 4}),
+    )
+
+
 class TransformForm(forms.Form):
     inputs = forms.CharField(
         label=_("Lô đầu vào"),

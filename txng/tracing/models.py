@@ -462,13 +462,38 @@ class Recall(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="recalls_made"
     )
+    # Completed: the goods were brought back and dealt with, reported in `result`; the lots
+    # stay recalled and the public warning stays, for the units still in consumers' hands.
+    completed_at = models.DateTimeField(null=True, blank=True)
+    result = models.TextField(_("kết quả thu hồi"), blank=True)
+    # Closed (lifted): the recall should not stand, e.g. a later test cleared the goods. The
+    # lots go back to their earlier state and the warning ends; the history keeps both.
     closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField(_("lý do chấm dứt thu hồi"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | ~Q(result=""),
+                name="recall_completed_with_result",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(close_reason=""),
+                name="recall_closed_with_reason",
+            ),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.reason[:60]}"
+
+    @property
+    def state_label(self):
+        if self.closed_at:
+            return _("Đã chấm dứt")
+        if self.completed_at:
+            return _("Đã hoàn tất")
+        return _("Đang thu hồi")
 
 
 class RecallLotQuerySet(models.QuerySet):

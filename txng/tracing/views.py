@@ -26,6 +26,7 @@ from txng.tracing.forms import (
     ProcessForm,
     QuantityReasonForm,
     ReasonForm,
+    RecallResultForm,
     ReceiptForm,
     ShipForm,
     TracingRequestForm,
@@ -387,6 +388,29 @@ def recalls(request):
 @login_required
 def recall_detail(request, pk):
     recall = get_object_or_404(_visible_recalls(request.user), pk=pk)
+    can_close = not recall.closed_at and actions.can_close_recall(request.user, recall)
+    if request.method == "POST" and not can_close:
+        raise PermissionDenied
+    # Two forms on the page; the button pressed says which one was sent.
+    complete = RecallResultForm(
+        request.POST if "complete" in request.POST else None, prefix="complete"
+    )
+    lift = ReasonForm(request.POST if "lift" in request.POST else None, prefix="lift")
+    done = save_form(
+        request,
+        complete,
+        lambda: actions.complete_recall(
+            recall, actor=request.user, result=complete.cleaned_data["result"]
+        ),
+        _("Đã ghi kết quả thu hồi."),
+    ) or save_form(
+        request,
+        lift,
+        lambda: actions.lift_recall(recall, actor=request.user, reason=lift.cleaned_data["reason"]),
+        _("Đã chấm dứt thu hồi; cảnh báo được gỡ khỏi trang công khai."),
+    )
+    if done:
+        return redirect("tracing:recall", pk=recall.pk)
     return render(
         request,
         "tracing/recall.html",
@@ -396,6 +420,9 @@ def recall_detail(request, pk):
             "off_platform": Shipment.objects.filter(
                 lot__recall_rows__recall=recall, receiver__isnull=True
             ).select_related("lot__business", "lot__product"),
+            "can_close": can_close,
+            "complete_form": complete,
+            "lift_form": lift,
         },
     )
 

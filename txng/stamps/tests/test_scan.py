@@ -411,3 +411,11 @@ def test_english_page_tells_the_products_shelf_life_from_the_lots_expiry_date(cl
     page = text(scan(client, stamps[0].code))
     assert "<dt>Shelf life</dt><dd>6 tháng</dd>" in page
     assert "<dt>Expiry date</dt>" in page
+
+
+def test_a_lifted_recall_leaves_the_scan_page_at_once(client, stamps, lot, biz_owner):
+    recall = tracing_actions.recall_lots([lot], actor=biz_owner, reason="Nhiễm nấm mốc")
+    assert "Lô hàng này đã bị thu hồi" in text(scan(client, stamps[0].code))
+    tracing_actions.lift_recall(recall, actor=biz_owner, reason="Kiểm nghiệm lại đạt")
+    page = text(scan(client, stamps[0].code))
+    assert "Lô hàng này đã bị thu hồi" not in page and "Tem chính hãng" in page

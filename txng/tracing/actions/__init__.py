@@ -7,8 +7,11 @@ change, the derived stock and links updated beside it, one audit row.
 from txng.tracing.actions.authority import (  # noqa: F401
     add_working_days,
     answer_tracing_request,
+    can_close_recall,
     can_recall,
+    complete_recall,
     create_process,
+    lift_recall,
     open_tracing_request,
     purge_lot,
     recall_lots,

@@ -86,6 +86,107 @@ def recall_lots(lots, *, actor, reason):
     return recall
 
 
+def can_close_recall(user, recall):
+    """DOST, the organisation that made the recall, or an authority managing every business
+    whose lots it named."""
+    if not user.is_authenticated:
+        return False
+    if user.is_dost or user.organisation_id == recall.organisation_id:
+        return True
+    named = recall.lot_rows.filter(named=True).select_related("lot__business")
+    return all(can_manage_business(user, row.lot.business) for row in named)
+
+
+def _open_recall(recall, actor):
+    recall = Recall.objects.select_for_update().get(pk=recall.pk)
+    require(can_close_recall(actor, recall))
+    if recall.closed_at:
+        raise ValidationError(_("Đợt thu hồi này đã chấm dứt."))
+    return recall
+
+
+@transaction.atomic
+def complete_recall(recall, *, actor, result):
+    """Report the recall done (quantities brought back, how they were dealt with). The lots stay
+    recalled and the public warning stays: units may still be in consumers' hands."""
+    recall = _open_recall(recall, actor)
+    if recall.completed_at:
+        raise ValidationError(_("Đợt thu hồi này đã được báo cáo hoàn tất."))
+    if not (result or "").strip():
+        raise ValidationError({"result": _("Cần ghi kết quả thu hồi và cách xử lý.")})
+    recall.completed_at = timezone.now()
+    recall.result = result.strip()
+    recall.save(update_fields=["completed_at", "result"])
+    record(actor, "tracing.recall_complete", recall, reason=recall.result)
+    return recall
+
+
+def _status_before_recall(row):
+    """What a lot was before it was recalled: the row's own note, or, when an earlier recall
+    already held the lot, that earlier recall's note."""
+    if row.previous_status != LotStatus.RECALLED:
+        return row.previous_status
+    earlier = (
+        RecallLot.objects.filter(lot_id=row.lot_id)
+        .exclude(previous_status=LotStatus.RECALLED)
+        .order_by("recall_id")
+        .values_list("previous_status", flat=True)
+        .first()
+    )
+    return earlier or LotStatus.FINISHED
+
+
+@transaction.atomic
+def lift_recall(recall, *, actor, reason):
+    """End a recall that should not stand. Each lot goes back to the state it had before, unless
+    another open recall still holds it; the warning leaves the public pages on the next scan.
+    One EPCIS event per business says so; the recall and its events stay in the history."""
+    recall = _open_recall(recall, actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Cần nêu lý do chấm dứt thu hồi.")})
+    recall.closed_at = timezone.now()
+    recall.close_reason = reason.strip()
+    recall.save(update_fields=["closed_at", "close_reason"])
+    rows = list(recall.lot_rows.select_related("lot__business", "lot__product"))
+    held = set(
+        RecallLot.objects.filter(
+            lot__in=[row.lot_id for row in rows], recall__closed_at__isnull=True
+        ).values_list("lot_id", flat=True)
+    )
+    freed = [row for row in rows if row.lot_id not in held and row.lot.status == LotStatus.RECALLED]
+    for row in freed:
+        Lot.objects.filter(pk=row.lot_id).update(status=_status_before_recall(row))
+    bump_trace_version()  # the next scan must drop the warning
+    for business in {row.lot.business for row in freed}:
+        own = [row.lot for row in freed if row.lot.business_id == business.pk]
+        document = events.build(
+            "ObjectEvent",
+            time=recall.closed_at,
+            action="OBSERVE",
+            biz_step="holding",
+            disposition="in_progress",
+            quantities=[(lot, lot.in_stock) for lot in own],
+            extra={"reason": recall.close_reason, "recall": recall.pk, "recallLifted": True},
+        )
+        events.capture(
+            document,
+            business=business,
+            title=_("Đã chấm dứt thu hồi"),
+            public_detail=recall.close_reason,
+            lots=[(lot, LotRole.SUBJECT, lot.in_stock) for lot in own],
+            actor=actor,
+        )
+        if business.pk != actor.organisation_id:
+            notify(
+                business,
+                _("Chấm dứt thu hồi lô %(codes)s: %(reason)s")
+                % {"codes": ", ".join(lot.code for lot in own), "reason": recall.close_reason},
+                reverse("tracing:recall", args=[recall.pk]),
+            )
+    record(actor, "tracing.recall_lift", recall, reason=recall.close_reason)
+    return recall
+
+
 def add_working_days(start, days):
     current = start
     while days > 0:
