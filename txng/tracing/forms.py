@@ -6,7 +6,7 @@ from txng.accounts.models import Organisation
 from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Facility, Product
 from txng.common.uploads import IMAGE_TYPES, UploadField
-from txng.tracing.models import LotKind, ProcessTemplate, Stage, StageKind, Unit
+from txng.tracing.models import Lot, LotKind, ProcessTemplate, Stage, StageKind, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -124,6 +124,33 @@ class QuantityReasonForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea({"rows": 3}))
+
+
+class RecallLotsForm(forms.Form):
+    """Several lots of one product recalled together, e.g. every lot made from one bad batch."""
+
+    lots = forms.ModelMultipleChoiceField(
+        Lot.objects.none(),
+        label=_("Các lô thu hồi"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Chọn ít nhất một lô để thu hồi.")},
+    )
+    reason = forms.CharField(label=_("Lý do thu hồi"), widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lots"].queryset = lots
+        self.fields["lots"].label_from_instance = self._label
+
+    @staticmethod
+    def _label(lot):
+        made = lot.production_date.strftime("%d/%m/%Y") if lot.production_date else "—"
+        return _("Lô %(code)s · %(business)s · sản xuất %(made)s · tồn %(stock)s") % {
+            "code": lot.code,
+            "business": lot.business,
+            "made": made,
+            "stock": f"{lot.in_stock.normalize():f} {lot.get_unit_display()}",
+        }
 
 
 class RecallResultForm(forms.Form):

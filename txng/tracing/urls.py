@@ -21,6 +21,7 @@ urlpatterns = [
     path("che-bien/", views.transform, name="transform"),
     path("ton-kho/", views.stock, name="stock"),
     path("thu-hoi/", views.recalls, name="recalls"),
+    path("thu-hoi/moi/", views.recall_many, name="recall_many"),
     path("thu-hoi/<int:pk>/", views.recall_detail, name="recall"),
     path("yeu-cau-truy-xuat/", views.requests, name="requests"),
     path("yeu-cau-truy-xuat/moi/", views.request_new, name="request_new"),

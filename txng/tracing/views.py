@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from txng.accounts.permissions import is_member
 from txng.catalog.identifiers import validate_sscc
+from txng.catalog.models import Product
 from txng.common.forms import add_errors, save_form
 from txng.tracing import actions, queries
 from txng.tracing import events as events_module
@@ -26,6 +27,7 @@ from txng.tracing.forms import (
     ProcessForm,
     QuantityReasonForm,
     ReasonForm,
+    RecallLotsForm,
     RecallResultForm,
     ReceiptForm,
     ShipForm,
@@ -378,6 +380,39 @@ def recall_new(request, pk):
 def _visible_recalls(user):
     lots = Lot.objects.visible_to(user)
     return Recall.objects.filter(lot_rows__lot__in=lots).distinct()
+
+
+@login_required
+def recall_many(request):
+    """Recall several lots of one product at once: pick the product, then tick its lots."""
+    if request.user.organisation_id is None:
+        raise PermissionDenied
+    # The lots this user may recall (can_recall): its own, or those of businesses it manages.
+    recallable = Lot.objects.visible_to(request.user).exclude(status__in=actions.CLOSED)
+    products = (
+        Product.objects.filter(pk__in=recallable.values("product"))
+        .select_related("business")
+        .order_by("name", "business__name")
+    )
+    product = form = None
+    if request.GET.get("product", "").isdigit():
+        product = get_object_or_404(products, pk=request.GET["product"])
+        lots = recallable.filter(product=product).select_related("business")
+        form = RecallLotsForm(request.POST or None, lots=lots.order_by("-production_date", "code"))
+        if saved := save_form(
+            request,
+            form,
+            lambda: actions.recall_lots(
+                form.cleaned_data["lots"], actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("Đã thu hồi; các nơi đang giữ hàng trên hệ thống đã được báo."),
+        ):
+            return redirect("tracing:recall", pk=saved.result.pk)
+    return render(
+        request,
+        "tracing/recall_many.html",
+        {"products": products, "product": product, "form": form},
+    )
 
 
 @login_required
