@@ -1,11 +1,16 @@
-"""GS1 Digital Link resolver: a GTIN stamp's URI opens the same scan page as /q/<code>."""
+"""GS1 Digital Link resolver: a GTIN stamp's URI opens the same scan page as /q/<code>; an
+SSCC's URI takes the receiving business to the goods that came on that carton or pallet."""
 
 from urllib.parse import unquote
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from stdnum import ean
 
+from txng.catalog.identifiers import validate_sscc
 from txng.stamps import codes, scans
 from txng.stamps.lookup import find_stamp
 from txng.stamps.public_views import render_stamp
@@ -45,3 +50,16 @@ def product(request, gtin):
     if item is None or not hasattr(item, "get_absolute_url"):
         raise Http404
     return redirect(item.get_absolute_url())
+
+
+def logistic_unit(request, sscc):
+    """/00/<sscc>, as a phone reads it from a label's QR code: sign in, then see what came on it."""
+    try:
+        validate_sscc(sscc)
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from exc
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_business:
+        raise PermissionDenied
+    return redirect(f"{reverse('tracing:incoming')}?sscc={sscc}")

@@ -29,3 +29,17 @@ def test_unknown_serial_under_a_gtin_says_stamp_is_not_from_this_system(client, 
     response = client.get(f"/01/08934567890007/21/{body}")
     assert response.status_code == 404
     assert "không do hệ thống này cấp" in response.content.decode()
+
+
+def test_a_pallet_link_takes_the_signed_in_receiver_to_what_came_on_it(
+    client, other_biz, dept_officer
+):
+    sscc = "389300000000000010"
+    response = client.get(f"/00/{sscc}")
+    assert response.status_code == 302 and "/accounts/login/?next=/00/" in response["Location"]
+    client.force_login(other_biz)
+    response = client.get(f"/00/{sscc}")
+    assert response["Location"] == f"/nhan-hang/?sscc={sscc}"
+    assert client.get(f"/00/{sscc[:-1]}1").status_code == 404  # check digit wrong
+    client.force_login(dept_officer)
+    assert client.get(f"/00/{sscc}").status_code == 403
