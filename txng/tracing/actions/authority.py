@@ -15,6 +15,7 @@ from txng.accounts.permissions import can_manage_business, is_member, require
 from txng.audit.actions import record
 from txng.tracing import events
 from txng.tracing.cache import bump_trace_version
+from txng.tracing.codes import party_uri
 from txng.tracing.models import (
     DiaryEntry,
     Event,
@@ -56,21 +57,45 @@ def recall_lots(lots, *, actor, reason):
     )
     bump_trace_version()  # the next scan must show the recall
     Lot.objects.filter(pk__in=[lot.pk for lot in affected]).update(status=LotStatus.RECALLED)
-    for business in {lot.business for lot in affected}:
-        own = [lot for lot in affected if lot.business_id == business.pk]
+    _tell_holders(
+        recall,
+        affected,
+        actor=actor,
+        time=timezone.now(),
+        disposition="recalled",
+        title=_("Thu hồi"),
+        notice=_("Thu hồi lô %(codes)s: %(reason)s"),
+        reason=reason,
+    )
+    record(actor, "tracing.recall", recall, reason=reason)
+    return recall
+
+
+def _tell_holders(recall, lots, *, actor, time, disposition, title, notice, reason, extra=None):
+    """One EPCIS event per business holding some of `lots` (their stock, in `disposition`), and
+    `notice` to each of those businesses but the actor's own."""
+    for business in {lot.business for lot in lots}:
+        own = [lot for lot in lots if lot.business_id == business.pk]
         document = events.build(
             "ObjectEvent",
-            time=timezone.now(),
+            time=time,
             action="OBSERVE",
             biz_step="holding",
-            disposition="recalled",
+            disposition=disposition,
             quantities=[(lot, lot.in_stock) for lot in own],
-            extra={"reason": reason, "recall": recall.pk},
+            # The holder makes each business's event its own: two holders of the same GS1
+            # lot with the same stock would otherwise send one event, stored once.
+            extra={
+                "reason": reason,
+                "recall": recall.pk,
+                "holder": party_uri(business),
+                **(extra or {}),
+            },
         )
         events.capture(
             document,
             business=business,
-            title=_("Thu hồi"),
+            title=title,
             public_detail=reason,
             lots=[(lot, LotRole.SUBJECT, lot.in_stock) for lot in own],
             actor=actor,
@@ -78,12 +103,9 @@ def recall_lots(lots, *, actor, reason):
         if business.pk != actor.organisation_id:
             notify(
                 business,
-                _("Thu hồi lô %(codes)s: %(reason)s")
-                % {"codes": ", ".join(lot.code for lot in own), "reason": reason},
+                notice % {"codes": ", ".join(lot.code for lot in own), "reason": reason},
                 reverse("tracing:recall", args=[recall.pk]),
             )
-    record(actor, "tracing.recall", recall, reason=reason)
-    return recall
 
 
 def can_close_recall(user, recall):
@@ -157,32 +179,17 @@ def lift_recall(recall, *, actor, reason):
     for row in freed:
         Lot.objects.filter(pk=row.lot_id).update(status=_status_before_recall(row))
     bump_trace_version()  # the next scan must drop the warning
-    for business in {row.lot.business for row in freed}:
-        own = [row.lot for row in freed if row.lot.business_id == business.pk]
-        document = events.build(
-            "ObjectEvent",
-            time=recall.closed_at,
-            action="OBSERVE",
-            biz_step="holding",
-            disposition="in_progress",
-            quantities=[(lot, lot.in_stock) for lot in own],
-            extra={"reason": recall.close_reason, "recall": recall.pk, "recallLifted": True},
-        )
-        events.capture(
-            document,
-            business=business,
-            title=_("Đã chấm dứt thu hồi"),
-            public_detail=recall.close_reason,
-            lots=[(lot, LotRole.SUBJECT, lot.in_stock) for lot in own],
-            actor=actor,
-        )
-        if business.pk != actor.organisation_id:
-            notify(
-                business,
-                _("Chấm dứt thu hồi lô %(codes)s: %(reason)s")
-                % {"codes": ", ".join(lot.code for lot in own), "reason": recall.close_reason},
-                reverse("tracing:recall", args=[recall.pk]),
-            )
+    _tell_holders(
+        recall,
+        [row.lot for row in freed],
+        actor=actor,
+        time=recall.closed_at,
+        disposition="in_progress",
+        title=_("Đã chấm dứt thu hồi"),
+        notice=_("Chấm dứt thu hồi lô %(codes)s: %(reason)s"),
+        reason=recall.close_reason,
+        extra={"recallLifted": True},
+    )
     record(actor, "tracing.recall_lift", recall, reason=recall.close_reason)
     return recall
 
