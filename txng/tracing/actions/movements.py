@@ -649,7 +649,6 @@ def return_goods(shipment, *, actor, quantity, reason, time=None):
         "ObjectEvent",
         time=time,
         action="OBSERVE",
-        epcs=[sscc_uri(shipment.sscc)] if shipment.sscc else (),
         biz_step="receiving",
         disposition="returned",
         facility=source.facility,

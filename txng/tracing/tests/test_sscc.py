@@ -192,3 +192,13 @@ def test_scanning_a_pallet_label_finds_what_came_on_it(client, lot, biz_owner, p
     assert "HD-01" in page and "HD-02" in page and OTHER_SSCC not in page
     page = client.get(url, {"sscc": SSCC[:-1] + "9"}).content.decode()
     assert "sai số kiểm tra" in page and OTHER_SSCC in page
+
+
+def test_goods_sent_back_after_unpacking_do_not_claim_the_pallet(lot, biz_owner, other_biz):
+    shipment = actions.ship(
+        lot, actor=biz_owner, quantity=40, receiver=other_biz.organisation, sscc=SSCC
+    )
+    actions.confirm_receipt(shipment, actor=other_biz, received_quantity=40)
+    actions.return_goods(shipment, actor=other_biz, quantity=5, reason="Hạt lép")
+    returned = Event.objects.get(disposition="returned")
+    assert "epcList" not in returned.document  # the pallet was unpacked on receipt
