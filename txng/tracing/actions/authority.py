@@ -2,6 +2,7 @@
 templates, bulk import. Same rules as movements.py: one transaction, a permission check, an
 audit row."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -176,8 +177,11 @@ def lift_recall(recall, *, actor, reason):
         ).values_list("lot_id", flat=True)
     )
     freed = [row for row in rows if row.lot_id not in held and row.lot.status == LotStatus.RECALLED]
+    back_to = defaultdict(list)  # status -> lots returning to it: one update per status
     for row in freed:
-        Lot.objects.filter(pk=row.lot_id).update(status=_status_before_recall(row))
+        back_to[_status_before_recall(row)].append(row.lot_id)
+    for status, lot_ids in back_to.items():
+        Lot.objects.filter(pk__in=lot_ids).update(status=status)
     bump_trace_version()  # the next scan must drop the warning
     _tell_holders(
         recall,
