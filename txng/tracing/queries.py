@@ -4,11 +4,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Min, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from txng.tracing.codes import location_code
-from txng.tracing.models import Event, EventType, LinkKind, Lot, LotLink, LotRole, Shipment, Unit
+from txng.tracing.models import (
+    Event,
+    EventType,
+    LinkKind,
+    Lot,
+    LotLink,
+    LotRole,
+    RecallLot,
+    Shipment,
+    Unit,
+)
 
 MAX_DEPTH = 50
 
@@ -267,6 +278,53 @@ def recall_holders(recall):
         Lot.objects.filter(recall_rows__recall=recall)
         .select_related("business", "product")
         .order_by("business__name", "code")
+    )
+
+
+def recall_off_platform(recall, user):
+    """Deliveries of the recalled lots to receivers without an account (the shipper must reach
+    them directly), of the lots `user` may see: a business's customers are its own."""
+    return (
+        Shipment.objects.filter(
+            lot__recall_rows__recall=recall,
+            lot__in=Lot.objects.visible_to(user),
+            receiver__isnull=True,
+        )
+        .select_related("lot__business", "lot__product")
+        .order_by("lot__business__name", "shipped_at")
+    )
+
+
+RECALL_STATES = {
+    "open": (gettext_lazy("Đang thu hồi"), Q(closed_at__isnull=True, completed_at__isnull=True)),
+    "completed": (
+        gettext_lazy("Đã hoàn tất"),
+        Q(closed_at__isnull=True, completed_at__isnull=False),
+    ),
+    "lifted": (gettext_lazy("Đã chấm dứt"), Q(closed_at__isnull=False)),
+}
+
+
+def filter_recalls(recalls, *, state="", q=""):
+    """`recalls` in one state (a RECALL_STATES key; any other value: all), with `q` in the
+    reason or in a recalled lot's code, product or business; each with `lot_count` and
+    `holder_count` (businesses holding its lots), newest first."""
+    if state in RECALL_STATES:
+        recalls = recalls.filter(RECALL_STATES[state][1])
+    if q:
+        lots = RecallLot.objects.filter(
+            Q(lot__code__icontains=q)
+            | Q(lot__product__name__icontains=q)
+            | Q(lot__business__name__icontains=q)
+        )
+        recalls = recalls.filter(Q(reason__icontains=q) | Q(pk__in=lots.values("recall")))
+    return (
+        recalls.select_related("organisation")
+        .annotate(
+            lot_count=Count("lot_rows", distinct=True),
+            holder_count=Count("lot_rows__lot__business", distinct=True),
+        )
+        .order_by("-created_at", "-pk")
     )
 
 

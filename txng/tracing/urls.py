@@ -23,6 +23,7 @@ urlpatterns = [
     path("thu-hoi/", views.recalls, name="recalls"),
     path("thu-hoi/moi/", views.recall_many, name="recall_many"),
     path("thu-hoi/<int:pk>/", views.recall_detail, name="recall"),
+    path("thu-hoi/<int:pk>/danh-sach.xlsx", views.recall_export, name="recall_export"),
     path("yeu-cau-truy-xuat/", views.requests, name="requests"),
     path("yeu-cau-truy-xuat/moi/", views.request_new, name="request_new"),
     path("yeu-cau-truy-xuat/<int:pk>/", views.request_detail, name="request"),

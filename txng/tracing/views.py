@@ -18,6 +18,7 @@ from txng.common.forms import add_errors, save_form
 from txng.tracing import actions, queries
 from txng.tracing import events as events_module
 from txng.tracing.codes import normalise_sscc, normalise_trace_code
+from txng.tracing.exports import XLSX_TYPE
 from txng.tracing.forms import (
     AnswerForm,
     CorrectionForm,
@@ -41,6 +42,7 @@ from txng.tracing.models import (
     Lot,
     ProcessTemplate,
     Recall,
+    RecallLot,
     Shipment,
     ShipmentState,
     Stage,
@@ -378,8 +380,10 @@ def recall_new(request, pk):
 
 
 def _visible_recalls(user):
-    lots = Lot.objects.visible_to(user)
-    return Recall.objects.filter(lot_rows__lot__in=lots).distinct()
+    """Recalls touching a lot the user may see (a subquery, not a join: counts over a recall's
+    lots then take in all of them)."""
+    lots = RecallLot.objects.filter(lot__in=Lot.objects.visible_to(user))
+    return Recall.objects.filter(pk__in=lots.values("recall"))
 
 
 @login_required
@@ -417,7 +421,31 @@ def recall_many(request):
 
 @login_required
 def recalls(request):
-    return render(request, "tracing/recalls.html", {"recalls": _visible_recalls(request.user)})
+    state = request.GET.get("state", "")
+    q = request.GET.get("q", "").strip()
+    found = queries.filter_recalls(_visible_recalls(request.user), state=state, q=q)
+    return render(
+        request,
+        "tracing/recalls.html",
+        {
+            "page": Paginator(found, 25).get_page(request.GET.get("page")),
+            "states": [(key, label) for key, (label, _q) in queries.RECALL_STATES.items()],
+            "state": state,
+            "q": q,
+        },
+    )
+
+
+@login_required
+def recall_export(request, pk):
+    """The recall's holders and off-platform receivers as a spreadsheet, for the officials
+    who phone them; each download is audited."""
+    recall = get_object_or_404(_visible_recalls(request.user), pk=pk)
+    response = HttpResponse(
+        actions.export_recall(recall, actor=request.user), content_type=XLSX_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="thu-hoi-{recall.pk}.xlsx"'
+    return response
 
 
 @login_required
@@ -452,9 +480,12 @@ def recall_detail(request, pk):
         {
             "recall": recall,
             "lots": queries.recall_holders(recall),
-            "off_platform": Shipment.objects.filter(
-                lot__recall_rows__recall=recall, receiver__isnull=True
-            ).select_related("lot__business", "lot__product"),
+            "visible_lots": set(
+                Lot.objects.visible_to(request.user)
+                .filter(recall_rows__recall=recall)
+                .values_list("pk", flat=True)
+            ),
+            "off_platform": queries.recall_off_platform(recall, request.user),
             "can_close": can_close,
             "complete_form": complete,
             "lift_form": lift,
@@ -578,10 +609,7 @@ def import_page(request):
 def import_template(request, kind):
     if kind not in COLUMNS:
         raise Http404
-    response = HttpResponse(
-        template(kind),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(template(kind), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="mau-{kind}.xlsx"'
     return response
 

@@ -11,6 +11,7 @@ from txng.tracing.actions.authority import (  # noqa: F401
     can_recall,
     complete_recall,
     create_process,
+    export_recall,
     lift_recall,
     open_tracing_request,
     purge_lot,

@@ -120,6 +120,17 @@ def can_close_recall(user, recall):
     return all(can_manage_business(user, row.lot.business) for row in named)
 
 
+def export_recall(recall, *, actor):
+    """The recall's spreadsheet (exports.recall_workbook) for someone who may see it; each
+    export is audited, as it hands over businesses' contacts."""
+    from txng.tracing.exports import recall_workbook
+
+    require(actor.is_authenticated)
+    data = recall_workbook(recall, actor)
+    record(actor, "tracing.recall_export", recall)
+    return data
+
+
 def _open_recall(recall, actor):
     recall = Recall.objects.select_for_update().get(pk=recall.pk)
     require(can_close_recall(actor, recall))
