@@ -6,6 +6,7 @@ from txng.accounts.models import Organisation
 from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Facility, Product
 from txng.common.uploads import IMAGE_TYPES, UploadField
+from txng.tracing.codes import normalise_sscc
 from txng.tracing.models import Lot, LotKind, ProcessTemplate, Stage, StageKind, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -99,9 +100,8 @@ class ShipForm(forms.Form):
     sscc = forms.CharField(
         label=_("Mã SSCC (thùng/pallet)"),
         required=False,
-        max_length=18,
+        max_length=40,  # as a scanner reads the label: "(00) 3 8930000 000100500 5"
         help_text=_("18 chữ số in dưới mã vạch (00) trên nhãn thùng/pallet, nếu có."),
-        validators=[validate_sscc],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
@@ -110,6 +110,11 @@ class ShipForm(forms.Form):
         self.fields["receiver"].queryset = (
             Organisation.objects.businesses().filter(status="active").exclude(pk=business.pk)
         )
+
+    def clean_sscc(self):
+        sscc = normalise_sscc(self.cleaned_data["sscc"])
+        validate_sscc(sscc)
+        return sscc
 
 
 class ReceiptForm(forms.Form):

@@ -17,7 +17,7 @@ from txng.audit.actions import record
 from txng.catalog.identifiers import validate_sscc
 from txng.tracing import events
 from txng.tracing.cache import bump_trace_version
-from txng.tracing.codes import sscc_uri
+from txng.tracing.codes import normalise_sscc, sscc_uri
 from txng.tracing.models import (
     DiaryEntry,
     LinkKind,
@@ -467,7 +467,7 @@ def _check_sscc(sscc, business, receiver, receiver_name, shipped_at):
     unit may carry several lots (one shipment each) from one business to one receiver; once it
     has been received, or for an off-platform receiver once its day has passed, its code is not
     used again (GS1 General Specifications: no reuse of an SSCC within a year)."""
-    sscc = (sscc or "").strip()
+    sscc = normalise_sscc(sscc)
     if not sscc:
         return ""
     try:

@@ -144,6 +144,30 @@ def test_ship_page_names_the_sscc_field_in_its_error(client, lot, biz_owner):
     assert not Shipment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "typed", [f"(00){SSCC}", f"(00) {SSCC}", f"00{SSCC}", "3 8930000 000000001 0"]
+)
+def test_the_ship_form_takes_the_label_as_a_scanner_reads_it(client, lot, biz_owner, typed):
+    client.force_login(biz_owner)
+    client.post(
+        reverse("tracing:ship", args=[lot.pk]),
+        {
+            "ship-quantity": "5",
+            "ship-receiver_name": "Chợ",
+            "ship-shipped_at": "2026-11-20T08:00",
+            "ship-sscc": typed,
+        },
+    )
+    assert Shipment.objects.get().sscc == SSCC
+
+
+def test_shipping_takes_the_label_text_too_as_the_import_gives_it(biz_owner, lot):
+    shipment = actions.ship(
+        lot, actor=biz_owner, quantity=5, receiver_name="Chợ", sscc=f"(00){SSCC}"
+    )
+    assert shipment.sscc == SSCC
+
+
 def test_receiver_sees_the_pallet_code_before_confirming(client, lot, biz_owner, other_biz):
     shipment = actions.ship(
         lot, actor=biz_owner, quantity=5, receiver=other_biz.organisation, sscc=SSCC
