@@ -37,5 +37,7 @@ class TracingConfig(AppConfig):
                 "tracing.recall_complete": _("Báo cáo hoàn tất thu hồi"),
                 "tracing.recall_lift": _("Chấm dứt thu hồi"),
                 "tracing.recall_export": _("Tải danh sách nơi giữ hàng bị thu hồi"),
+                "tracing.retention": _("Đặt thời hạn lưu trữ hồ sơ lô"),
+                "tracing.retention_clear": _("Bỏ thời hạn lưu trữ riêng của danh mục"),
             }
         )

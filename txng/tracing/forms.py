@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import Organisation
 from txng.catalog.identifiers import validate_sscc
-from txng.catalog.models import Facility, Product
+from txng.catalog.models import Category, Facility, Product
 from txng.common.uploads import IMAGE_TYPES, UploadField
 from txng.tracing.codes import normalise_sscc
 from txng.tracing.models import Lot, LotKind, ProcessTemplate, Stage, StageKind, Unit
@@ -238,3 +238,24 @@ class CorrectionForm(forms.Form):
     input_supplier_lot = forms.CharField(label=_("Lô vật tư, nhà cung cấp"), required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
     reason = forms.CharField(label=_("Lý do sửa"), widget=forms.Textarea({"rows": 2}))
+
+
+class RetentionForm(forms.Form):
+    category = forms.ModelChoiceField(
+        Category.objects.none(),
+        label=_("Danh mục"),
+        required=False,
+        empty_label=_("Mặc định (mọi danh mục không đặt riêng)"),
+    )
+    months_after_expiry = forms.IntegerField(
+        label=_("Số tháng sau hạn sử dụng"), min_value=0, max_value=600
+    )
+    minimum_months = forms.IntegerField(
+        label=_("Tối thiểu (tháng, tính từ ngày sản xuất và từ sự kiện cuối)"),
+        min_value=1,
+        max_value=600,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.order_by("name")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from txng.accounts.permissions import is_member
 from txng.catalog.identifiers import validate_sscc
-from txng.catalog.models import Product
+from txng.catalog.models import Category, Product
 from txng.common.forms import add_errors, save_form
 from txng.tracing import actions, queries
 from txng.tracing import events as events_module
@@ -31,6 +31,7 @@ from txng.tracing.forms import (
     RecallLotsForm,
     RecallResultForm,
     ReceiptForm,
+    RetentionForm,
     ShipForm,
     TracingRequestForm,
     TransformForm,
@@ -43,6 +44,7 @@ from txng.tracing.models import (
     ProcessTemplate,
     Recall,
     RecallLot,
+    RetentionPolicy,
     Shipment,
     ShipmentState,
     Stage,
@@ -491,6 +493,62 @@ def recall_detail(request, pk):
             "lift_form": lift,
         },
     )
+
+
+@login_required
+def retention(request):
+    """DOST sets how long lot records are kept, by default and per product category."""
+    if not request.user.is_dost:
+        raise PermissionDenied
+    category = request.GET.get("category", "")
+    editing = get_object_or_404(Category, pk=category) if category.isdigit() else None
+    current = RetentionPolicy.for_category(editing.pk if editing else None)
+    form = RetentionForm(
+        request.POST or None,
+        initial={
+            "category": editing,
+            "months_after_expiry": current.months_after_expiry,
+            "minimum_months": current.minimum_months,
+        },
+    )
+    if save_form(
+        request,
+        form,
+        lambda: actions.set_retention_policy(
+            form.cleaned_data["category"],
+            months_after_expiry=form.cleaned_data["months_after_expiry"],
+            minimum_months=form.cleaned_data["minimum_months"],
+            actor=request.user,
+        ),
+        _("Đã lưu thời hạn lưu trữ."),
+    ):
+        return redirect("tracing:retention")
+    own = {p.category_id: p for p in RetentionPolicy.objects.filter(category__isnull=False)}
+    return render(
+        request,
+        "tracing/retention.html",
+        {
+            "form": form,
+            "default": RetentionPolicy.for_category(None),
+            # In the order of DOST's categories page.
+            "categories": [(c, own.get(c.pk)) for c in Category.objects.select_related("parent")],
+        },
+    )
+
+
+@login_required
+@require_POST
+def retention_clear(request, category):
+    if not request.user.is_dost:
+        raise PermissionDenied
+    category = get_object_or_404(Category, pk=category)
+    try:
+        actions.clear_retention_policy(category, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Danh mục %(c)s trở về thời hạn mặc định.") % {"c": category})
+    return redirect("tracing:retention")
 
 
 @login_required

@@ -9,6 +9,7 @@ from txng.tracing.actions.authority import (  # noqa: F401
     answer_tracing_request,
     can_close_recall,
     can_recall,
+    clear_retention_policy,
     complete_recall,
     create_process,
     export_recall,
@@ -16,6 +17,7 @@ from txng.tracing.actions.authority import (  # noqa: F401
     open_tracing_request,
     purge_lot,
     recall_lots,
+    set_retention_policy,
     start_import,
 )
 from txng.tracing.actions.movements import (  # noqa: F401

@@ -27,6 +27,7 @@ from txng.tracing.models import (
     Recall,
     RecallLot,
     RequestState,
+    RetentionPolicy,
     Shipment,
     TracingRequest,
 )
@@ -275,6 +276,40 @@ def answer_tracing_request(request, *, actor, comment=""):
         reverse("tracing:request", args=[request.pk]),
     )
     return request
+
+
+@transaction.atomic
+def set_retention_policy(category, *, months_after_expiry, minimum_months, actor):
+    """How long lot records are kept: for `category`'s products, or by default (None)."""
+    require(actor.is_authenticated and actor.is_dost)
+    policy = RetentionPolicy.objects.filter(category=category).first() or RetentionPolicy(
+        category=category
+    )
+    before = [policy.months_after_expiry, policy.minimum_months] if policy.pk else [None, None]
+    policy.months_after_expiry, policy.minimum_months = months_after_expiry, minimum_months
+    policy.full_clean()
+    policy.save()
+    record(
+        actor,
+        "tracing.retention",
+        policy,
+        changes={
+            "months_after_expiry": [before[0], months_after_expiry],
+            "minimum_months": [before[1], minimum_months],
+        },
+    )
+    return policy
+
+
+@transaction.atomic
+def clear_retention_policy(category, *, actor):
+    """`category`'s products go back to the default retention."""
+    require(actor.is_authenticated and actor.is_dost)
+    policy = RetentionPolicy.objects.filter(category=category).first()
+    if category is None or policy is None:
+        raise ValidationError(_("Danh mục này đang theo thời hạn mặc định."))
+    record(actor, "tracing.retention_clear", policy)
+    policy.delete()
 
 
 @transaction.atomic
