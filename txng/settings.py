@@ -228,6 +228,12 @@ STAMP_CHUNK = int(env("STAMP_CHUNK", "5000"))
 # Seconds to rest between chunks, so a million-stamp order leaves the database room for others.
 STAMP_CHUNK_PAUSE = float(env("STAMP_CHUNK_PAUSE", "0"))
 SCAN_IP_SALT = env("SCAN_IP_SALT", SECRET_KEY)
+# After this many days a scan's and a fake report's hashed IP is blanked (forget_visitor_ips):
+# counts, places and signals keep what they need without linking visitors for longer.
+VISITOR_IP_DAYS = int(env("VISITOR_IP_DAYS", "90"))
+# Where people reach the operator about their personal data (the notice at /du-lieu-ca-nhan/).
+CONTACT_EMAIL = env("CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+CONTACT_PHONE = env("CONTACT_PHONE", "")
 # Scans are queued and written by a thread every SCAN_FLUSH_SECONDS (txng/stamps/scanqueue.py);
 # 0 writes each in its request. SQLite always writes in the request.
 SCAN_FLUSH_SECONDS = float(env("SCAN_FLUSH_SECONDS", "1"))

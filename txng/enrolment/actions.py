@@ -73,6 +73,10 @@ def submit_dossier(dossier):
         raise ValidationError({"tax_code": problem})
     if not dossier.commitment:
         raise ValidationError({"commitment": _("Cần đánh dấu cam kết để nộp hồ sơ.")})
+    if not dossier.privacy_consent:
+        raise ValidationError(
+            {"privacy_consent": _("Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ.")}
+        )
     require(dossier.addressed_to.is_authority and dossier.addressed_to.parent_id is None)
     if dossier.addressed_to.is_dost and not provinces.current().dossiers_to_dost:
         raise ValidationError(

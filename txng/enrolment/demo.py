@@ -58,6 +58,7 @@ def load(ctx):
                 products="Sản phẩm đặc sản địa phương",
                 purposes=[Purpose.REPUTATION, Purpose.TRANSPARENCY],
                 commitment=True,
+                privacy_consent=True,
                 licence=pdf_upload(f"giay-phep-{n}.pdf"),
             )
         )

@@ -25,7 +25,7 @@ class DossierForm(forms.ModelForm):
 
     class Meta:
         model = Dossier
-        fields = ["addressed_to", *APPLICANT_FIELDS, "commitment", "licence"]
+        fields = ["addressed_to", *APPLICANT_FIELDS, "commitment", "privacy_consent", "licence"]
         widgets = {
             "products": forms.Textarea(attrs={"rows": 3}),
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
@@ -53,6 +53,12 @@ class DossierForm(forms.ModelForm):
         self.fields["commitment"].error_messages["required"] = _(
             "Cần đánh dấu cam kết để nộp hồ sơ."
         )
+        if "privacy_consent" in self.fields:
+            self.fields["privacy_consent"].required = True
+            self.fields["privacy_consent"].error_messages["required"] = _(
+                "Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ; không có dữ liệu này cơ quan "
+                "không xem xét được hồ sơ."
+            )
 
     def clean_tax_code(self):
         return clean_tax_code(self.cleaned_data["tax_code"])
@@ -72,7 +78,12 @@ class SupplementForm(DossierForm):
     )
 
     class Meta(DossierForm.Meta):
-        fields = [f for f in DossierForm.Meta.fields if f not in ("addressed_to", "licence")]
+        # Consent was given with the first submission.
+        fields = [
+            f
+            for f in DossierForm.Meta.fields
+            if f not in ("addressed_to", "licence", "privacy_consent")
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -127,6 +127,12 @@ class Dossier(models.Model):
         _("cam kết cung cấp đầy đủ, chính xác thông tin quá trình sản xuất và phân phối"),
         default=False,
     )
+    # Law 91/2025/QH15: consent to processing the personal data in the dossier, given when it
+    # was submitted (dossiers from before the notice existed say False).
+    privacy_consent = models.BooleanField(
+        _("đồng ý xử lý dữ liệu cá nhân trong hồ sơ theo Thông báo xử lý dữ liệu cá nhân"),
+        default=False,
+    )
     licence = models.FileField(
         _("giấy chứng nhận đăng ký kinh doanh"), upload_to=licence_path, max_length=300
     )

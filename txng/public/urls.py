@@ -8,6 +8,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("du-lieu-ca-nhan/", views.privacy, name="privacy"),
     path("search/", views.search, name="search"),
     path("tin-tuc/", views.news, name="news"),
     path("tin-tuc/muc/<slug:section>/", views.news, name="news_section"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,20 @@ from txng.public.forms import (
     SearchForm,
 )
 from txng.public.models import Article, Banner, Post, PostState, Section
+
+
+def privacy(request):
+    """What personal data the system keeps, why, for how long, and how to exercise one's rights
+    (Law on Personal Data Protection 91/2025/QH15)."""
+    return render(
+        request,
+        "public/privacy.html",
+        {
+            "ip_days": settings.VISITOR_IP_DAYS,
+            "contact_email": settings.CONTACT_EMAIL,
+            "contact_phone": settings.CONTACT_PHONE,
+        },
+    )
 
 
 def home(request):

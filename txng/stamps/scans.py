@@ -22,7 +22,15 @@ from txng.accounts.actions import notify, notify_dost
 from txng.audit.middleware import client_ip
 from txng.common.prepared import fetch_bound, fetch_rows
 from txng.stamps.lookup import cached_order, find_stamp
-from txng.stamps.models import Scan, ScanResult, Signal, SignalKind, Stamp, StampState
+from txng.stamps.models import (
+    FakeReport,
+    Scan,
+    ScanResult,
+    Signal,
+    SignalKind,
+    Stamp,
+    StampState,
+)
 from txng.stamps.scanqueue import ScanQueue
 from txng.tracing.models import Lot, Recall, RecallLot
 
@@ -446,3 +454,28 @@ def attach_location(scan, latitude, longitude):
             )
             break
     return scan
+
+
+FORGET_BATCH = 10_000
+
+
+def forget_visitor_ips(*, days=None, window_days=365, now=None):
+    """Blank the hashed IP of scans and fake reports older than `days` (VISITOR_IP_DAYS). With
+    the key, a hash of an IPv4 address gives the address back by trying all four billion, so
+    it is kept only as long as repeat visitors need linking. Looks back `window_days` before
+    that cut-off (a daily run needs one day; None sweeps everything). Returns (scans, reports)
+    blanked."""
+    cutoff = (now or timezone.now()) - timedelta(
+        days=settings.VISITOR_IP_DAYS if days is None else days
+    )
+    blanked = []
+    for model, field in ((Scan, "at"), (FakeReport, "created_at")):
+        old = model.objects.filter(**{f"{field}__lt": cutoff}).exclude(ip_hash="")
+        if window_days is not None:
+            old = old.filter(**{f"{field}__gte": cutoff - timedelta(days=window_days)})
+        total = 0
+        # In batches: on a large scan table one UPDATE would hold its row locks for long.
+        while ids := list(old.values_list("pk", flat=True)[:FORGET_BATCH]):
+            total += model.objects.filter(pk__in=ids).update(ip_hash="")
+        blanked.append(total)
+    return tuple(blanked)

@@ -18,6 +18,7 @@ def form_data(addressed_to, commune, **overrides):
         "purposes": ["reputation"],
         "other_purpose": "",
         "commitment": "on",
+        "privacy_consent": "on",
         "licence": pdf_upload(),
     }
     data.update(overrides)
@@ -41,6 +42,7 @@ def make_dossier(addressed_to, commune, **overrides):
         "products": "Miến dong",
         "purposes": ["reputation"],
         "commitment": True,
+        "privacy_consent": True,
         "licence": pdf_upload(),
     }
     fields.update(overrides)

@@ -45,6 +45,7 @@ def test_apply_supplement_resubmit_approve_activate_login(
     phone.fill("#id_products", "Miến dong")
     phone.check("input[name=purposes][value=reputation]")
     phone.check("#id_commitment")
+    phone.check("#id_privacy_consent")
     phone.set_input_files("#id_licence", str(licence))
     phone.screenshot(path=screenshot_dir / "register-360.png", full_page=True)
     phone.click("button[type=submit]")

@@ -28,6 +28,7 @@ def test_register_page_shows_every_annex_field(client, dost, commune):
         "products",
         "purposes",
         "commitment",
+        "privacy_consent",
         "licence",
     ]:
         assert f'name="{name}"' in html, name
@@ -100,6 +101,16 @@ def test_commitment_is_required(client, dost, commune):
     response = client.post(reverse("enrolment:register"), data)
     assert "Cần đánh dấu cam kết" in response.content.decode()
     assert Dossier.objects.count() == 0
+
+
+def test_consent_to_personal_data_processing_is_required_and_kept(client, dost, commune):
+    data = form_data(dost, commune)
+    del data["privacy_consent"]
+    page = client.post(reverse("enrolment:register"), data).content.decode()
+    assert "Cần đồng ý xử lý dữ liệu cá nhân" in page and Dossier.objects.count() == 0
+    assert reverse("public:privacy") in page
+    client.post(reverse("enrolment:register"), form_data(dost, commune))
+    assert Dossier.objects.get().privacy_consent is True
 
 
 def test_tax_code_of_an_existing_business_is_refused(client, dost, commune, business):
