@@ -282,16 +282,14 @@ def recall_holders(recall):
 
 
 def recall_off_platform(recall, user):
-    """Deliveries of the recalled lots to receivers without an account (the shipper must reach
-    them directly), of the lots `user` may see: a business's customers are its own."""
-    return (
-        Shipment.objects.filter(
-            lot__recall_rows__recall=recall,
-            lot__in=Lot.objects.visible_to(user),
-            receiver__isnull=True,
-        )
-        .select_related("lot__business", "lot__product")
-        .order_by("lot__business__name", "shipped_at")
+    """Deliveries of the recalled lots to receivers without an account: the shipper must reach
+    them directly. Authorities following the recall get all of them; a business, its own (its
+    customers are not another holder's business)."""
+    shipments = Shipment.objects.filter(lot__recall_rows__recall=recall, receiver__isnull=True)
+    if not user.is_authority:
+        shipments = shipments.filter(lot__in=Lot.objects.visible_to(user))
+    return shipments.select_related("lot__business", "lot__product").order_by(
+        "lot__business__name", "shipped_at"
     )
 
 

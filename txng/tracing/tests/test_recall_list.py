@@ -103,7 +103,7 @@ def test_the_holders_spreadsheet_names_every_holder_with_contacts(
     assert entry.actor == dept_officer and entry.object_id == str(recall.pk)
 
 
-def test_a_business_gets_only_its_own_customers_off_the_platform(
+def test_a_business_gets_only_its_own_customers_off_the_platform_an_authority_all(
     client, biz_owner, product, third_owner, dept_officer
 ):
     ours = actions.create_lot(actor=biz_owner, product=product, code="HD-01", quantity=10)
@@ -120,6 +120,10 @@ def test_a_business_gets_only_its_own_customers_off_the_platform(
     )
     outside = book["Giao ra ngoài hệ thống"].iter_rows(min_row=2, values_only=True)
     assert [row[3] for row in outside] == ["Quán Bà Lan"]
+    # The authority following the recall gets every holder's buyers.
+    client.force_login(dept_officer)
+    page = client.get(reverse("tracing:recall", args=[recall.pk])).content.decode()
+    assert "Quán Bà Lan" in page and "Chợ Tà Lùng" in page
 
 
 def test_outsiders_cannot_export_a_recall(client, biz_owner, product, other_biz, dept_officer):
