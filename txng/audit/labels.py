@@ -22,9 +22,32 @@ LABELS = {
 }
 
 
+# Each app's actions share a prefix ("tracing.ship"); the log can be filtered by it.
+GROUPS = {
+    "accounts.": _("Tài khoản"),
+    "enrolment.": _("Hồ sơ đăng ký"),
+    "catalog.": _("Sản phẩm, nội dung"),
+    "public.": _("Tin tức, cung cầu"),
+    "tracing.": _("Truy xuất, thu hồi"),
+    "stamps.": _("Tem QR"),
+}
+
+
 def register(labels):
     LABELS.update(labels)
 
 
 def label(action):
     return LABELS.get(action, action)
+
+
+def choices():
+    """For a filter: each group (all its actions), then its actions by name."""
+    out = []
+    for prefix, name in GROUPS.items():
+        own = sorted(
+            ((a, str(lab)) for a, lab in LABELS.items() if a.startswith(prefix)),
+            key=lambda item: item[1],
+        )
+        out.append((str(name), [(prefix, _("%(group)s: tất cả") % {"group": name}), *own]))
+    return out

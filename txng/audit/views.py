@@ -6,11 +6,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import Organisation
+from txng.audit import labels
 from txng.audit.models import AuditEntry
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Hành động"), required=False)
+    action = forms.ChoiceField(label=_("Hành động"), required=False)
     organisation = forms.ModelChoiceField(
         label=_("Tổ chức"),
         queryset=Organisation.objects.all(),
@@ -26,12 +27,18 @@ class AuditFilterForm(forms.Form):
         label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Tất cả")), *labels.choices()]
+
     def apply(self, qs):
         if not self.is_valid():
             return qs
         d = self.cleaned_data
-        if d["action"]:
-            qs = qs.filter(action__icontains=d["action"])
+        if d["action"].endswith("."):  # a whole group
+            qs = qs.filter(action__startswith=d["action"])
+        elif d["action"]:
+            qs = qs.filter(action=d["action"])
         if d["organisation"]:
             qs = qs.filter(organisation=d["organisation"])
         if d["actor"]:
