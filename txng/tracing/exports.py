@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from txng.tracing import queries
+from txng.tracing.models import Lot
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,12 +27,26 @@ def _sheet(book, title, headers, rows, widths):
     sheet.freeze_panes = "A2"
     for row in rows:
         sheet.append(row)
+        # Names, addresses and reasons are typed by businesses: one that starts with "=" would
+        # be stored as a formula and run on the official's computer. Text stays text.
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     return sheet
 
 
+def _holders(recall, user):
+    """Every holder for an authority; a business gets the rows of its own lots, not other
+    businesses' stock and contacts."""
+    holders = queries.recall_holders(recall)
+    if user.is_authority:
+        return holders
+    return holders.filter(pk__in=Lot.objects.visible_to(user))
+
+
 def recall_workbook(recall, user):
-    """XLSX bytes: the recall itself, every lot it holds with its business's contacts, and the
-    deliveries to receivers outside the system that `user` may see."""
+    """XLSX bytes: the recall itself, the lots it holds with their businesses' contacts, and the
+    deliveries to receivers outside the system, as far as `user` may see them."""
     book = Workbook()
     book.remove(book.active)
     _sheet(
@@ -79,7 +94,7 @@ def recall_workbook(recall, user):
                 lot.get_unit_display(),
                 lot.get_status_display(),
             ]
-            for lot in queries.recall_holders(recall)
+            for lot in _holders(recall, user)
         ),
         [32, 14, 40, 14, 24, 30, 14, 10, 8, 14],
     )

@@ -16,6 +16,7 @@ from txng.tracing.models import (
     Lot,
     LotLink,
     LotRole,
+    Recall,
     RecallLot,
     Shipment,
     Unit,
@@ -273,6 +274,13 @@ def trace_report(lots):
     return report
 
 
+def visible_recalls(user):
+    """Recalls touching a lot the user may see (a subquery, not a join: counts over a recall's
+    lots then take in all of them)."""
+    lots = RecallLot.objects.filter(lot__in=Lot.objects.visible_to(user))
+    return Recall.objects.filter(pk__in=lots.values("recall"))
+
+
 def recall_holders(recall):
     return (
         Lot.objects.filter(recall_rows__recall=recall)
@@ -281,12 +289,17 @@ def recall_holders(recall):
     )
 
 
+def follows_whole_recall(user, recall):
+    """DOST and the organisation that made the recall see every holder's customers; others
+    only those of the lots they may see (a business's customers are its own)."""
+    return user.is_dost or user.organisation_id == recall.organisation_id
+
+
 def recall_off_platform(recall, user):
     """Deliveries of the recalled lots to receivers without an account: the shipper must reach
-    them directly. Authorities following the recall get all of them; a business, its own (its
-    customers are not another holder's business)."""
+    them directly (see follows_whole_recall for who sees which)."""
     shipments = Shipment.objects.filter(lot__recall_rows__recall=recall, receiver__isnull=True)
-    if not user.is_authority:
+    if not follows_whole_recall(user, recall):
         shipments = shipments.filter(lot__in=Lot.objects.visible_to(user))
     return shipments.select_related("lot__business", "lot__product").order_by(
         "lot__business__name", "shipped_at"

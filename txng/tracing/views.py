@@ -42,8 +42,6 @@ from txng.tracing.models import (
     ImportJob,
     Lot,
     ProcessTemplate,
-    Recall,
-    RecallLot,
     RetentionPolicy,
     Shipment,
     ShipmentState,
@@ -381,13 +379,6 @@ def recall_new(request, pk):
     return redirect("tracing:lot", pk=lot.pk)
 
 
-def _visible_recalls(user):
-    """Recalls touching a lot the user may see (a subquery, not a join: counts over a recall's
-    lots then take in all of them)."""
-    lots = RecallLot.objects.filter(lot__in=Lot.objects.visible_to(user))
-    return Recall.objects.filter(pk__in=lots.values("recall"))
-
-
 @login_required
 def recall_many(request):
     """Recall several lots of one product at once: pick the product, then tick its lots."""
@@ -425,7 +416,7 @@ def recall_many(request):
 def recalls(request):
     state = request.GET.get("state", "")
     q = request.GET.get("q", "").strip()
-    found = queries.filter_recalls(_visible_recalls(request.user), state=state, q=q)
+    found = queries.filter_recalls(queries.visible_recalls(request.user), state=state, q=q)
     return render(
         request,
         "tracing/recalls.html",
@@ -442,7 +433,7 @@ def recalls(request):
 def recall_export(request, pk):
     """The recall's holders and off-platform receivers as a spreadsheet, for the officials
     who phone them; each download is audited."""
-    recall = get_object_or_404(_visible_recalls(request.user), pk=pk)
+    recall = get_object_or_404(queries.visible_recalls(request.user), pk=pk)
     response = HttpResponse(
         actions.export_recall(recall, actor=request.user), content_type=XLSX_TYPE
     )
@@ -452,7 +443,7 @@ def recall_export(request, pk):
 
 @login_required
 def recall_detail(request, pk):
-    recall = get_object_or_404(_visible_recalls(request.user), pk=pk)
+    recall = get_object_or_404(queries.visible_recalls(request.user), pk=pk)
     can_close = not recall.closed_at and actions.can_close_recall(request.user, recall)
     if request.method == "POST" and not can_close:
         raise PermissionDenied

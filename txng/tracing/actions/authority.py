@@ -125,8 +125,9 @@ def export_recall(recall, *, actor):
     """The recall's spreadsheet (exports.recall_workbook) for someone who may see it; each
     export is audited, as it hands over businesses' contacts."""
     from txng.tracing.exports import recall_workbook
+    from txng.tracing.queries import visible_recalls
 
-    require(actor.is_authenticated)
+    require(actor.is_authenticated and visible_recalls(actor).filter(pk=recall.pk).exists())
     data = recall_workbook(recall, actor)
     record(actor, "tracing.recall_export", recall)
     return data

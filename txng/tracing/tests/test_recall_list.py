@@ -134,3 +134,48 @@ def test_outsiders_cannot_export_a_recall(client, biz_owner, product, other_biz,
     client.force_login(other_biz)
     assert client.get(url).status_code == 404
     assert not AuditEntry.objects.filter(action="tracing.recall_export").exists()
+
+
+def test_typed_text_that_looks_like_a_formula_stays_text(client, biz_owner, product, dept_officer):
+    lot = actions.create_lot(actor=biz_owner, product=product, code="HD-01", quantity=10)
+    actions.ship(lot, actor=biz_owner, quantity=1, receiver_name='=HYPERLINK("http://x","y")')
+    recall = actions.recall_lots([lot], actor=dept_officer, reason="=1+1")
+    client.force_login(dept_officer)
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("tracing:recall_export", args=[recall.pk])).content)
+    )
+    reason = book["Thu hồi"]["B4"]
+    receiver = book["Giao ra ngoài hệ thống"]["D2"]
+    assert (reason.value, reason.data_type) == ("=1+1", "s")
+    assert (receiver.value, receiver.data_type) == ('=HYPERLINK("http://x","y")', "s")
+
+
+def test_contacts_and_buyers_go_only_to_those_who_follow_them(
+    client, biz_owner, business, product, third_owner, dept_officer, commune_officer
+):
+    third = third_owner.organisation
+    third.phone, third.email = "0909 000 333", "shop@example.vn"
+    third.save()
+    ours = actions.create_lot(actor=biz_owner, product=product, code="HD-01", quantity=10)
+    cakes = make_product(third, "Bánh hạt dẻ")
+    theirs = actions.create_lot(actor=third_owner, product=cakes, code="BN-1", quantity=9)
+    actions.ship(ours, actor=biz_owner, quantity=1, receiver_name="Quán Bà Lan")
+    actions.ship(theirs, actor=third_owner, quantity=1, receiver_name="Chợ Tà Lùng")
+    recall = actions.recall_lots([ours, theirs], actor=dept_officer, reason="Nhiễm nấm mốc")
+    url = reverse("tracing:recall", args=[recall.pk])
+    # A business: no other holder's phone or email, on the page or in the file.
+    client.force_login(biz_owner)
+    assert "shop@example.vn" not in client.get(url).content.decode()
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("tracing:recall_export", args=[recall.pk])).content)
+    )
+    holders = list(book["Nơi giữ hàng"].iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in holders] == [business.name]
+    # The commune manages only the first business: its buyers, not the shop's.
+    client.force_login(commune_officer)
+    page = client.get(url).content.decode()
+    assert "Quán Bà Lan" in page and "Chợ Tà Lùng" not in page
+    # The department made the recall: every holder's contacts and buyers.
+    client.force_login(dept_officer)
+    page = client.get(url).content.decode()
+    assert "shop@example.vn" in page and "Chợ Tà Lùng" in page
