@@ -30,8 +30,10 @@ def diff(before, after):
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
-def record(actor, action, obj=None, *, changes=None, reason="", object_type=None):
-    """Append one audit row. `actor` may be None for anonymous applicants and the system."""
+def record(actor, action, obj=None, *, changes=None, reason="", object_type=None, keep_ip=True):
+    """Append one audit row. `actor` may be None for anonymous applicants and the system.
+    `keep_ip=False` for a consumer's anonymous act: the log is never cleared, and their IP is
+    kept (hashed) on the record itself only for VISITOR_IP_DAYS."""
     organisation = getattr(actor, "organisation", None) if actor is not None else None
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
@@ -43,5 +45,5 @@ def record(actor, action, obj=None, *, changes=None, reason="", object_type=None
         object_repr=str(obj)[:255] if obj is not None else "",
         changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
         reason=reason or "",
-        ip=current_ip.get(),
+        ip=current_ip.get() if keep_ip else None,
     )

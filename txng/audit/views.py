@@ -32,22 +32,26 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [("", _("Tất cả")), *labels.choices()]
 
     def apply(self, qs):
-        if not self.is_valid():
+        """The entries matching every valid filter; an invalid one (an old bookmark's action
+        code, a bad date) is left out and shown with its error, not the whole search."""
+        if not self.is_bound:
             return qs
+        self.is_valid()
         d = self.cleaned_data
-        if d["action"].endswith("."):  # a whole group
-            qs = qs.filter(action__startswith=d["action"])
-        elif d["action"]:
-            qs = qs.filter(action=d["action"])
-        if d["organisation"]:
+        action = d.get("action", "")
+        if action.endswith("."):  # a whole group
+            qs = qs.filter(action__startswith=action)
+        elif action:
+            qs = qs.filter(action=action)
+        if d.get("organisation"):
             qs = qs.filter(organisation=d["organisation"])
-        if d["actor"]:
+        if d.get("actor"):
             qs = qs.filter(actor_name__icontains=d["actor"])
-        if d["object"]:
+        if d.get("object"):
             qs = qs.filter(object_repr__icontains=d["object"])
-        if d["since"]:
+        if d.get("since"):
             qs = qs.filter(at__date__gte=d["since"])
-        if d["until"]:
+        if d.get("until"):
             qs = qs.filter(at__date__lte=d["until"])
         return qs
 

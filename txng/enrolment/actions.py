@@ -151,6 +151,12 @@ def resubmit_dossier(dossier, *, changes, licence=None):
         problem = _tax_code_taken(changes["tax_code"], exclude_dossier=dossier)
         if problem:
             raise ValidationError({"tax_code": problem})
+    if changes.get("privacy_consent"):
+        dossier.privacy_consent = True
+    if not dossier.privacy_consent:
+        raise ValidationError(
+            {"privacy_consent": _("Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ.")}
+        )
     before = {f: getattr(dossier, f) for f in APPLICANT_FIELDS}
     for field in APPLICANT_FIELDS:
         if field in changes:

@@ -56,8 +56,7 @@ class DossierForm(forms.ModelForm):
         if "privacy_consent" in self.fields:
             self.fields["privacy_consent"].required = True
             self.fields["privacy_consent"].error_messages["required"] = _(
-                "Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ; không có dữ liệu này cơ quan "
-                "không xem xét được hồ sơ."
+                "Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ."
             )
 
     def clean_tax_code(self):
@@ -78,17 +77,16 @@ class SupplementForm(DossierForm):
     )
 
     class Meta(DossierForm.Meta):
-        # Consent was given with the first submission.
-        fields = [
-            f
-            for f in DossierForm.Meta.fields
-            if f not in ("addressed_to", "licence", "privacy_consent")
-        ]
+        fields = [f for f in DossierForm.Meta.fields if f != "addressed_to"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["licence"].required = False
         self.fields["licence"].label = _("Tải lại giấy chứng nhận (nếu cần)")
+        # Consent given with the first submission stands; a dossier from before the notice
+        # existed is asked for it now.
+        if self.instance.privacy_consent:
+            del self.fields["privacy_consent"]
 
 
 class ReasonForm(forms.Form):

@@ -39,6 +39,8 @@ def supplement(request, code):
     def resubmit():
         changes = {f: form.cleaned_data[f] for f in APPLICANT_FIELDS}
         changes["note"] = form.cleaned_data.get("note", "")
+        if form.cleaned_data.get("privacy_consent"):
+            changes["privacy_consent"] = True
         # Work on a fresh copy so a refused resubmission leaves the saved dossier untouched.
         actions.resubmit_dossier(
             Dossier.objects.get(pk=dossier.pk),

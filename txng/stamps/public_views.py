@@ -211,7 +211,7 @@ def submit_report(report, *, code, stamp, request):
     report.business = stamp.order.business if stamp else None
     report.ip_hash = scans.hash_ip(client_ip(request))
     report.save()
-    record(None, "stamps.fake_report", report)
+    record(None, "stamps.fake_report", report, keep_ip=False)
     message = _("Phản ánh nghi hàng giả: mã %(code)s, mua tại %(where)s") % {
         "code": code or "—",
         "where": report.where_bought,

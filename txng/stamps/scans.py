@@ -417,7 +417,9 @@ def _check_counts(rows, counts):
                 if result == ScanResult.VOIDED
                 else SignalKind.UNKNOWN_REPEATED
             )
-            _raise(kind, code, row.stamp, _("%(n)s lần quét trong 24 giờ.") % {"n": n})
+            # The queued row holds the stamp's id only; the stamp may be gone since.
+            stamp = Stamp.objects.select_related("order").filter(pk=row.stamp_id).first()
+            _raise(kind, code, stamp, _("%(n)s lần quét trong 24 giờ.") % {"n": n})
 
 
 @transaction.atomic
@@ -459,12 +461,12 @@ def attach_location(scan, latitude, longitude):
 FORGET_BATCH = 10_000
 
 
-def forget_visitor_ips(*, days=None, window_days=365, now=None):
+def forget_visitor_ips(*, days=None, window_days=30, now=None):
     """Blank the hashed IP of scans and fake reports older than `days` (VISITOR_IP_DAYS). With
     the key, a hash of an IPv4 address gives the address back by trying all four billion, so
     it is kept only as long as repeat visitors need linking. Looks back `window_days` before
-    that cut-off (a daily run needs one day; None sweeps everything). Returns (scans, reports)
-    blanked."""
+    that cut-off (a daily run needs one day; a month forgives missed runs without reading the
+    whole log each night; None sweeps everything). Returns (scans, reports) blanked."""
     cutoff = (now or timezone.now()) - timedelta(
         days=settings.VISITOR_IP_DAYS if days is None else days
     )
@@ -473,9 +475,13 @@ def forget_visitor_ips(*, days=None, window_days=365, now=None):
         old = model.objects.filter(**{f"{field}__lt": cutoff}).exclude(ip_hash="")
         if window_days is not None:
             old = old.filter(**{f"{field}__gte": cutoff - timedelta(days=window_days)})
-        total = 0
-        # In batches: on a large scan table one UPDATE would hold its row locks for long.
-        while ids := list(old.values_list("pk", flat=True)[:FORGET_BATCH]):
+        total, last = 0, 0
+        # In batches, each starting past the last (not again among rows already blanked): on a
+        # large scan table one UPDATE would hold its row locks for long.
+        while ids := list(
+            old.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:FORGET_BATCH]
+        ):
             total += model.objects.filter(pk__in=ids).update(ip_hash="")
+            last = ids[-1]
         blanked.append(total)
     return tuple(blanked)

@@ -36,7 +36,7 @@ class TracingConfig(AppConfig):
                 "tracing.recall": _("Thu hồi lô hàng"),
                 "tracing.recall_complete": _("Báo cáo hoàn tất thu hồi"),
                 "tracing.recall_lift": _("Chấm dứt thu hồi"),
-                "tracing.recall_export": _("Tải danh sách nơi giữ hàng bị thu hồi"),
+                "tracing.recall_export": _("Tải danh sách nơi giữ hàng của đợt thu hồi"),
                 "tracing.retention": _("Đặt thời hạn lưu trữ hồ sơ lô"),
                 "tracing.retention_clear": _("Bỏ thời hạn lưu trữ riêng của danh mục"),
             }

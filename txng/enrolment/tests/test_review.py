@@ -166,3 +166,22 @@ def test_review_by_post_with_reason(login, dost_admin, dost, commune):
     dossier.refresh_from_db()
     assert dossier.state == DossierState.NEEDS_SUPPLEMENT
     assert dossier.reviewer_message == "Thiếu ảnh"
+
+
+def test_a_dossier_from_before_the_notice_is_asked_for_consent_on_resubmission(
+    client, dost_admin, dost, commune
+):
+    dossier = make_dossier(dost, commune)
+    Dossier.objects.filter(pk=dossier.pk).update(privacy_consent=False)
+    actions.ask_supplement(Dossier.objects.get(), actor=dost_admin, reason="Thiếu diện tích")
+    url = reverse("enrolment:supplement", args=[dossier.tracking_code])
+    data = form_data(dost, commune, production_area="3,5 ha", licence="")
+    del data["addressed_to"], data["privacy_consent"]
+    page = client.post(url, data).content.decode()
+    assert "Cần đồng ý xử lý dữ liệu cá nhân" in page
+    assert Dossier.objects.get().state == DossierState.NEEDS_SUPPLEMENT
+    assert client.post(url, {**data, "privacy_consent": "on"}).status_code == 302
+    dossier.refresh_from_db()
+    assert (dossier.state, dossier.privacy_consent) == (DossierState.RESUBMITTED, True)
+    # Once given, consent is not asked again.
+    assert 'name="privacy_consent"' not in client.get(url).content.decode()

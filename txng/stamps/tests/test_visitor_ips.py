@@ -30,7 +30,7 @@ def test_old_hashes_are_blanked_and_recent_ones_kept(stamps, settings):
     old, recent, ancient = _scan(stamps[0], 91), _scan(stamps[0], 89), _scan(stamps[1], 800)
     report = FakeReport.objects.create(what="Tem mờ", where_bought="Chợ", ip_hash="b" * 32)
     FakeReport.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(days=100))
-    assert forget_visitor_ips() == (1, 1)  # the 800-day-old scan is outside the year looked back
+    assert forget_visitor_ips() == (1, 1)  # the 800-day-old one is outside the month looked back
     rows = dict(Scan.objects.values_list("pk", "ip_hash"))
     assert (rows[old.pk], rows[recent.pk], rows[ancient.pk]) == ("", "a" * 32, "a" * 32)
     assert FakeReport.objects.get().ip_hash == ""
@@ -60,3 +60,17 @@ def test_the_scan_page_and_the_report_form_link_what_they_record(client, stamps)
     assert f'href="{notice}#quet-tem"' in page
     report = client.get(reverse("stamps:report", args=[stamps[0].code])).content.decode()
     assert f'href="{notice}#phan-anh"' in report
+
+
+def test_a_fake_report_leaves_no_raw_ip_in_the_audit_log(client, stamps):
+    from django.urls import reverse
+
+    from txng.audit.models import AuditEntry
+
+    client.post(
+        reverse("stamps:report", args=[stamps[0].code]),
+        {"what": "Tem mờ", "where_bought": "Chợ Tà Lùng"},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    entry = AuditEntry.objects.get(action="stamps.fake_report")
+    assert entry.ip is None and FakeReport.objects.get().ip_hash != ""
