@@ -453,6 +453,24 @@ class Shipment(models.Model):
         return self.received_quantity - self.quantity
 
 
+class RecallState(models.TextChoices):
+    OPEN = "open", _("Đang thu hồi")
+    COMPLETED = "completed", _("Đã hoàn tất")
+    LIFTED = "lifted", _("Đã chấm dứt")
+
+
+class RecallQuerySet(models.QuerySet):
+    def in_state(self, state):
+        """The recalls in `state` (a RecallState), as Recall.state tells it of each one."""
+        return self.filter(
+            {
+                RecallState.OPEN: Q(closed_at__isnull=True, completed_at__isnull=True),
+                RecallState.COMPLETED: Q(closed_at__isnull=True, completed_at__isnull=False),
+                RecallState.LIFTED: Q(closed_at__isnull=False),
+            }[state]
+        )
+
+
 class Recall(models.Model):
     reason = models.TextField(_("lý do thu hồi"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -471,6 +489,8 @@ class Recall(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.TextField(_("lý do chấm dứt thu hồi"), blank=True)
 
+    objects = RecallQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -488,12 +508,22 @@ class Recall(models.Model):
         return f"#{self.pk} {self.reason[:60]}"
 
     @property
-    def state_label(self):
+    def state(self):
         if self.closed_at:
-            return _("Đã chấm dứt")
+            return RecallState.LIFTED
         if self.completed_at:
-            return _("Đã hoàn tất")
-        return _("Đang thu hồi")
+            return RecallState.COMPLETED
+        return RecallState.OPEN
+
+    @property
+    def state_label(self):
+        return self.state.label
+
+    def is_run_by(self, user):
+        """DOST, or the organisation that made the recall: those who follow every holder."""
+        return user.is_authenticated and (
+            user.is_dost or user.organisation_id == self.organisation_id
+        )
 
 
 class RecallLotQuerySet(models.QuerySet):

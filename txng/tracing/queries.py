@@ -6,7 +6,6 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Count, Min, Q, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from txng.tracing.codes import location_code
 from txng.tracing.models import (
@@ -18,6 +17,7 @@ from txng.tracing.models import (
     LotRole,
     Recall,
     RecallLot,
+    RecallState,
     Shipment,
     Unit,
 )
@@ -289,39 +289,24 @@ def recall_holders(recall):
     )
 
 
-def follows_whole_recall(user, recall):
-    """DOST and the organisation that made the recall see every holder's customers; others
-    only those of the lots they may see (a business's customers are its own)."""
-    return user.is_dost or user.organisation_id == recall.organisation_id
-
-
 def recall_off_platform(recall, user):
     """Deliveries of the recalled lots to receivers without an account: the shipper must reach
-    them directly (see follows_whole_recall for who sees which)."""
+    them directly. Those who run the recall see every holder's; others only those of the lots
+    they may see (a business's customers are its own)."""
     shipments = Shipment.objects.filter(lot__recall_rows__recall=recall, receiver__isnull=True)
-    if not follows_whole_recall(user, recall):
+    if not recall.is_run_by(user):
         shipments = shipments.filter(lot__in=Lot.objects.visible_to(user))
     return shipments.select_related("lot__business", "lot__product").order_by(
         "lot__business__name", "shipped_at"
     )
 
 
-RECALL_STATES = {
-    "open": (gettext_lazy("Đang thu hồi"), Q(closed_at__isnull=True, completed_at__isnull=True)),
-    "completed": (
-        gettext_lazy("Đã hoàn tất"),
-        Q(closed_at__isnull=True, completed_at__isnull=False),
-    ),
-    "lifted": (gettext_lazy("Đã chấm dứt"), Q(closed_at__isnull=False)),
-}
-
-
 def filter_recalls(recalls, *, state="", q=""):
-    """`recalls` in one state (a RECALL_STATES key; any other value: all), with `q` in the
+    """`recalls` in one state (a RecallState value; any other value: all), with `q` in the
     reason or in a recalled lot's code, product or business; each with `lot_count` and
     `holder_count` (businesses holding its lots), newest first."""
-    if state in RECALL_STATES:
-        recalls = recalls.filter(RECALL_STATES[state][1])
+    if state in RecallState.values:
+        recalls = recalls.in_state(state)
     if q:
         lots = RecallLot.objects.filter(
             Q(lot__code__icontains=q)

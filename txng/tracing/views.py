@@ -42,6 +42,7 @@ from txng.tracing.models import (
     ImportJob,
     Lot,
     ProcessTemplate,
+    RecallState,
     RetentionPolicy,
     Shipment,
     ShipmentState,
@@ -422,7 +423,7 @@ def recalls(request):
         "tracing/recalls.html",
         {
             "page": Paginator(found, 25).get_page(request.GET.get("page")),
-            "states": [(key, label) for key, (label, _q) in queries.RECALL_STATES.items()],
+            "states": RecallState.choices,
             "state": state,
             "q": q,
         },

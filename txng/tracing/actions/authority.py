@@ -115,7 +115,7 @@ def can_close_recall(user, recall):
     whose lots it named."""
     if not user.is_authenticated:
         return False
-    if user.is_dost or user.organisation_id == recall.organisation_id:
+    if recall.is_run_by(user):
         return True
     named = recall.lot_rows.filter(named=True).select_related("lot__business")
     return all(can_manage_business(user, row.lot.business) for row in named)
