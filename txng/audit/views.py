@@ -11,7 +11,12 @@ from txng.audit.models import AuditEntry
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("Hành động"), required=False)
+    action = forms.ChoiceField(
+        label=_("Hành động"),
+        required=False,
+        # Called when the form is made: apps register their labels at start-up.
+        choices=lambda: [("", _("Tất cả")), *labels.choices()],
+    )
     organisation = forms.ModelChoiceField(
         label=_("Tổ chức"),
         queryset=Organisation.objects.all(),
@@ -26,10 +31,6 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(
         label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("Tất cả")), *labels.choices()]
 
     def apply(self, qs):
         """The entries matching every valid filter; an invalid one (an old bookmark's action

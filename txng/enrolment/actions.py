@@ -14,6 +14,7 @@ from txng.accounts.permissions import require
 from txng.audit.actions import record
 from txng.enrolment.models import (
     APPLICANT_FIELDS,
+    CONSENT_REQUIRED,
     TRANSITIONS,
     Dossier,
     DossierEvent,
@@ -65,6 +66,11 @@ def _mail_applicant(dossier, subject, body):
     )
 
 
+def _require_consent(dossier):
+    if not dossier.privacy_consent:
+        raise ValidationError({"privacy_consent": CONSENT_REQUIRED})
+
+
 @transaction.atomic
 def submit_dossier(dossier):
     """A new application from the public form (no account yet, so no actor)."""
@@ -73,10 +79,7 @@ def submit_dossier(dossier):
         raise ValidationError({"tax_code": problem})
     if not dossier.commitment:
         raise ValidationError({"commitment": _("Cần đánh dấu cam kết để nộp hồ sơ.")})
-    if not dossier.privacy_consent:
-        raise ValidationError(
-            {"privacy_consent": _("Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ.")}
-        )
+    _require_consent(dossier)
     require(dossier.addressed_to.is_authority and dossier.addressed_to.parent_id is None)
     if dossier.addressed_to.is_dost and not provinces.current().dossiers_to_dost:
         raise ValidationError(
@@ -153,10 +156,7 @@ def resubmit_dossier(dossier, *, changes, licence=None):
             raise ValidationError({"tax_code": problem})
     if changes.get("privacy_consent"):
         dossier.privacy_consent = True
-    if not dossier.privacy_consent:
-        raise ValidationError(
-            {"privacy_consent": _("Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ.")}
-        )
+    _require_consent(dossier)
     before = {f: getattr(dossier, f) for f in APPLICANT_FIELDS}
     for field in APPLICANT_FIELDS:
         if field in changes:

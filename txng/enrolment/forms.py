@@ -5,7 +5,13 @@ from txng.accounts import provinces
 from txng.accounts.identifiers import clean_tax_code
 from txng.accounts.models import BusinessType, Organisation, OrgKind
 from txng.common.uploads import DOCUMENT_TYPES, UploadField
-from txng.enrolment.models import APPLICANT_FIELDS, Dossier, DossierState, Purpose
+from txng.enrolment.models import (
+    APPLICANT_FIELDS,
+    CONSENT_REQUIRED,
+    Dossier,
+    DossierState,
+    Purpose,
+)
 
 
 class DossierForm(forms.ModelForm):
@@ -53,11 +59,8 @@ class DossierForm(forms.ModelForm):
         self.fields["commitment"].error_messages["required"] = _(
             "Cần đánh dấu cam kết để nộp hồ sơ."
         )
-        if "privacy_consent" in self.fields:
-            self.fields["privacy_consent"].required = True
-            self.fields["privacy_consent"].error_messages["required"] = _(
-                "Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ."
-            )
+        self.fields["privacy_consent"].required = True
+        self.fields["privacy_consent"].error_messages["required"] = CONSENT_REQUIRED
 
     def clean_tax_code(self):
         return clean_tax_code(self.cleaned_data["tax_code"])

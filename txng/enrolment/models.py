@@ -80,6 +80,9 @@ class DossierQuerySet(models.QuerySet):
         ).distinct()
 
 
+CONSENT_REQUIRED = _("Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ.")
+
+
 class Dossier(models.Model):
     tracking_code = models.CharField(
         _("mã hồ sơ"), max_length=20, unique=True, default=new_tracking_code, editable=False

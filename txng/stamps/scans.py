@@ -461,15 +461,13 @@ def attach_location(scan, latitude, longitude):
 FORGET_BATCH = 10_000
 
 
-def forget_visitor_ips(*, days=None, window_days=30, now=None):
-    """Blank the hashed IP of scans and fake reports older than `days` (VISITOR_IP_DAYS). With
+def forget_visitor_ips(*, window_days=30):
+    """Blank the hashed IP of scans and fake reports older than VISITOR_IP_DAYS. With
     the key, a hash of an IPv4 address gives the address back by trying all four billion, so
     it is kept only as long as repeat visitors need linking. Looks back `window_days` before
     that cut-off (a daily run needs one day; a month forgives missed runs without reading the
     whole log each night; None sweeps everything). Returns (scans, reports) blanked."""
-    cutoff = (now or timezone.now()) - timedelta(
-        days=settings.VISITOR_IP_DAYS if days is None else days
-    )
+    cutoff = timezone.now() - timedelta(days=settings.VISITOR_IP_DAYS)
     blanked = []
     for model, field in ((Scan, "at"), (FakeReport, "created_at")):
         old = model.objects.filter(**{f"{field}__lt": cutoff}).exclude(ip_hash="")

@@ -242,7 +242,7 @@ class CorrectionForm(forms.Form):
 
 class RetentionForm(forms.Form):
     category = forms.ModelChoiceField(
-        Category.objects.none(),
+        Category.objects.all(),
         label=_("Danh mục"),
         required=False,
         empty_label=_("Mặc định (mọi danh mục không đặt riêng)"),
@@ -255,7 +255,3 @@ class RetentionForm(forms.Form):
         min_value=1,
         max_value=600,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.order_by("name")
