@@ -8,6 +8,14 @@ import pytest
 # from async code would otherwise trip in browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Property tests share two cores with PostgreSQL, Chromium and another xdist worker: a per-example
+# deadline measures the machine's load, not the code, so none is set (HYPOTHESIS_PROFILE picks
+# another profile when wanted).
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+
 from txng.accounts.tests.factories import (  # noqa: E402
     AuthorityFactory,
     BusinessFactory,

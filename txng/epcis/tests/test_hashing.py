@@ -1,7 +1,7 @@
 """EPCIS event hash ID against the GS1 reference implementation's test vectors.
 
-The vectors live outside the repository, in ``<repo root>/../shared/conformance/event-hash``
-(CI clones the repository with ``shared/`` beside it). Each ``X.jsonld`` has ``X.hashes`` (one
+The vectors are copied into the repository, in ``data/event-hash`` beside this file (MIT, see its
+LICENSE and SOURCE.md), so the suite needs nothing outside the clone. Each ``X.jsonld`` has ``X.hashes`` (one
 hash per event) and usually ``X.prehashes`` (the pre-hash strings).
 """
 
@@ -22,8 +22,7 @@ from txng.epcis.hashing import (
     pre_hash_string,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-VECTORS = REPO_ROOT.parent / "shared" / "conformance" / "event-hash"
+VECTORS = Path(__file__).resolve().parent / "data" / "event-hash"
 
 # Pre-hash lines in the vector set that do not hash to the vector's own expected hash, i.e. the
 # .prehashes file is wrong, not the algorithm (upstream ships them like this). The hash of the

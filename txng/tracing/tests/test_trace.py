@@ -14,7 +14,8 @@ from .conftest import make_product, ship_and_receive
 
 pytestmark = pytest.mark.django_db
 
-CONFORMANCE = Path(__file__).resolve().parents[3].parent / "shared" / "conformance" / "epcis2"
+# GS1's EPCIS 2.0 schema and examples, copied into the repository with their licence.
+CONFORMANCE = Path(__file__).resolve().parents[2] / "epcis" / "tests" / "data" / "epcis2"
 
 
 def _lots(business, product, n):
