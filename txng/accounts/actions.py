@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from txng.accounts.activation import send_activation
+from txng.accounts.audit_actions import AuditAction
 from txng.accounts.models import (
     Notification,
     Organisation,
@@ -53,7 +54,7 @@ def create_authority(
     user = _new_user(
         org, username=username, role=Role.HEAD, full_name=full_name, email=email, phone=phone
     )
-    record(actor, "accounts.create_authority", org, changes={"head": [None, user.username]})
+    record(actor, AuditAction.CREATE_AUTHORITY, org, changes={"head": [None, user.username]})
     return org
 
 
@@ -64,7 +65,7 @@ def add_staff(business, *, username, full_name, email="", phone="", actor):
     user = _new_user(
         business, username=username, role=Role.STAFF, full_name=full_name, email=email, phone=phone
     )
-    record(actor, "accounts.add_staff", user)
+    record(actor, AuditAction.ADD_STAFF, user)
     return user
 
 
@@ -80,7 +81,7 @@ def add_official(authority, *, username, full_name, email="", phone="", actor):
         email=email,
         phone=phone,
     )
-    record(actor, "accounts.add_official", user)
+    record(actor, AuditAction.ADD_OFFICIAL, user)
     return user
 
 
@@ -92,7 +93,7 @@ def remove_staff(user, *, actor, reason=""):
     user.removed_at = timezone.now()
     user.save(update_fields=["is_active", "removed_at"])
     record(
-        actor, "accounts.remove_staff", user, changes={"is_active": [True, False]}, reason=reason
+        actor, AuditAction.REMOVE_STAFF, user, changes={"is_active": [True, False]}, reason=reason
     )
 
 
@@ -124,7 +125,7 @@ def lock_business(org, *, actor, reason):
         OrgStatus.LOCKED,
         actor=actor,
         reason=reason,
-        action="accounts.lock",
+        action=AuditAction.LOCK,
         allowed_from=(OrgStatus.ACTIVE,),
     )
 
@@ -136,7 +137,7 @@ def unlock_business(org, *, actor, reason=""):
         OrgStatus.ACTIVE,
         actor=actor,
         reason=reason,
-        action="accounts.unlock",
+        action=AuditAction.UNLOCK,
         allowed_from=(OrgStatus.LOCKED,),
     )
 
@@ -150,7 +151,7 @@ def revoke_business(org, *, actor, reason):
         OrgStatus.REVOKED,
         actor=actor,
         reason=reason,
-        action="accounts.revoke",
+        action=AuditAction.REVOKE,
         allowed_from=(OrgStatus.ACTIVE, OrgStatus.LOCKED),
     )
 
@@ -162,7 +163,7 @@ def resend_activation(user, *, actor):
         or (user.organisation.is_business and can_manage_business(actor, user.organisation))
         or is_owner_of(actor, user.organisation)
     )
-    record(actor, "accounts.resend_activation", user)
+    record(actor, AuditAction.RESEND_ACTIVATION, user)
     transaction.on_commit(lambda: send_activation(user))
 
 
@@ -170,7 +171,7 @@ def resend_activation(user, *, actor):
 def activate_account(set_password_form):
     """The owner of an activation link sets their password (the link then stops working)."""
     user = set_password_form.save()
-    record(user, "accounts.activate", user, changes={"password": ["", "(đã đặt)"]})
+    record(user, AuditAction.ACTIVATE, user, changes={"password": ["", "(đã đặt)"]})
     return user
 
 

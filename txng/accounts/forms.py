@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import LoginFailure, Organisation, OrgKind, OrgStatus, User
-from txng.audit.middleware import client_ip
+from txng.common.http import client_ip
 
 
 class LoginForm(AuthenticationForm):

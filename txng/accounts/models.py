@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.identifiers import validate_tax_code
+from txng.common.access import RestrictedQuerySet
 
 
 class OrgKind(models.TextChoices):
@@ -31,7 +32,7 @@ class OrgStatus(models.TextChoices):
 AUTHORITY_KINDS = (OrgKind.DOST, OrgKind.DEPARTMENT, OrgKind.COMMUNE)
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(RestrictedQuerySet):
     def authorities(self):
         return self.filter(kind__in=AUTHORITY_KINDS)
 
@@ -53,6 +54,12 @@ class OrganisationQuerySet(models.QuerySet):
             root = org.root
             return self.filter(Q(pk=root.pk) | Q(parent=root) | Q(managers=root)).distinct()
         return self.filter(pk=org.pk)
+
+    def manage_rule(self, user):
+        """Businesses the user's authority may lock, revoke, and act for."""
+        if not (user.is_authenticated and user.is_authority):
+            return self.none()
+        return self.managed_by(user.organisation)
 
     def managed_by(self, agency):
         """Businesses a given authority may act on (DOST: all of them)."""

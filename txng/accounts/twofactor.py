@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from txng.accounts.audit_actions import AuditAction
 from txng.audit.actions import record
 
 DEVICE_NAME = "authenticator"
@@ -41,7 +42,7 @@ def enable_two_factor(user, code):
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    record(user, "accounts.enable_2fa", user)
+    record(user, AuditAction.ENABLE_2FA, user)
     return True
 
 
@@ -51,7 +52,7 @@ def disable_two_factor(user, code):
     if device is None or not device.verify_token(code):
         return False
     TOTPDevice.objects.filter(user=user).delete()
-    record(user, "accounts.disable_2fa", user)
+    record(user, AuditAction.DISABLE_2FA, user)
     return True
 
 

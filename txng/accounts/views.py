@@ -1,5 +1,4 @@
 from base64 import b32encode
-from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from txng.accounts import actions, twofactor
+from txng.accounts import actions, dashboard, twofactor
 from txng.accounts.forms import AuthorityForm, CodeForm, LoginForm, OrgFilterForm, StaffForm
 from txng.accounts.models import Notification, Organisation, Role, User
-from txng.accounts.permissions import can_manage_business
+from txng.accounts.permissions import can_manage_business, role_required
 from txng.audit.models import AuditEntry
+from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
-from txng.enrolment.models import Dossier
 
 
 class LoginView(auth_views.LoginView):
@@ -105,35 +104,13 @@ def home(request):
     user = request.user
     if user.organisation is None:
         return redirect("admin:index")
-    tiles = []
-    if user.is_authority:
-        pending = Dossier.objects.visible_to(user).filter(state__in=["submitted", "resubmitted"])
-        tiles += [
-            (
-                pending.count(),
-                _("hồ sơ đăng ký chờ xem xét"),
-                reverse("enrolment:queue") + "?state=submitted",
-            ),
-            (
-                Organisation.objects.managed_by(user.organisation).count(),
-                _("cơ sở thuộc phạm vi quản lý"),
-                reverse("accounts:organisations") + "?kind=business",
-            ),
-        ]
-    for app in DASHBOARD_APPS:
-        tiles += import_module(f"txng.{app}.dashboard").tiles(user)
+    tiles = dashboard.tiles(user)
     notifications = Notification.objects.filter(organisation=user.organisation)[:8]
     return render(request, "accounts/home.html", {"tiles": tiles, "notifications": notifications})
 
 
-# Apps whose dashboard.py adds figures to the workspace's front page, in this order.
-DASHBOARD_APPS = ["catalog", "tracing", "stamps"]
-
-
-@login_required
+@role_required("authority")
 def organisations(request):
-    if not request.user.is_authority:
-        raise PermissionDenied
     filters = OrgFilterForm(request.GET or None)
     qs = filters.apply(Organisation.objects.visible_to(request.user)).select_related("commune")
     page = Paginator(qs.order_by("kind", "name"), 30).get_page(request.GET.get("page"))
@@ -142,9 +119,8 @@ def organisations(request):
 
 @login_required
 def organisation_detail(request, pk):
-    org = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
-    if not request.user.is_authority and org.pk != request.user.organisation_id:
-        raise PermissionDenied
+    # A business sees only its own organisation: the rule of Organisation.visible_to.
+    org = get_visible_or_404(Organisation.objects, request.user, pk=pk)
     history = AuditEntry.objects.filter(object_type="accounts.organisation", object_id=str(pk))
     can_add_official = org.is_authority and request.user.is_dost
     form = StaffForm(request.POST or None) if can_add_official else None
@@ -178,7 +154,7 @@ STATUS_ACTIONS = {
 @login_required
 @require_POST
 def change_status(request, pk, action):
-    org = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    org = get_visible_or_404(Organisation.objects, request.user, pk=pk)
     if action not in STATUS_ACTIONS:
         raise PermissionDenied
     do, done = STATUS_ACTIONS[action]
@@ -192,10 +168,8 @@ def change_status(request, pk, action):
     return redirect("accounts:organisation", pk=pk)
 
 
-@login_required
+@role_required("dost")
 def new_authority(request):
-    if not request.user.is_dost:
-        raise PermissionDenied
     form = AuthorityForm(request.POST or None)
     if saved := save_form(
         request,
@@ -207,11 +181,9 @@ def new_authority(request):
     return render(request, "accounts/new_authority.html", {"form": form})
 
 
-@login_required
+@role_required("owner")
 def staff(request):
     user = request.user
-    if not user.is_owner:
-        raise PermissionDenied
     form = StaffForm(request.POST or None)
     if save_form(
         request,

@@ -4,8 +4,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext
 
-from txng.audit.middleware import current_ip
+from txng.audit import labels
+from txng.audit.middleware import current_ip, in_request
 from txng.audit.models import AuditEntry
 
 
@@ -33,13 +35,22 @@ def diff(before, after):
 def record(actor, action, obj=None, *, changes=None, reason="", object_type=None, keep_ip=True):
     """Append one audit row. `actor` may be None for anonymous applicants and the system.
     `keep_ip=False` for a consumer's anonymous act: the log is never cleared, and their IP is
-    kept (hashed) on the record itself only for VISITOR_IP_DAYS."""
+    kept (hashed) on the record itself only for VISITOR_IP_DAYS.
+    `action` is a member of an app's registered AuditAction, never a bare string."""
+    if not labels.is_registered(action):
+        raise TypeError(f"record() takes an app's AuditAction member, not {action!r}")
+    if actor is not None:
+        actor_name = str(actor)
+    else:
+        # An official reads "Hệ thống" for a background job, and a blank (shown as a citizen
+        # who did not sign in) only for an anonymous visitor's request.
+        actor_name = "" if in_request.get() else gettext("Hệ thống")
     organisation = getattr(actor, "organisation", None) if actor is not None else None
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=(str(actor) if actor is not None else "")[:255],
+        actor_name=actor_name[:255],
         organisation=organisation,
-        action=action,
+        action=action.value,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=str(obj)[:255] if obj is not None else "",

@@ -1,53 +1,41 @@
-"""Readable names for audit actions. Apps add theirs with `register({...})` in their apps.py."""
+"""The audit actions of every app. Each app declares `AuditAction(TextChoices)` in its
+audit_actions.py (code stored in the log, name officials read) and registers it from its
+AppConfig.ready with `register(AuditAction, GROUP)`; audit imports no app above it."""
+
+from enum import Enum
 
 from django.utils.translation import gettext_lazy as _
 
-LABELS = {
-    "accounts.create_authority": _("Tạo tài khoản cơ quan"),
-    "accounts.add_staff": _("Thêm nhân viên"),
-    "accounts.add_official": _("Thêm tài khoản cán bộ"),
-    "accounts.remove_staff": _("Cho thôi nhân viên"),
-    "accounts.lock": _("Khóa tài khoản"),
-    "accounts.unlock": _("Mở khóa tài khoản"),
-    "accounts.revoke": _("Thu hồi tài khoản"),
-    "accounts.resend_activation": _("Gửi lại liên kết kích hoạt"),
-    "accounts.activate": _("Kích hoạt tài khoản"),
-    "accounts.enable_2fa": _("Bật đăng nhập hai bước"),
-    "accounts.disable_2fa": _("Tắt đăng nhập hai bước"),
-    "enrolment.submit": _("Nộp hồ sơ đăng ký"),
-    "enrolment.resubmit": _("Nộp bổ sung hồ sơ"),
-    "enrolment.ask_supplement": _("Yêu cầu bổ sung hồ sơ"),
-    "enrolment.approve": _("Duyệt hồ sơ, cấp tài khoản"),
-    "enrolment.reject": _("Từ chối hồ sơ"),
-}
+# Registered classes in registration order, with each one's group name for the log's filter.
+_GROUPS = {}
 
 
-# Each app's actions share a prefix ("tracing.ship"); the log can be filtered by it.
-GROUPS = {
-    "accounts.": _("Tài khoản"),
-    "enrolment.": _("Hồ sơ đăng ký"),
-    "catalog.": _("Sản phẩm, nội dung"),
-    "public.": _("Tin tức, cung cầu"),
-    "tracing.": _("Truy xuất, thu hồi"),
-    "stamps.": _("Tem QR"),
-}
+def register(actions, group):
+    _GROUPS[actions] = group
 
 
-def register(labels):
-    LABELS.update(labels)
+def is_registered(action):
+    return isinstance(action, Enum) and type(action) in _GROUPS
 
 
-def label(action):
-    return LABELS.get(action, action)
+def _all():
+    for actions in _GROUPS:
+        yield from actions
+
+
+def label(code):
+    """The name of a stored action code; an unknown code (from an older release) as it is."""
+    for action in _all():
+        if action.value == code:
+            return action.label
+    return code
 
 
 def choices():
-    """For a filter: each group (all its actions), then its actions by name."""
+    """For a filter: each app (all its actions), then its actions by name."""
     out = []
-    for prefix, name in GROUPS.items():
-        own = sorted(
-            ((a, str(lab)) for a, lab in LABELS.items() if a.startswith(prefix)),
-            key=lambda item: item[1],
-        )
+    for actions, name in _GROUPS.items():
+        prefix = next(iter(actions)).value.split(".")[0] + "."
+        own = sorted(((a.value, str(a.label)) for a in actions), key=lambda item: item[1])
         out.append((str(name), [(prefix, _("%(group)s: tất cả") % {"group": name}), *own]))
     return out

@@ -2,17 +2,12 @@
 
 from contextvars import ContextVar
 
+from txng.common.http import client_ip
+
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
-
-
-def client_ip(request):
-    # Behind the reverse proxy documented in docs/deploy.md, REMOTE_ADDR is the proxy; the
-    # proxy sets X-Real-IP. Only trust it when configured to.
-    from django.conf import settings
-
-    if getattr(settings, "TRUST_X_REAL_IP", False):
-        return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
-    return request.META.get("REMOTE_ADDR")
+# Whether a web request is being served: an action without an actor outside one is the system's
+# (a background job, a command), inside one an anonymous visitor's.
+in_request: ContextVar[bool] = ContextVar("in_request", default=False)
 
 
 class RequestContextMiddleware:
@@ -21,7 +16,9 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         token = current_ip.set(client_ip(request))
+        serving = in_request.set(True)
         try:
             return self.get_response(request)
         finally:
+            in_request.reset(serving)
             current_ip.reset(token)

@@ -22,6 +22,7 @@ from txng.accounts.actions import notify
 from txng.accounts.models import Organisation
 from txng.accounts.permissions import can_manage_business, is_dost, is_member, require
 from txng.audit.actions import record
+from txng.catalog.audit_actions import AuditAction
 from txng.catalog.models import (
     OPEN_STATES,
     TRANSITIONS,
@@ -140,7 +141,7 @@ def create_product(business, *, actor, data):
     product.full_clean()
     product.save()
     rev = _start_revision(business, product, actor=actor, data=data)
-    record(actor, "catalog.create_product", product)
+    record(actor, AuditAction.CREATE_PRODUCT, product)
     return product, rev
 
 
@@ -154,7 +155,7 @@ def save_product_draft(product, *, actor, data):
         apply_data(product, data, PRODUCT_FIELDS)
         product.full_clean()
         product.save()
-    record(actor, "catalog.edit_product", product, changes=_changes(product_data(product), data))
+    record(actor, AuditAction.EDIT_PRODUCT, product, changes=_changes(product_data(product), data))
     return rev
 
 
@@ -163,7 +164,7 @@ def save_profile_draft(business, *, actor, data):
     require(_can_edit(actor, business))
     before = profile_data(business)
     rev = _start_revision(business, None, actor=actor, data={**before, **data})
-    record(actor, "catalog.edit_profile", business, changes=_changes(before, rev.data))
+    record(actor, AuditAction.EDIT_PROFILE, business, changes=_changes(before, rev.data))
     return rev
 
 
@@ -194,7 +195,7 @@ def submit_revision(rev, *, actor, note=""):
     rev.note = note
     rev.submitted_at = timezone.now()
     rev.save()
-    record(actor, "catalog.submit", rev, changes={"state": [old, rev.state]})
+    record(actor, AuditAction.SUBMIT, rev, changes={"state": [old, rev.state]})
     message = _("%(business)s gửi duyệt: %(title)s") % {
         "business": rev.business.name,
         "title": rev.title,
@@ -238,7 +239,7 @@ def approve_revision(rev, *, actor, note=""):
         for product in business.products.all():  # the business name is part of search_text
             product.save(update_fields=["search_text"])
         link = reverse("catalog:profile")
-    record(actor, "catalog.approve", rev, changes={"state": [old, rev.state]}, reason=note)
+    record(actor, AuditAction.APPROVE, rev, changes={"state": [old, rev.state]}, reason=note)
     notify(rev.business, _("Đã được duyệt: %(title)s") % {"title": rev.title}, link)
     return rev
 
@@ -250,7 +251,7 @@ def reject_revision(rev, *, actor, reason):
     old = _move(rev, "reject")
     rev.reviewed_by, rev.reviewed_at, rev.reason = actor, timezone.now(), reason.strip()
     rev.save()
-    record(actor, "catalog.reject", rev, changes={"state": [old, rev.state]}, reason=reason)
+    record(actor, AuditAction.REJECT, rev, changes={"state": [old, rev.state]}, reason=reason)
     notify(
         rev.business,
         _("Bị từ chối: %(title)s. Lý do: %(reason)s") % {"title": rev.title, "reason": reason},
@@ -270,7 +271,7 @@ def take_down_product(product, *, actor, reason):
     product.save()
     record(
         actor,
-        "catalog.take_down",
+        AuditAction.TAKE_DOWN,
         product,
         changes={"state": [PublicState.PUBLISHED, PublicState.WITHDRAWN]},
         reason=reason,
@@ -292,7 +293,7 @@ def take_down_profile(business, *, actor, reason):
         raise ValidationError(_("Trang cơ sở đã bị gỡ."))
     profile.state, profile.withdrawn_reason = PublicState.WITHDRAWN, reason.strip()
     profile.save()
-    record(actor, "catalog.take_down_profile", business, reason=reason)
+    record(actor, AuditAction.TAKE_DOWN_PROFILE, business, reason=reason)
     notify(
         business,
         _("Trang giới thiệu cơ sở đã bị gỡ. Lý do: %(reason)s") % {"reason": reason},
@@ -322,7 +323,7 @@ def add_product_image(product, *, actor, upload):
     image.save()
     if product.state != PublicState.DRAFT:
         _start_revision(product.business, product, actor=actor, data=_current_data(product))
-    record(actor, "catalog.add_image", product, changes={"image": [None, image.image.name]})
+    record(actor, AuditAction.ADD_IMAGE, product, changes={"image": [None, image.image.name]})
     return image
 
 
@@ -338,7 +339,7 @@ def remove_product_image(image, *, actor):
     """Removing is immediate: taking a picture down can never mislead a consumer."""
     require(_can_edit(actor, image.product.business))
     record(
-        actor, "catalog.remove_image", image.product, changes={"image": [image.image.name, None]}
+        actor, AuditAction.REMOVE_IMAGE, image.product, changes={"image": [image.image.name, None]}
     )
     image.delete()
 
@@ -355,14 +356,14 @@ def add_document(business, *, actor, document, product=None):
             _start_revision(business, product, actor=actor, data=_current_data(product))
     elif open_revision(business) is None:
         _start_revision(business, None, actor=actor, data=profile_data(business))
-    record(actor, "catalog.add_document", document)
+    record(actor, AuditAction.ADD_DOCUMENT, document)
     return document
 
 
 @transaction.atomic
 def remove_document(document, *, actor):
     require(_can_edit(actor, document.business))
-    record(actor, "catalog.remove_document", document)
+    record(actor, AuditAction.REMOVE_DOCUMENT, document)
     document.delete()
     if document.product_id:
         document.product.save(update_fields=["updated_at"])
@@ -375,7 +376,7 @@ def save_facility(facility, *, actor, business):
     facility.business = business
     facility.full_clean()
     facility.save()
-    record(actor, "catalog.create_facility" if is_new else "catalog.edit_facility", facility)
+    record(actor, AuditAction.CREATE_FACILITY if is_new else AuditAction.EDIT_FACILITY, facility)
     return facility
 
 
@@ -385,7 +386,7 @@ def save_category(category, *, actor):
     is_new = category.pk is None
     category.full_clean()
     category.save()
-    record(actor, "catalog.create_category" if is_new else "catalog.edit_category", category)
+    record(actor, AuditAction.CREATE_CATEGORY if is_new else AuditAction.EDIT_CATEGORY, category)
     return category
 
 
@@ -394,7 +395,7 @@ def set_featured(product, *, actor, featured):
     require(is_dost(actor))
     product.featured = featured
     product.save(update_fields=["featured"])
-    record(actor, "catalog.feature", product, changes={"featured": [not featured, featured]})
+    record(actor, AuditAction.FEATURE, product, changes={"featured": [not featured, featured]})
 
 
 @transaction.atomic
@@ -417,7 +418,7 @@ def remind_expiring_documents(*, days=30, today=None):
         doc.save(update_fields=["reminded_at"])
         count += 1
     if count:
-        record(None, "catalog.remind_expiring", None, changes={"count": [0, count]})
+        record(None, AuditAction.REMIND_EXPIRING, None, changes={"count": [0, count]})
     return count
 
 

@@ -1,11 +1,11 @@
 """Demo catalog: categories, facilities, 40+ products with generated pictures and documents,
-some changes waiting for approval and one rejected; news, banners and supply–demand posts.
+some changes waiting for approval and one rejected (news, banners and posts: public/demo.py).
 
 Idempotent: every row is found by a natural key first, so a second run adds nothing.
 """
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from txng.accounts.models import User
 from txng.catalog import actions
-from txng.catalog.demo_data import CATEGORIES, COLOURS, FACILITIES, NEWS, POSTS, PRODUCTS
+from txng.catalog.demo_data import CATEGORIES, COLOURS, FACILITIES, PRODUCTS
 from txng.catalog.identifiers import with_check_digit
 from txng.catalog.models import (
     BusinessProfile,
@@ -255,72 +255,12 @@ def _profiles(ctx):
             profile.save()
 
 
-def _portal(ctx):
-    from txng.public.models import Article, Banner, Post, Section
-
-    sections = {}
-    for pos, (slug, name) in enumerate(
-        [("tin-tuc", "Tin tức"), ("chinh-sach", "Chính sách"), ("huong-dan", "Hướng dẫn")]
-    ):
-        sections[slug], _ = Section.objects.get_or_create(
-            slug=slug, defaults={"name": name, "position": pos}
-        )
-    for slug, title, summary, days in NEWS:
-        if Article.objects.filter(title=title).exists():
-            continue
-        article = Article(
-            section=sections[slug],
-            title=title,
-            summary=summary,
-            body=f"<p>{summary}</p><p>Chi tiết xin liên hệ {ctx['dost'].name}.</p>",
-            author_org=ctx["dost"] if days != 9 else ctx["departments"][0],
-            published_at=timezone.now() - timedelta(days=days),
-        )
-        article.image.save(
-            f"tin-{days}.jpg", ContentFile(picture(title[:40], (31, 111, 67))), save=False
-        )
-        article.save()
-    for pos, (title, colour) in enumerate(
-        [
-            ("Tuần lễ hạt dẻ Trùng Khánh 2026", (122, 72, 38)),
-            ("Quét mã QR — biết nguồn gốc", (31, 111, 67)),
-        ]
-    ):
-        if Banner.objects.filter(title=title).exists():
-            continue
-        image = Image.new("RGB", (1120, 280), colour)
-        draw = ImageDraw.Draw(image)
-        draw.text((40, 110), title, fill=(255, 255, 255), font=_font(44))
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=80)
-        banner = Banner(title=title, position=pos, link="/search/")
-        banner.image.save(f"banner-{pos}.jpg", ContentFile(out.getvalue()), save=False)
-        banner.save()
-    today = date.today()
-    for i, kind, name, qty, period, area, state, days in POSTS:
-        biz = ctx["businesses"][i]
-        if Post.objects.filter(business=biz, product_name=name).exists():
-            continue
-        Post.objects.create(
-            business=biz,
-            kind=kind,
-            product_name=name,
-            quantity=qty,
-            period=period,
-            area=area,
-            contact=f"{biz.representative} — {biz.phone}",
-            expires_on=today + timedelta(days=days),
-            state=state,
-        )
-
-
 def load(ctx):
     categories = _categories()
     facilities = _facilities(ctx)
     _profiles(ctx)
     products = _products(ctx, categories, facilities)
     _pending_and_rejected(ctx, products)
-    _portal(ctx)
     ctx["products"] = products
     ctx["facilities"] = facilities
     first = products["Hạt dẻ Trùng Khánh tươi"]

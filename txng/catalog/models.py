@@ -383,6 +383,8 @@ class Document(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = BusinessOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("tài liệu")
         verbose_name_plural = _("tài liệu")

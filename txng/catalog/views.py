@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from txng.accounts.permissions import role_required
 from txng.audit.models import AuditEntry
 from txng.catalog import actions
 from txng.catalog.compare import compare
@@ -31,20 +32,13 @@ from txng.catalog.models import (
     Revision,
     RevisionState,
 )
+from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
 
 
-def _business(request):
-    if not request.user.is_business:
-        raise PermissionDenied
-    return request.user.organisation
-
-
-@login_required
+@role_required("business", "authority")
 def products(request):
     qs = Product.objects.visible_to(request.user).select_related("business", "category")
-    if not request.user.organisation_id:
-        raise PermissionDenied
     state = request.GET.get("state")
     if state:
         qs = qs.filter(state=state)
@@ -61,9 +55,7 @@ def products(request):
 
 
 def _product_form_view(request, product=None):
-    business = _business(request)
-    if product is not None and product.business_id != business.pk:
-        raise PermissionDenied
+    business = request.user.organisation
     initial = None
     if product is not None:
         rev = actions.open_revision(business, product)
@@ -84,21 +76,21 @@ def _product_form_view(request, product=None):
     return render(request, "catalog/product_form.html", {"form": form, "product": product})
 
 
-@login_required
+@role_required("business")
 def product_new(request):
     return _product_form_view(request)
 
 
-@login_required
+@role_required("business")
 def product_edit(request, pk):
-    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    product = get_visible_or_404(Product.objects, request.user, "change", pk=pk)
     return _product_form_view(request, product)
 
 
 @login_required
 def product_detail(request, pk):
-    product = get_object_or_404(
-        Product.objects.visible_to(request.user).select_related("business", "facility"), pk=pk
+    product = get_visible_or_404(
+        Product.objects.select_related("business", "facility"), request.user, pk=pk
     )
     rev = actions.open_revision(product.business, product)
     history = product.revisions.order_by("-number")
@@ -124,7 +116,7 @@ def product_detail(request, pk):
 @login_required
 @require_POST
 def image_add(request, pk):
-    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    product = get_visible_or_404(Product.objects, request.user, pk=pk)
     form = ImageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -155,7 +147,7 @@ def image_remove(request, pk):
 @login_required
 @require_POST
 def submit(request, pk):
-    rev = get_object_or_404(Revision.objects.visible_to(request.user), pk=pk)
+    rev = get_visible_or_404(Revision.objects, request.user, pk=pk)
     form = SubmitForm(request.POST)
     form.is_valid()
     try:
@@ -169,10 +161,8 @@ def submit(request, pk):
     return redirect("catalog:profile")
 
 
-@login_required
+@role_required("authority")
 def queue(request):
-    if not request.user.is_authority:
-        raise PermissionDenied
     visible = Revision.objects.visible_to(request.user)
     state = request.GET.get("state") or RevisionState.PENDING
     counts = dict(visible.values_list("state").annotate(n=Count("id")).order_by())
@@ -192,8 +182,8 @@ def queue(request):
 
 @login_required
 def revision(request, pk):
-    rev = get_object_or_404(
-        Revision.objects.visible_to(request.user).select_related("business", "product"), pk=pk
+    rev = get_visible_or_404(
+        Revision.objects.select_related("business", "product"), request.user, pk=pk
     )
     if rev.product_id:
         current = actions.product_data(rev.product)
@@ -230,7 +220,7 @@ def revision(request, pk):
 @login_required
 @require_POST
 def review(request, pk, action):
-    rev = get_object_or_404(Revision.objects.visible_to(request.user), pk=pk)
+    rev = get_visible_or_404(Revision.objects, request.user, pk=pk)
     form = ReasonForm(request.POST)
     form.is_valid()
     reason = form.cleaned_data.get("reason", "")
@@ -251,7 +241,7 @@ def review(request, pk, action):
 @login_required
 @require_POST
 def take_down(request, pk):
-    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    product = get_visible_or_404(Product.objects, request.user, pk=pk)
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
@@ -270,7 +260,7 @@ def take_down(request, pk):
 def take_down_business(request, pk):
     from txng.accounts.models import Organisation
 
-    business = get_object_or_404(Organisation.objects.visible_to(request.user).businesses(), pk=pk)
+    business = get_visible_or_404(Organisation.objects.businesses(), request.user, pk=pk)
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
@@ -284,9 +274,9 @@ def take_down_business(request, pk):
     return redirect("catalog:business_content", pk=business.pk)
 
 
-@login_required
+@role_required("business")
 def profile(request):
-    business = _business(request)
+    business = request.user.organisation
     rev = actions.open_revision(business)
     data = rev.data if rev else actions.profile_data(business)
     form = ProfileForm(request.POST or None, request.FILES or None, initial=data)
@@ -316,9 +306,9 @@ def profile(request):
     )
 
 
-@login_required
+@role_required("business")
 def documents(request):
-    business = _business(request)
+    business = request.user.organisation
     form = DocumentForm(request.POST or None, request.FILES or None, business=business)
     if save_form(
         request,
@@ -336,28 +326,27 @@ def documents(request):
     return render(request, "catalog/documents.html", {"form": form, "docs": docs})
 
 
-@login_required
+@role_required("business")
 @require_POST
 def document_remove(request, pk):
-    business = _business(request)
-    doc = get_object_or_404(Document, pk=pk, business=business)
+    doc = get_visible_or_404(Document.objects, request.user, "change", pk=pk)
     actions.remove_document(doc, actor=request.user)
     messages.success(request, _("Đã xóa tài liệu."))
     return redirect("catalog:documents")
 
 
-@login_required
+@role_required("business", "authority")
 def facilities(request):
     qs = Facility.objects.visible_to(request.user).select_related("business", "commune")
-    if not request.user.organisation_id:
-        raise PermissionDenied
     return render(request, "catalog/facilities.html", {"facilities": qs})
 
 
-@login_required
+@role_required("business")
 def facility_edit(request, pk=None):
-    business = _business(request)
-    facility = get_object_or_404(Facility, pk=pk, business=business) if pk else Facility()
+    business = request.user.organisation
+    facility = (
+        get_visible_or_404(Facility.objects, request.user, "change", pk=pk) if pk else Facility()
+    )
     form = FacilityForm(request.POST or None, instance=facility)
     if save_form(
         request,
@@ -371,10 +360,8 @@ def facility_edit(request, pk=None):
     return render(request, "catalog/facility_form.html", {"form": form, "facility": facility})
 
 
-@login_required
+@role_required("dost")
 def categories(request, pk=None):
-    if not request.user.is_dost:
-        raise PermissionDenied
     category = get_object_or_404(Category, pk=pk) if pk else Category()
     form = CategoryForm(request.POST or None, instance=category)
     if save_form(
@@ -390,14 +377,12 @@ def categories(request, pk=None):
     )
 
 
-@login_required
+@role_required("authority")
 def business_content(request, pk):
     """An official's view of one business's public content, with the profile takedown."""
     from txng.accounts.models import Organisation
 
-    if not request.user.is_authority:
-        raise PermissionDenied
-    business = get_object_or_404(Organisation.objects.managed_by(request.user.organisation), pk=pk)
+    business = get_visible_or_404(Organisation.objects, request.user, "manage", pk=pk)
     return render(
         request,
         "catalog/business_content.html",
@@ -414,7 +399,7 @@ def business_content(request, pk):
 @login_required
 @require_POST
 def feature(request, pk):
-    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    product = get_visible_or_404(Product.objects, request.user, pk=pk)
     actions.set_featured(product, actor=request.user, featured=not product.featured)
     messages.success(request, _("Đã cập nhật sản phẩm tiêu biểu."))
     return redirect("catalog:my_product", pk=product.pk)

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from txng.audit.middleware import client_ip
+from txng.common.http import client_ip
 
 
 def hit(key, *, limit, seconds):

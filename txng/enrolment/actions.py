@@ -12,6 +12,7 @@ from txng.accounts.actions import _new_user, notify, notify_dost
 from txng.accounts.models import Organisation, OrgKind, Role
 from txng.accounts.permissions import require
 from txng.audit.actions import record
+from txng.enrolment.audit_actions import AuditAction
 from txng.enrolment.models import (
     APPLICANT_FIELDS,
     CONSENT_REQUIRED,
@@ -90,7 +91,7 @@ def submit_dossier(dossier):
     DossierEvent.objects.create(
         dossier=dossier, to_state=DossierState.SUBMITTED, actor_name=dossier.representative
     )
-    record(None, "enrolment.submit", dossier)
+    record(None, AuditAction.SUBMIT, dossier)
     notify(
         dossier.addressed_to,
         _("Hồ sơ đăng ký mới: %(name)s") % {"name": dossier.name},
@@ -126,7 +127,7 @@ def ask_supplement(dossier, *, actor, reason):
         "ask_supplement",
         actor=actor,
         message=reason,
-        audit_action="enrolment.ask_supplement",
+        audit_action=AuditAction.ASK_SUPPLEMENT,
     )
     _mail_applicant(
         dossier,
@@ -138,7 +139,7 @@ def ask_supplement(dossier, *, actor, reason):
 
 @transaction.atomic
 def reject_dossier(dossier, *, actor, reason):
-    _review(dossier, "reject", actor=actor, message=reason, audit_action="enrolment.reject")
+    _review(dossier, "reject", actor=actor, message=reason, audit_action=AuditAction.REJECT)
     _mail_applicant(
         dossier,
         _("Hồ sơ đăng ký bị từ chối"),
@@ -173,7 +174,7 @@ def resubmit_dossier(dossier, *, changes, licence=None):
     }
     if licence is not None:
         diff["licence"] = ["", dossier.licence.name]
-    record(None, "enrolment.resubmit", dossier, changes=diff)
+    record(None, AuditAction.RESUBMIT, dossier, changes=diff)
     notify(
         dossier.addressed_to,
         _("Hồ sơ đã bổ sung: %(name)s") % {"name": dossier.name},
@@ -220,7 +221,7 @@ def approve_dossier(dossier, *, actor, note=""):
     dossier.save()
     record(
         actor,
-        "enrolment.approve",
+        AuditAction.APPROVE,
         dossier,
         reason=note,
         changes={

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.identifiers import validate_tax_code
 from txng.accounts.models import BusinessType, OrgKind
+from txng.common.access import RestrictedQuerySet
 from txng.common.codes import random_code
 
 
@@ -66,7 +67,7 @@ def licence_path(instance, filename):
     return f"enrolment/{instance.tracking_code}/{filename}"
 
 
-class DossierQuerySet(models.QuerySet):
+class DossierQuerySet(RestrictedQuerySet):
     def visible_to(self, user):
         """DOST sees every dossier; an agency sees those addressed to it, from its communes'
         applicants, or for businesses it manages; nobody else sees any."""
@@ -78,6 +79,10 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(
             Q(addressed_to=org) | Q(commune=org) | Q(business__managers=org)
         ).distinct()
+
+    def manage_rule(self, user):
+        # Whoever may see a dossier reviews it: only authorities see any.
+        return self.visible_to(user)
 
 
 CONSENT_REQUIRED = _("Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ.")

@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from txng.accounts.permissions import role_required
 from txng.audit.models import AuditEntry
+from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
 from txng.common.ratelimit import rate_limited
 from txng.enrolment import actions
@@ -53,11 +55,9 @@ def supplement(request, code):
     return render(request, "enrolment/supplement.html", {"form": form, "dossier": dossier})
 
 
-@login_required
+@role_required("authority")
 def queue(request):
     visible = Dossier.objects.visible_to(request.user)
-    if not request.user.is_authority:
-        raise PermissionDenied
     filters = QueueFilterForm(request.GET or None)
     qs = filters.apply(visible).select_related("commune", "addressed_to")
     counts = dict(visible.values_list("state").annotate(n=Count("id")).order_by())
@@ -75,7 +75,7 @@ def queue(request):
 
 @login_required
 def detail(request, pk):
-    dossier = get_object_or_404(Dossier.objects.visible_to(request.user), pk=pk)
+    dossier = get_visible_or_404(Dossier.objects, request.user, pk=pk)
     history = AuditEntry.objects.filter(object_type="enrolment.dossier", object_id=str(pk))
     return render(
         request,
@@ -91,7 +91,7 @@ def detail(request, pk):
 
 @login_required
 def licence(request, pk):
-    dossier = get_object_or_404(Dossier.objects.visible_to(request.user), pk=pk)
+    dossier = get_visible_or_404(Dossier.objects, request.user, pk=pk)
     return FileResponse(dossier.licence.open("rb"), filename=dossier.licence.name.split("/")[-1])
 
 
@@ -114,7 +114,7 @@ REVIEW_ACTIONS = {
 @login_required
 @require_POST
 def review(request, pk, action):
-    dossier = get_object_or_404(Dossier.objects.visible_to(request.user), pk=pk)
+    dossier = get_visible_or_404(Dossier.objects, request.user, pk=pk)
     if action not in REVIEW_ACTIONS:
         raise PermissionDenied
     form = ReasonForm(request.POST)

@@ -10,6 +10,7 @@ from txng.accounts.actions import notify
 from txng.accounts.models import OrgKind
 from txng.accounts.permissions import can_manage_business, is_dost, is_member, require
 from txng.audit.actions import record
+from txng.public.audit_actions import AuditAction
 from txng.public.models import POST_TRANSITIONS, PostState
 
 ALLOWED_TAGS = {
@@ -49,7 +50,7 @@ def save_article(article, *, actor):
     is_new = article.pk is None
     article.full_clean()
     article.save()
-    record(actor, "public.create_article" if is_new else "public.edit_article", article)
+    record(actor, AuditAction.CREATE_ARTICLE if is_new else AuditAction.EDIT_ARTICLE, article)
     return article
 
 
@@ -59,14 +60,14 @@ def save_banner(banner, *, actor):
     is_new = banner.pk is None
     banner.full_clean()
     banner.save()
-    record(actor, "public.create_banner" if is_new else "public.edit_banner", banner)
+    record(actor, AuditAction.CREATE_BANNER if is_new else AuditAction.EDIT_BANNER, banner)
     return banner
 
 
 @transaction.atomic
 def delete_banner(banner, *, actor):
     require(is_dost(actor))
-    record(actor, "public.delete_banner", banner)
+    record(actor, AuditAction.DELETE_BANNER, banner)
     banner.delete()
 
 
@@ -97,7 +98,7 @@ def submit_post(post, *, actor):
     post.reason = ""
     post.full_clean()
     post.save()
-    record(actor, "public.submit_post", post)
+    record(actor, AuditAction.SUBMIT_POST, post)
     for agency in business.managers.all():
         notify(
             agency,
@@ -114,9 +115,8 @@ def _moderate(post, action, *, actor, reason=""):
     old = _move(post, action)
     post.reason = reason.strip()
     post.save()
-    record(
-        actor, f"public.{action}_post", post, changes={"state": [old, post.state]}, reason=reason
-    )
+    done = AuditAction(f"public.{action}_post")
+    record(actor, done, post, changes={"state": [old, post.state]}, reason=reason)
     notify(
         post.business,
         _("Tin “%(title)s”: %(state)s. %(reason)s")
@@ -146,5 +146,5 @@ def save_section(section, *, actor):
     is_new = section.pk is None
     section.full_clean()
     section.save()
-    record(actor, "public.create_section" if is_new else "public.edit_section", section)
+    record(actor, AuditAction.CREATE_SECTION if is_new else AuditAction.EDIT_SECTION, section)
     return section

@@ -8,7 +8,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import OrgKind
+from txng.accounts.querysets import BusinessOwnedQuerySet
 from txng.catalog.text import normalise
+from txng.common.access import RestrictedQuerySet
 
 
 class Section(models.Model):
@@ -26,7 +28,7 @@ class Section(models.Model):
         return self.name
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(RestrictedQuerySet):
     def published(self):
         return self.filter(is_published=True, published_at__lte=timezone.now())
 
@@ -37,6 +39,9 @@ class ArticleQuerySet(models.QuerySet):
         if user.is_dost:
             return self.all()
         return self.filter(author_org=user.organisation.root)
+
+    def change_rule(self, user):
+        return self.visible_to(user)
 
 
 def article_image_path(instance, filename):
@@ -130,7 +135,7 @@ POST_TRANSITIONS = {
 }
 
 
-class PostQuerySet(models.QuerySet):
+class PostQuerySet(BusinessOwnedQuerySet):
     def published(self):
         """Approved and not yet expired: expiry needs no job, the date does it."""
         return self.filter(
@@ -138,16 +143,6 @@ class PostQuerySet(models.QuerySet):
             expires_on__gte=timezone.localdate(),
             business__status="active",
         )
-
-    def visible_to(self, user):
-        from txng.accounts.models import Organisation
-
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        org = user.organisation
-        if org.is_business:
-            return self.filter(business=org)
-        return self.filter(business__in=Organisation.objects.managed_by(org))
 
 
 class Post(models.Model):

@@ -12,8 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from txng.accounts.models import Organisation, OrgStatus
+from txng.accounts.permissions import role_required
 from txng.catalog.models import Category, Product
 from txng.catalog.text import normalise
+from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
 from txng.public import actions
 from txng.public.forms import (
@@ -115,19 +117,15 @@ def board(request):
     return render(request, "public/board.html", {"form": form, "page": page})
 
 
-@login_required
+@role_required("business")
 def my_posts(request):
-    if not request.user.is_business:
-        raise PermissionDenied
     posts = Post.objects.visible_to(request.user)
     return render(request, "public/my_posts.html", {"posts": posts})
 
 
-@login_required
+@role_required("business")
 def post_edit(request, pk=None):
-    if not request.user.is_business:
-        raise PermissionDenied
-    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk) if pk else Post()
+    post = get_visible_or_404(Post.objects, request.user, pk=pk) if pk else Post()
     form = PostForm(request.POST or None, instance=post)
     if save_form(
         request,
@@ -139,10 +137,8 @@ def post_edit(request, pk=None):
     return render(request, "public/post_form.html", {"form": form, "post": post})
 
 
-@login_required
+@role_required("authority")
 def board_queue(request):
-    if not request.user.is_authority:
-        raise PermissionDenied
     visible = Post.objects.visible_to(request.user)
     state = request.GET.get("state") or PostState.PENDING
     counts = dict(visible.values_list("state").annotate(n=Count("id")).order_by())
@@ -161,7 +157,7 @@ def board_queue(request):
 @login_required
 @require_POST
 def moderate_post(request, pk, action):
-    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    post = get_visible_or_404(Post.objects, request.user, pk=pk)
     form = ReasonForm(request.POST)
     form.is_valid()
     reason = form.cleaned_data.get("reason", "")
@@ -193,7 +189,7 @@ def manage_news(request):
 def article_edit(request, pk=None):
     if not actions.can_write_news(request.user):
         raise PermissionDenied
-    item = get_object_or_404(Article.objects.visible_to(request.user), pk=pk) if pk else Article()
+    item = get_visible_or_404(Article.objects, request.user, pk=pk) if pk else Article()
     form = ArticleForm(request.POST or None, request.FILES or None, instance=item)
     if save_form(
         request,
@@ -205,10 +201,8 @@ def article_edit(request, pk=None):
     return render(request, "public/article_form.html", {"form": form, "item": item})
 
 
-@login_required
+@role_required("dost")
 def manage_banners(request, pk=None):
-    if not request.user.is_dost:
-        raise PermissionDenied
     banner = get_object_or_404(Banner, pk=pk) if pk else Banner()
     form = BannerForm(request.POST or None, request.FILES or None, instance=banner)
     if save_form(
@@ -246,12 +240,10 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
 
 
-@login_required
+@role_required("dost")
 def manage_sections(request, pk=None):
     from txng.public.forms import SectionForm
 
-    if not request.user.is_dost:
-        raise PermissionDenied
     section = get_object_or_404(Section, pk=pk) if pk else Section()
     form = SectionForm(request.POST or None, instance=section)
     if save_form(

@@ -11,9 +11,9 @@ from django.urls import reverse
 from stdnum import ean
 
 from txng.catalog.identifiers import validate_sscc
-from txng.stamps import codes, scans
+from txng.stamps import codes
 from txng.stamps.lookup import find_stamp
-from txng.stamps.public_views import render_stamp
+from txng.stamps.service import scan_response
 
 
 def _gtin14(gtin):
@@ -36,8 +36,7 @@ def stamp(request, gtin, serial, lot=None):
         found and lot is not None and found.lot_id and found.lot.code != unquote(lot)
     )
     code = code or body[:40]
-    entry = scans.log_scan(request, code, found)
-    return render_stamp(request, code, found, entry, lot_mismatch=lot_mismatch)
+    return scan_response(request, code, found, lot_mismatch=lot_mismatch)
 
 
 def product(request, gtin):

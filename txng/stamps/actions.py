@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from txng.accounts.actions import notify, notify_dost
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
+from txng.stamps.audit_actions import AuditAction
 from txng.stamps.models import (
     ORDER_TRANSITIONS,
     ApprovalDelegation,
@@ -96,7 +97,7 @@ def submit_order(order, *, actor):
     _check_quota(order)
     order.full_clean(exclude=["logo"])
     order.save()
-    record(actor, "stamps.order_submit", order, changes={"quantity": [None, order.quantity]})
+    record(actor, AuditAction.ORDER_SUBMIT, order, changes={"quantity": [None, order.quantity]})
     message = _("Đơn in %(n)s tem mới của %(biz)s") % {"n": order.quantity, "biz": order.business}
     notify_dost(message, _order_url(order))
     for agency in order.business.managers.filter(stamp_delegation__isnull=False):
@@ -134,7 +135,7 @@ def approve_order(order, *, actor, note=""):
     order.save()
     record(
         actor,
-        "stamps.order_approve",
+        AuditAction.ORDER_APPROVE,
         order,
         changes={"state": [from_state, order.state]},
         reason=note,
@@ -162,7 +163,7 @@ def reject_order(order, *, actor, reason):
     order.save()
     record(
         actor,
-        "stamps.order_reject",
+        AuditAction.ORDER_REJECT,
         order,
         changes={"state": [from_state, order.state]},
         reason=order.reason,
@@ -180,7 +181,7 @@ def cancel_order(order, *, actor):
     require(can_use(actor, order))
     from_state = _move(order, "cancel")
     order.save()
-    record(actor, "stamps.order_cancel", order, changes={"state": [from_state, order.state]})
+    record(actor, AuditAction.ORDER_CANCEL, order, changes={"state": [from_state, order.state]})
     return order
 
 
@@ -193,7 +194,7 @@ def set_quota(business, *, actor, yearly_limit):
     before = None if _created else quota.yearly_limit
     quota.yearly_limit = yearly_limit
     quota.save()
-    record(actor, "stamps.set_quota", business, changes={"stamp_quota": [before, yearly_limit]})
+    record(actor, AuditAction.SET_QUOTA, business, changes={"stamp_quota": [before, yearly_limit]})
     return quota
 
 
@@ -204,7 +205,7 @@ def delegate_approval(agency, *, actor, granted=True):
         ApprovalDelegation.objects.get_or_create(agency=agency, defaults={"granted_by": actor})
     else:
         ApprovalDelegation.objects.filter(agency=agency).delete()
-    record(actor, "stamps.delegate", agency, changes={"approves_stamp_orders": [None, granted]})
+    record(actor, AuditAction.DELEGATE, agency, changes={"approves_stamp_orders": [None, granted]})
 
 
 @transaction.atomic
@@ -218,7 +219,9 @@ def record_download(order, kind, *, actor):
     printed = 0
     if can_use(actor, order):
         printed = order.stamps.filter(state=StampState.GENERATED).update(state=StampState.PRINTED)
-    record(actor, "stamps.download", order, changes={"file": [None, kind], "printed": [0, printed]})
+    record(
+        actor, AuditAction.DOWNLOAD, order, changes={"file": [None, kind], "printed": [0, printed]}
+    )
     return getattr(order, kind)
 
 
@@ -265,7 +268,7 @@ def activate_range(order, first, last, lot, *, actor):
     n = stamps.update(state=StampState.ACTIVATED, lot=lot, activated_at=timezone.now())
     record(
         actor,
-        "stamps.activate",
+        AuditAction.ACTIVATE,
         order,
         changes={"serials": [None, f"{first}-{last}"], "lot": [None, lot.pk], "count": [0, n]},
     )
@@ -294,7 +297,7 @@ def void_range(order, first, last, *, actor, reason):
     )
     record(
         actor,
-        "stamps.void",
+        AuditAction.VOID,
         order,
         changes={"serials": [None, f"{first}-{last}"], "count": [0, n]},
         reason=reason.strip(),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import OrgKind
-from txng.accounts.querysets import BusinessOwnedQuerySet as VisibleByBusiness
+from txng.accounts.querysets import BusinessOwnedQuerySet
 from txng.stamps import codes
 
 MAX_ORDER_QUANTITY = 1_000_000
@@ -46,7 +46,7 @@ class StampSize(models.IntegerChoices):
     S40 = 40, "40 mm"
 
 
-class PrintOrderQuerySet(VisibleByBusiness):
+class PrintOrderQuerySet(BusinessOwnedQuerySet):
     pass
 
 
@@ -183,7 +183,7 @@ class StampState(models.TextChoices):
     VOIDED = "voided", _("Đã hủy")
 
 
-class StampQuerySet(VisibleByBusiness):
+class StampQuerySet(BusinessOwnedQuerySet):
     business_field = "order__business"
 
 
@@ -236,7 +236,7 @@ class ScanResult(models.TextChoices):
     MISTYPED = "mistyped", _("Mã sai ký tự kiểm tra")
 
 
-class ScanQuerySet(VisibleByBusiness):
+class ScanQuerySet(BusinessOwnedQuerySet):
     business_field = "business"
 
 
@@ -285,7 +285,7 @@ class SignalKind(models.TextChoices):
     UNKNOWN_REPEATED = "unknown_repeated", _("Mã lạ (không do hệ thống cấp) bị quét nhiều lần")
 
 
-class SignalQuerySet(VisibleByBusiness):
+class SignalQuerySet(BusinessOwnedQuerySet):
     def visible_to(self, user):
         # Unknown codes belong to no business: only DOST sees them.
         return super().visible_to(user)
@@ -345,7 +345,7 @@ class FakeReport(models.Model):
     ip_hash = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = VisibleByBusiness.as_manager()
+    objects = BusinessOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("phản ánh nghi hàng giả")

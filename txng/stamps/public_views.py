@@ -17,9 +17,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from txng.accounts.actions import notify, notify_dost
-from txng.audit.middleware import client_ip
+from txng.common.http import client_ip
 from txng.common.ratelimit import hit, rate_limited
 from txng.stamps import codes, frames, scanqueue, scans
+from txng.stamps.audit_actions import AuditAction
 from txng.stamps.forms import FakeReportForm, LocationForm
 from txng.stamps.lookup import find_stamp, order_version
 from txng.stamps.models import Scan, ScanResult, StampState
@@ -211,7 +212,7 @@ def submit_report(report, *, code, stamp, request):
     report.business = stamp.order.business if stamp else None
     report.ip_hash = scans.hash_ip(client_ip(request))
     report.save()
-    record(None, "stamps.fake_report", report, keep_ip=False)
+    record(None, AuditAction.FAKE_REPORT, report, keep_ip=False)
     message = _("Phản ánh nghi hàng giả: mã %(code)s, mua tại %(where)s") % {
         "code": code or "—",
         "where": report.where_bought,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify, notify_dost
-from txng.audit.middleware import client_ip
+from txng.common.http import client_ip
 from txng.common.prepared import fetch_bound, fetch_rows
 from txng.stamps.lookup import cached_order, find_stamp
 from txng.stamps.models import (

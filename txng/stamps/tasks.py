@@ -24,6 +24,7 @@ from txng.accounts.actions import notify
 from txng.accounts.provinces import site_domain
 from txng.audit.actions import record
 from txng.stamps import codes, printing
+from txng.stamps.audit_actions import AuditAction
 from txng.stamps.models import OrderState, PrintOrder, Stamp, UrlKind
 
 FILES_PROGRESS_EVERY = 20  # pages between progress writes while making the PDF
@@ -137,7 +138,7 @@ def _write_files(order_id):
             order.state = OrderState.READY
             order.completed_at = timezone.now()
             order.save()
-            record(None, "stamps.order_ready", order, changes={"state": ["generating", "ready"]})
+            record(None, AuditAction.ORDER_READY, order, changes={"state": ["generating", "ready"]})
             notify(
                 order.business,
                 _("Đơn in tem #%(pk)s: đã có tệp in (%(n)s tem).")

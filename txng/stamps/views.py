@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncDate
@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from txng.accounts.models import Organisation
+from txng.accounts.permissions import role_required
 from txng.audit.models import AuditEntry
+from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
 from txng.stamps import actions
 from txng.stamps.forms import (
@@ -38,11 +40,9 @@ from txng.stamps.models import (
 )
 
 
-@login_required
+@role_required("authority", "business")
 def orders(request):
     visible = PrintOrder.objects.visible_to(request.user)
-    if not (request.user.is_authority or request.user.is_business):
-        raise PermissionDenied
     state = request.GET.get("state", "")
     qs = visible.filter(state=state) if state in OrderState.values else visible
     page = Paginator(qs.select_related("business", "product", "lot"), 25).get_page(
@@ -65,10 +65,8 @@ def orders(request):
     )
 
 
-@login_required
+@role_required("business")
 def new_order(request):
-    if not request.user.is_business:
-        raise PermissionDenied
     business = request.user.organisation
     form = OrderForm(request.POST or None, request.FILES or None, business=business)
 
@@ -85,8 +83,9 @@ def new_order(request):
 
 @login_required
 def order(request, pk):
-    obj = get_object_or_404(
-        PrintOrder.objects.visible_to(request.user).select_related("business", "product", "lot"),
+    obj = get_visible_or_404(
+        PrintOrder.objects.select_related("business", "product", "lot"),
+        request.user,
         pk=pk,
     )
     counts = dict(obj.stamps.values_list("state").annotate(n=Count("id")).order_by())
@@ -108,7 +107,7 @@ def order(request, pk):
 @login_required
 @require_POST
 def decide(request, pk, action):
-    obj = get_object_or_404(PrintOrder.objects.visible_to(request.user), pk=pk)
+    obj = get_visible_or_404(PrintOrder.objects, request.user, pk=pk)
     reason = request.POST.get("reason", "")
     try:
         if action == "approve":
@@ -129,7 +128,7 @@ def decide(request, pk, action):
 
 @login_required
 def download(request, pk, kind):
-    obj = get_object_or_404(PrintOrder.objects.visible_to(request.user), pk=pk)
+    obj = get_visible_or_404(PrintOrder.objects, request.user, pk=pk)
     try:
         field = actions.record_download(obj, kind, actor=request.user)
     except ValidationError as exc:
@@ -165,9 +164,7 @@ def _resolve_range(form, user):
 
 
 def _range_page(request, form_class, template, run, extra=None):
-    if not request.user.is_business:
-        raise PermissionDenied
-    orders = PrintOrder.objects.visible_to(request.user).filter(state=OrderState.READY)
+    orders = PrintOrder.objects.restrict(request.user, "change").filter(state=OrderState.READY)
     kwargs = {"orders": orders, **(extra or {})}
     form = form_class(request.POST or None, **kwargs)
 
@@ -182,7 +179,7 @@ def _range_page(request, form_class, template, run, extra=None):
     return render(request, template, {"form": form})
 
 
-@login_required
+@role_required("business")
 def activate(request):
     from txng.tracing.models import Lot
 
@@ -190,11 +187,11 @@ def activate(request):
         n = actions.activate_range(order, first, last, data["lot"], actor=request.user)
         return _("Đã kích hoạt %(n)s tem (sê-ri %(a)s–%(b)s).") % {"n": n, "a": first, "b": last}
 
-    lots = Lot.objects.filter(business_id=request.user.organisation_id).select_related("product")
+    lots = Lot.objects.restrict(request.user, "change").select_related("product")
     return _range_page(request, ActivateForm, "stamps/activate.html", run, {"lots": lots})
 
 
-@login_required
+@role_required("business")
 def void(request):
     def run(order, first, last, data):
         n = actions.void_range(order, first, last, actor=request.user, reason=data["reason"])
@@ -203,11 +200,9 @@ def void(request):
     return _range_page(request, VoidForm, "stamps/void.html", run)
 
 
-@login_required
+@role_required("authority", "business")
 def scans(request):
     user = request.user
-    if not (user.is_authority or user.is_business):
-        raise PermissionDenied
     since = timezone.now() - timedelta(days=30)
     visible = Scan.objects.visible_to(user)
     if user.is_dost and request.GET.get("business", "").isdigit():
@@ -242,16 +237,14 @@ def scans(request):
 
 @login_required
 def report_photo(request, pk):
-    report = get_object_or_404(FakeReport.objects.visible_to(request.user), pk=pk)
+    report = get_visible_or_404(FakeReport.objects, request.user, pk=pk)
     if not report.photo:
         raise Http404
     return FileResponse(report.photo.open("rb"))
 
 
-@login_required
+@role_required("dost")
 def quota(request, business_pk):
-    if not request.user.is_dost:
-        raise PermissionDenied
     business = get_object_or_404(Organisation.objects.businesses(), pk=business_pk)
     form = QuotaForm(request.POST or None, initial={"yearly_limit": actions.yearly_limit(business)})
     if request.method == "POST" and form.is_valid():
@@ -263,11 +256,9 @@ def quota(request, business_pk):
     return render(request, "stamps/quota.html", {"form": form, "business": business})
 
 
-@login_required
+@role_required("dost")
 def delegations(request):
     """DOST chooses which agencies may approve stamp orders of the businesses they manage."""
-    if not request.user.is_dost:
-        raise PermissionDenied
     agencies = Organisation.objects.agencies().filter(parent=None).order_by("kind", "name")
     if request.method == "POST":
         agency = get_object_or_404(agencies, pk=request.POST.get("agency"))

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from txng.epcis.hashing import event_hash
+from txng.common.eventhash import event_hash
 from txng.tracing.cache import bump_trace_version
 from txng.tracing.codes import location_uri, lot_class_uri, party_uri
 from txng.tracing.models import UOM, Event, EventLot

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from txng.catalog.identifiers import validate_sscc
+from txng.common.access import RestrictedQuerySet
 from txng.tracing.querysets import (
     LotQuerySet,
     TracingRequestQuerySet,
@@ -459,7 +460,13 @@ class RecallState(models.TextChoices):
     LIFTED = "lifted", _("Đã chấm dứt")
 
 
-class RecallQuerySet(models.QuerySet):
+class RecallQuerySet(RestrictedQuerySet):
+    def visible_to(self, user):
+        """Recalls touching a lot the user may see (a subquery, not a join: counts over a
+        recall's lots then take in all of them)."""
+        lots = RecallLot.objects.filter(lot__in=Lot.objects.visible_to(user))
+        return self.filter(pk__in=lots.values("recall"))
+
     def in_state(self, state):
         """The recalls in `state` (a RecallState), as Recall.state tells it of each one."""
         return self.filter(

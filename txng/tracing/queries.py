@@ -275,10 +275,7 @@ def trace_report(lots):
 
 
 def visible_recalls(user):
-    """Recalls touching a lot the user may see (a subquery, not a join: counts over a recall's
-    lots then take in all of them)."""
-    lots = RecallLot.objects.filter(lot__in=Lot.objects.visible_to(user))
-    return Recall.objects.filter(pk__in=lots.values("recall"))
+    return Recall.objects.restrict(user, "view")
 
 
 def recall_holders(recall):

@@ -1,7 +1,9 @@
 """Who may see which tracing rows (DESIGN.md: all user-dependent reads go through visible_to)."""
 
-from django.db import models
 from django.db.models import Q
+
+from txng.accounts.querysets import BusinessOwnedQuerySet
+from txng.common.access import RestrictedQuerySet
 
 
 def _managed_business_ids(user):
@@ -10,19 +12,11 @@ def _managed_business_ids(user):
     return Organisation.objects.managed_by(user.organisation).values("pk")
 
 
-class LotQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A business: its own lots; an authority: lots of businesses it manages; DOST: all."""
-        if not user.is_authenticated or user.organisation_id is None:
-            return self.none()
-        if user.is_dost:
-            return self.all()
-        if user.is_authority:
-            return self.filter(business__in=_managed_business_ids(user))
-        return self.filter(business=user.organisation_id)
+class LotQuerySet(BusinessOwnedQuerySet):
+    """A business: its own lots; an authority: lots of businesses it manages; DOST: all."""
 
 
-class VisibleToBusinessQuerySet(models.QuerySet):
+class VisibleToBusinessQuerySet(RestrictedQuerySet):
     """Rows carrying `business` (or `owner`): the owner sees them, managing authorities too."""
 
     owner_field = "business"
@@ -44,7 +38,7 @@ class VisibleToBusinessQuerySet(models.QuerySet):
         return self.filter(**{field: user.organisation_id})
 
 
-class TracingRequestQuerySet(models.QuerySet):
+class TracingRequestQuerySet(RestrictedQuerySet):
     def visible_to(self, user):
         """DOST: all; an authority: the requests it sent; a business: those sent to it."""
         if not user.is_authenticated or user.organisation_id is None:

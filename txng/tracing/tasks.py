@@ -1,9 +1,42 @@
+"""Background work of tracing: the bulk import.
+
+The import runs one way: the view calls `start_import` here, which stores the file and imports
+it or queues `run_import`; txng.tracing.importer writes through the same actions as the web
+forms, so actions never import the importer or the tasks.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
 from django_tasks import task
+
+from txng.accounts.permissions import require
+from txng.audit.actions import record
+from txng.tracing.audit_actions import AuditAction
+from txng.tracing.importer import COLUMNS, run_job
+from txng.tracing.models import ImportJob
+
+INLINE_IMPORT_BYTES = 64 * 1024
+
+
+def start_import(*, actor, kind, upload):
+    """Store the file and import it: at once when small, else in the background worker."""
+    require(actor.is_authenticated and actor.is_business)
+    if kind not in COLUMNS:
+        raise ValidationError({"kind": _("Loại dữ liệu không hợp lệ.")})
+    if upload.size > 10 * 1024 * 1024:
+        raise ValidationError({"file": _("Tệp quá lớn (tối đa 10 MB).")})
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            business=actor.organisation, created_by=actor, kind=kind, file=upload
+        )
+        record(actor, AuditAction.IMPORT, job, changes={"kind": [None, kind]})
+    if upload.size <= INLINE_IMPORT_BYTES:
+        return run_job(job)
+    run_import.enqueue(job.pk)
+    return job
 
 
 @task()
 def run_import(job_id):
-    from txng.tracing.importer import run_job
-    from txng.tracing.models import ImportJob
-
     run_job(ImportJob.objects.select_related("business", "created_by").get(pk=job_id))

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from txng.accounts.permissions import is_member
+from txng.accounts.permissions import is_member, role_required
 from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Category, Product
+from txng.common.access import get_visible_or_404
 from txng.common.forms import add_errors, save_form
 from txng.tracing import actions, queries
 from txng.tracing import events as events_module
@@ -50,6 +51,7 @@ from txng.tracing.models import (
     StageKind,
     TracingRequest,
 )
+from txng.tracing.tasks import start_import
 
 
 def _business_only(user):
@@ -70,9 +72,8 @@ def lots(request):
     return render(request, "tracing/lots.html", {"page": page, "q": q})
 
 
-@login_required
+@role_required("business")
 def lot_new(request):
-    _business_only(request.user)
     form = LotForm(request.POST or None, user=request.user)
     if saved := save_form(
         request, form, lambda: actions.create_lot(actor=request.user, **form.cleaned_data)
@@ -84,8 +85,9 @@ def lot_new(request):
 
 
 def _visible_lot(request, pk):
-    return get_object_or_404(
-        Lot.objects.visible_to(request.user).select_related("product", "business", "facility"),
+    return get_visible_or_404(
+        Lot.objects.select_related("product", "business", "facility"),
+        request.user,
         pk=pk,
     )
 
@@ -207,9 +209,8 @@ def declare_error(request, pk):
     return redirect("tracing:lot", pk=lot.pk)
 
 
-@login_required
+@role_required("business")
 def incoming(request):
-    _business_only(request.user)
     pending = Shipment.objects.filter(
         receiver=request.user.organisation_id, state=ShipmentState.IN_TRANSIT
     ).select_related("lot__product", "lot__business")
@@ -305,9 +306,8 @@ def _parse_lines(text, business, field):
     return pairs
 
 
-@login_required
+@role_required("business")
 def transform(request):
-    _business_only(request.user)
     form = TransformForm(request.POST or None)
 
     def run():
@@ -487,11 +487,9 @@ def recall_detail(request, pk):
     )
 
 
-@login_required
+@role_required("dost")
 def retention(request):
     """DOST sets how long lot records are kept, by default and per product category."""
-    if not request.user.is_dost:
-        raise PermissionDenied
     category = request.GET.get("category", "")
     editing = get_object_or_404(Category, pk=category) if category.isdigit() else None
     current = RetentionPolicy.for_category(editing.pk if editing else None)
@@ -528,11 +526,9 @@ def retention(request):
     )
 
 
-@login_required
+@role_required("dost")
 @require_POST
 def retention_clear(request, category):
-    if not request.user.is_dost:
-        raise PermissionDenied
     category = get_object_or_404(Category, pk=category)
     try:
         actions.clear_retention_policy(category, actor=request.user)
@@ -551,10 +547,8 @@ def requests(request):
     return render(request, "tracing/requests.html", {"requests": qs})
 
 
-@login_required
+@role_required("authority")
 def request_new(request):
-    if not request.user.is_authority:
-        raise PermissionDenied
     form = TracingRequestForm(request.POST or None, user=request.user)
 
     def open_request():
@@ -572,9 +566,7 @@ def request_new(request):
 @login_required
 def request_detail(request, pk):
     user = request.user
-    req = get_object_or_404(
-        TracingRequest.objects.visible_to(user).select_related("business", "lot"), pk=pk
-    )
+    req = get_visible_or_404(TracingRequest.objects.select_related("business", "lot"), user, pk=pk)
     form = AnswerForm(request.POST or None)
     if save_form(
         request,
@@ -596,9 +588,8 @@ def request_detail(request, pk):
     return render(request, "tracing/request.html", {"req": req, "form": form, "preview": preview})
 
 
-@login_required
+@role_required("business")
 def stock(request):
-    _business_only(request.user)
     return render(
         request, "tracing/stock.html", {"rows": queries.stock_by_product(request.user.organisation)}
     )
@@ -637,14 +628,13 @@ def _guess_kind(name):
     return StageKind.OTHER
 
 
-@login_required
+@role_required("business")
 def import_page(request):
-    _business_only(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if saved := save_form(
         request,
         form,
-        lambda: actions.start_import(
+        lambda: start_import(
             actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
         ),
     ):
@@ -666,7 +656,7 @@ def import_template(request, kind):
 
 @login_required
 def import_job(request, pk):
-    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+    job = get_visible_or_404(ImportJob.objects, request.user, pk=pk)
     return render(request, "tracing/import_job.html", {"job": job})
 
 

@@ -15,6 +15,7 @@ from txng.accounts.actions import notify
 from txng.accounts.permissions import can_manage_business, is_member, require
 from txng.audit.actions import record
 from txng.tracing import events
+from txng.tracing.audit_actions import AuditAction
 from txng.tracing.cache import bump_trace_version
 from txng.tracing.codes import party_uri
 from txng.tracing.models import (
@@ -69,7 +70,7 @@ def recall_lots(lots, *, actor, reason):
         notice=_("Thu hồi lô %(codes)s: %(reason)s"),
         reason=reason,
     )
-    record(actor, "tracing.recall", recall, reason=reason)
+    record(actor, AuditAction.RECALL, recall, reason=reason)
     return recall
 
 
@@ -129,7 +130,7 @@ def export_recall(recall, *, actor):
 
     require(actor.is_authenticated and visible_recalls(actor).filter(pk=recall.pk).exists())
     data = recall_workbook(recall, actor)
-    record(actor, "tracing.recall_export", recall)
+    record(actor, AuditAction.RECALL_EXPORT, recall)
     return data
 
 
@@ -153,7 +154,7 @@ def complete_recall(recall, *, actor, result):
     recall.completed_at = timezone.now()
     recall.result = result.strip()
     recall.save(update_fields=["completed_at", "result"])
-    record(actor, "tracing.recall_complete", recall, reason=recall.result)
+    record(actor, AuditAction.RECALL_COMPLETE, recall, reason=recall.result)
     return recall
 
 
@@ -207,7 +208,7 @@ def lift_recall(recall, *, actor, reason):
         reason=recall.close_reason,
         extra={"recallLifted": True},
     )
-    record(actor, "tracing.recall_lift", recall, reason=recall.close_reason)
+    record(actor, AuditAction.RECALL_LIFT, recall, reason=recall.close_reason)
     return recall
 
 
@@ -240,7 +241,7 @@ def open_tracing_request(*, actor, business, subject, reason, lot=None, deadline
         deadline=deadline,
         created_by=actor,
     )
-    record(actor, "tracing.request", request, reason=reason)
+    record(actor, AuditAction.REQUEST, request, reason=reason)
     notify(
         business,
         _("Yêu cầu truy xuất: %(s)s, hạn %(d)s")
@@ -269,7 +270,7 @@ def answer_tracing_request(request, *, actor, comment=""):
     request.state = RequestState.ANSWERED
     request.answered_at = timezone.now()
     request.save()
-    record(actor, "tracing.answer", request)
+    record(actor, AuditAction.ANSWER, request)
     notify(
         request.authority,
         _("%(biz)s đã trả lời yêu cầu truy xuất: %(s)s")
@@ -292,7 +293,7 @@ def set_retention_policy(category, *, months_after_expiry, minimum_months, actor
     policy.save()
     record(
         actor,
-        "tracing.retention",
+        AuditAction.RETENTION,
         policy,
         changes={
             "months_after_expiry": [before[0], months_after_expiry],
@@ -309,7 +310,7 @@ def clear_retention_policy(category, *, actor):
     policy = RetentionPolicy.objects.filter(category=category).first()
     if category is None or policy is None:
         raise ValidationError(_("Danh mục này đang theo thời hạn mặc định."))
-    record(actor, "tracing.retention_clear", policy)
+    record(actor, AuditAction.RETENTION_CLEAR, policy)
     policy.delete()
 
 
@@ -328,7 +329,7 @@ def purge_lot(lot, *, actor):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL txng.purge = 'on'")
-    record(actor, "tracing.purge", lot)
+    record(actor, AuditAction.PURGE, lot)
     event_ids = list(lot.event_rows.values_list("event_id", flat=True))
     DiaryEntry.objects.filter(lot=lot).delete()
     Shipment.objects.filter(lot=lot).delete()
@@ -359,30 +360,5 @@ def create_process(*, actor, name, stages, description="", published=False, cate
         Stage(template=template, order=n, name=stage_name, kind=kind)
         for n, (stage_name, kind) in enumerate(stages, start=1)
     )
-    record(actor, "tracing.process", template)
+    record(actor, AuditAction.PROCESS, template)
     return template
-
-
-INLINE_IMPORT_BYTES = 64 * 1024
-
-
-def start_import(*, actor, kind, upload):
-    """Store the file and import it: at once when small, else in the background worker."""
-    from txng.tracing.importer import COLUMNS, run_job
-    from txng.tracing.models import ImportJob
-    from txng.tracing.tasks import run_import
-
-    require(actor.is_authenticated and actor.is_business)
-    if kind not in COLUMNS:
-        raise ValidationError({"kind": _("Loại dữ liệu không hợp lệ.")})
-    if upload.size > 10 * 1024 * 1024:
-        raise ValidationError({"file": _("Tệp quá lớn (tối đa 10 MB).")})
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            business=actor.organisation, created_by=actor, kind=kind, file=upload
-        )
-        record(actor, "tracing.import", job, changes={"kind": [None, kind]})
-    if upload.size <= INLINE_IMPORT_BYTES:
-        return run_job(job)
-    run_import.enqueue(job.pk)
-    return job

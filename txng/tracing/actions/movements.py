@@ -16,6 +16,7 @@ from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
 from txng.catalog.identifiers import validate_sscc
 from txng.tracing import events
+from txng.tracing.audit_actions import AuditAction
 from txng.tracing.cache import bump_trace_version
 from txng.tracing.codes import normalise_sscc, sscc_uri
 from txng.tracing.models import (
@@ -171,7 +172,7 @@ def create_lot(
         actor=actor,
     )
     _apply(lot, **({"received": quantity} if bought else {"produced": quantity}))
-    record(actor, "tracing.create_lot", lot, changes={"quantity": [None, quantity]})
+    record(actor, AuditAction.CREATE_LOT, lot, changes={"quantity": [None, quantity]})
     return lot
 
 
@@ -183,7 +184,7 @@ def finish_lot(lot, *, actor):
         raise ValidationError(_("Chỉ lô đang sản xuất mới chuyển sang hoàn thành."))
     lot.status = LotStatus.FINISHED
     lot.save(update_fields=["status", "updated_at"])
-    record(actor, "tracing.finish_lot", lot, changes={"status": ["in_production", "finished"]})
+    record(actor, AuditAction.FINISH_LOT, lot, changes={"status": ["in_production", "finished"]})
     return lot
 
 
@@ -266,7 +267,7 @@ def add_diary_entry(
         event=event,
         corrects=corrects,
     )
-    record(actor, "tracing.diary", lot, changes={"stage": [None, stage_name]})
+    record(actor, AuditAction.DIARY, lot, changes={"stage": [None, stage_name]})
     return entry
 
 
@@ -295,7 +296,7 @@ def declare_error(event, *, actor, reason, corrective=()):
         actor=actor,
         declares_error_on=event,
     )
-    record(actor, "tracing.declare_error", event, reason=reason, object_type="tracing.event")
+    record(actor, AuditAction.DECLARE_ERROR, event, reason=reason, object_type="tracing.event")
     return declaration
 
 
@@ -377,7 +378,7 @@ def transform(*, actor, inputs, outputs, time=None, facility=None, note=""):
         for o, _qo in locked_out
     )
     bump_trace_version()  # the bulk insert sends no signals
-    record(actor, "tracing.transform", locked_out[0][0], object_type="tracing.lot")
+    record(actor, AuditAction.TRANSFORM, locked_out[0][0], object_type="tracing.lot")
     return event
 
 
@@ -451,7 +452,7 @@ def ship(
         state=ShipmentState.IN_TRANSIT if receiver else ShipmentState.DELIVERED,
         ship_event=event,
     )
-    record(actor, "tracing.ship", lot, changes={"shipped": [None, quantity]})
+    record(actor, AuditAction.SHIP, lot, changes={"shipped": [None, quantity]})
     if receiver is not None:
         notify(
             receiver,
@@ -612,7 +613,7 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
     shipment.save()
     record(
         actor,
-        "tracing.receive",
+        AuditAction.RECEIVE,
         lot,
         changes={"received": [str(shipment.quantity), str(received_quantity)]},
         reason=note,
@@ -677,7 +678,7 @@ def return_goods(shipment, *, actor, quantity, reason, time=None):
     Shipment.objects.filter(pk=shipment.pk).update(
         returned_quantity=F("returned_quantity") + quantity
     )
-    record(actor, "tracing.return", source, changes={"returned": [None, quantity]}, reason=reason)
+    record(actor, AuditAction.RETURN, source, changes={"returned": [None, quantity]}, reason=reason)
     if holder:
         notify(
             source.business,
@@ -724,7 +725,7 @@ def destroy(lot, *, actor, quantity, reason, time=None):
     if lot.in_stock == 0 and lot.status != LotStatus.RECALLED and lot.shipped == 0:
         lot.status = LotStatus.DESTROYED
         lot.save(update_fields=["status"])
-    record(actor, "tracing.destroy", lot, changes={"destroyed": [None, quantity]}, reason=reason)
+    record(actor, AuditAction.DESTROY, lot, changes={"destroyed": [None, quantity]}, reason=reason)
     return lot
 
 
@@ -756,5 +757,7 @@ def adjust_stock(lot, *, actor, delta, reason, time=None):
         actor=actor,
     )
     _apply(lot, adjusted=delta)
-    record(actor, "tracing.adjust", lot, changes={"in_stock": [None, lot.in_stock]}, reason=reason)
+    record(
+        actor, AuditAction.ADJUST, lot, changes={"in_stock": [None, lot.in_stock]}, reason=reason
+    )
     return lot

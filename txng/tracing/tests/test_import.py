@@ -77,10 +77,10 @@ def test_import_pages_refuse_outsiders(client, other_biz, biz_owner, product, co
 def test_large_file_goes_to_the_worker_and_reports_progress(
     client, biz_owner, product, monkeypatch
 ):
-    from txng.tracing.actions import authority
+    from txng.tracing import tasks
     from txng.tracing.importer import run_job
 
-    monkeypatch.setattr(authority, "INLINE_IMPORT_BYTES", 10)
+    monkeypatch.setattr(tasks, "INLINE_IMPORT_BYTES", 10)
     client.force_login(biz_owner)
     rows = "".join(f"{product.name},W-{i},1\n" for i in range(3))
     client.post(

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from txng.epcis.hashing import document_events, event_hash
+from txng.common.eventhash import document_events, event_hash
 from txng.tracing import actions, queries
 from txng.tracing.models import Event, LinkKind, Lot, LotLink
 
@@ -186,7 +186,7 @@ def test_internal_code_for_product_without_gtin(biz_owner, business):
 def test_lot_epcis_document_ids_are_the_canonical_hashes(client, lot, biz_owner, other_biz):
     from django.urls import reverse
 
-    from txng.epcis.hashing import document_hashes
+    from txng.common.eventhash import document_hashes
 
     actions.add_diary_entry(lot, actor=biz_owner, stage_kind="harvest", input_name="Giỏ tre")
     ship_and_receive(lot, biz_owner, other_biz, 10)

@@ -19,6 +19,7 @@ DEMO_ORDER = [
     "catalog",
     "tracing",
     "stamps",
+    "public",
     "feedback",
     "ocop",
     "reports",

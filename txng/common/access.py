@@ -1,0 +1,40 @@
+"""The one shape of "who may do what to which rows" (in the spirit of NetBox's
+`RestrictedQuerySet.restrict(user, action)`).
+
+Every model whose rows depend on who asks has a queryset deriving from RestrictedQuerySet; views
+and the API read through `restrict(user, action)` or `get_visible_or_404`, and never filter by
+role themselves. A queryset states each action it allows as a method `<action>_rule(user)`;
+"view" is the app's `visible_to(user)`. An action a queryset does not state is a programming
+error, not an empty list, so a misspelt action cannot quietly hide or show rows.
+"""
+
+from django.db import models
+from django.shortcuts import get_object_or_404
+
+ACTIONS = ("view", "change", "manage")
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action="view"):
+        """The rows `user` may `action`: "view" (read), "change" (edit as the owner),
+        "manage" (approve, take down, lock: the managing authorities)."""
+        rule = getattr(self, f"{action}_rule", None)
+        if action not in ACTIONS or rule is None:
+            raise ValueError(f"{self.model.__name__} has no access rule for {action!r}")
+        return rule(user)
+
+    def view_rule(self, user):
+        return self.visible_to(user)
+
+    def visible_to(self, user):
+        return self.none()
+
+
+def get_visible_or_404(queryset, user, action="view", **lookup):
+    """The one object `user` may `action` matching `lookup`, else 404 (never 403: an outsider
+    does not learn that the object exists)."""
+    if isinstance(queryset, models.Manager):
+        queryset = queryset.all()
+    if not isinstance(queryset, RestrictedQuerySet):
+        raise TypeError(f"{queryset.model.__name__}'s queryset has no access rule (restrict)")
+    return get_object_or_404(queryset.restrict(user, action), **lookup)
