@@ -3,9 +3,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from txng.accounts.permissions import role_required
 from txng.audit import labels
 from txng.audit.models import AuditEntry
+from txng.common.access import role_required
 
 
 class AuditFilterForm(forms.Form):

@@ -8,8 +8,13 @@ role themselves. A queryset states each action it allows as a method `<action>_r
 error, not an empty list, so a misspelt action cannot quietly hide or show rows.
 """
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 ACTIONS = ("view", "change", "manage")
 
@@ -38,3 +43,30 @@ def get_visible_or_404(queryset, user, action="view", **lookup):
     if not isinstance(queryset, RestrictedQuerySet):
         raise TypeError(f"{queryset.model.__name__}'s queryset has no access rule (restrict)")
     return get_object_or_404(queryset.restrict(user, action), **lookup)
+
+
+# The user's role properties (accounts.User); common needs no import of accounts to read them.
+ROLE_TESTS = {
+    "business": lambda user: user.is_business,
+    "owner": lambda user: user.is_owner,
+    "authority": lambda user: user.is_authority,
+    "dost": lambda user: user.is_dost,
+}
+
+
+def role_required(*roles):
+    """Which pages a role may open (which objects is the queryset's `restrict`): a visitor who
+    has not signed in goes to the login page, a signed-in user of another role gets 403."""
+    tests = [ROLE_TESTS[role] for role in roles]
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not any(test(request.user) for test in tests):
+                raise PermissionDenied(_("Trang này dành cho vai trò khác."))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
