@@ -50,6 +50,7 @@ from txng.tracing.models import (
     StageKind,
     TracingRequest,
 )
+from txng.tracing.tasks import start_import
 
 
 def _business_only(user):
@@ -644,7 +645,7 @@ def import_page(request):
     if saved := save_form(
         request,
         form,
-        lambda: actions.start_import(
+        lambda: start_import(
             actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
         ),
     ):

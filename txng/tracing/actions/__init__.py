@@ -18,7 +18,6 @@ from txng.tracing.actions.authority import (  # noqa: F401
     purge_lot,
     recall_lots,
     set_retention_policy,
-    start_import,
 )
 from txng.tracing.actions.movements import (  # noqa: F401
     CLOSED,

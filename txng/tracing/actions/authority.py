@@ -361,28 +361,3 @@ def create_process(*, actor, name, stages, description="", published=False, cate
     )
     record(actor, "tracing.process", template)
     return template
-
-
-INLINE_IMPORT_BYTES = 64 * 1024
-
-
-def start_import(*, actor, kind, upload):
-    """Store the file and import it: at once when small, else in the background worker."""
-    from txng.tracing.importer import COLUMNS, run_job
-    from txng.tracing.models import ImportJob
-    from txng.tracing.tasks import run_import
-
-    require(actor.is_authenticated and actor.is_business)
-    if kind not in COLUMNS:
-        raise ValidationError({"kind": _("Loại dữ liệu không hợp lệ.")})
-    if upload.size > 10 * 1024 * 1024:
-        raise ValidationError({"file": _("Tệp quá lớn (tối đa 10 MB).")})
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            business=actor.organisation, created_by=actor, kind=kind, file=upload
-        )
-        record(actor, "tracing.import", job, changes={"kind": [None, kind]})
-    if upload.size <= INLINE_IMPORT_BYTES:
-        return run_job(job)
-    run_import.enqueue(job.pk)
-    return job
