@@ -60,11 +60,24 @@ def check_upload(upload, *, allowed=DOCUMENT_TYPES, max_bytes=None):
     return upload
 
 
+PILLOW_FORMATS = ["JPEG", "PNG", "WEBP"]
+
+
 def reencode_image(upload, *, max_side=MAX_IMAGE_SIDE):
-    """Decode and re-encode an image: strips metadata and anything hidden after the pixels."""
+    """Decode and re-encode an image: strips metadata and anything hidden after the pixels.
+
+    The size in the header is checked before any pixel is decoded: a 164 KB PNG can declare
+    13000×13000 pixels, which Pillow (whose own limit is ~179 MP) would decode into 1.5 GB."""
     try:
         upload.seek(0)
-        image = Image.open(upload)
+        image = Image.open(upload, formats=PILLOW_FORMATS)
+        width, height = image.size
+        if width * height > settings.UPLOAD_MAX_PIXELS:
+            raise ValidationError(
+                _("Ảnh quá lớn (%(w)s×%(h)s điểm ảnh). Tối đa %(max)s triệu điểm ảnh.")
+                % {"w": width, "h": height, "max": settings.UPLOAD_MAX_PIXELS // 1_000_000},
+                code="too_many_pixels",
+            )
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ValidationError(_("Không đọc được ảnh."), code="bad_image") from exc
