@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import LoginFailure, Organisation, OrgKind, OrgStatus, User
 from txng.audit.middleware import client_ip
+from txng.common import limits
 
 
 class LoginForm(AuthenticationForm):
@@ -103,7 +104,9 @@ class StaffForm(forms.Form):
 
 
 class OrgFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên hoặc mã số thuế"), required=False)
+    q = forms.CharField(
+        max_length=limits.SEARCH, label=_("Tìm theo tên hoặc mã số thuế"), required=False
+    )
     kind = forms.ChoiceField(
         label=_("Loại"), required=False, choices=[("", _("Tất cả"))] + list(OrgKind.choices)
     )
@@ -128,6 +131,7 @@ class OrgFilterForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.RegexField(
+        max_length=20,
         label=_("Mã xác thực (6 chữ số trong ứng dụng)"),
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("Mã xác thực gồm 6 chữ số.")},

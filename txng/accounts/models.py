@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.identifiers import validate_tax_code
+from txng.common import limits
 
 
 class OrgKind(models.TextChoices):
@@ -104,7 +105,7 @@ class Organisation(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=OrgStatus.choices, default=OrgStatus.ACTIVE
     )
-    status_reason = models.TextField(_("lý do"), blank=True)
+    status_reason = models.TextField(_("lý do"), blank=True, max_length=limits.REASON)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -21,6 +21,7 @@ from txng.accounts.models import Notification, Organisation, Role, User
 from txng.accounts.permissions import can_manage_business
 from txng.audit.models import AuditEntry
 from txng.common.forms import save_form
+from txng.common.limits import posted_text
 from txng.enrolment.models import Dossier
 
 
@@ -183,7 +184,7 @@ def change_status(request, pk, action):
         raise PermissionDenied
     do, done = STATUS_ACTIONS[action]
     try:
-        do(org, actor=request.user, reason=request.POST.get("reason", "").strip())
+        do(org, actor=request.user, reason=posted_text(request, "reason", _("Lý do")))
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
@@ -228,7 +229,12 @@ def staff(request):
 @require_POST
 def remove_staff(request, pk):
     member = get_object_or_404(request.user.organisation.users.filter(role=Role.STAFF), pk=pk)
-    actions.remove_staff(member, actor=request.user, reason=request.POST.get("reason", ""))
+    try:
+        reason = posted_text(request, "reason", _("Lý do"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:staff")
+    actions.remove_staff(member, actor=request.user, reason=reason)
     messages.success(request, _("Đã cho thôi tài khoản %(name)s.") % {"name": member})
     return redirect("accounts:staff")
 

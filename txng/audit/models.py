@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from txng.common import limits
+
 
 class AuditEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -42,7 +44,7 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True, db_index=True)
     object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
-    reason = models.TextField(_("lý do"), blank=True)
+    reason = models.TextField(_("lý do"), blank=True, max_length=limits.REASON)
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()

@@ -19,6 +19,7 @@ from txng.accounts.models import OrgKind, OrgStatus
 from txng.accounts.querysets import BusinessOwnedQuerySet
 from txng.catalog.identifiers import validate_gln, validate_gtin
 from txng.catalog.text import normalise
+from txng.common import limits
 
 
 class Category(models.Model):
@@ -210,13 +211,13 @@ class Product(models.Model):
         on_delete=models.PROTECT,
         related_name="products",
     )
-    description = models.TextField(_("mô tả"), blank=True)
+    description = models.TextField(_("mô tả"), blank=True, max_length=limits.DESCRIPTION)
     brand = models.CharField(_("nhãn hiệu"), max_length=200, blank=True)
     unit = models.CharField(_("đơn vị tính"), max_length=50, blank=True, help_text=_("Ví dụ: gói"))
     net_content = models.CharField(
         _("khối lượng, thể tích tịnh"), max_length=100, blank=True, help_text=_("Ví dụ: 500 g")
     )
-    ingredients = models.TextField(_("thành phần"), blank=True)
+    ingredients = models.TextField(_("thành phần"), blank=True, max_length=limits.DESCRIPTION)
     standards = models.CharField(
         _("tiêu chuẩn áp dụng"),
         max_length=300,
@@ -237,7 +238,7 @@ class Product(models.Model):
         default=PublicState.DRAFT,
         db_index=True,
     )
-    withdrawn_reason = models.TextField(_("lý do gỡ"), blank=True)
+    withdrawn_reason = models.TextField(_("lý do gỡ"), blank=True, max_length=limits.REASON)
     featured = models.BooleanField(_("nổi bật trên trang chủ"), default=False)
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -432,14 +433,14 @@ class BusinessProfile(models.Model):
         _("số giấy chứng nhận đăng ký kinh doanh"), max_length=100, blank=True
     )
     website = models.URLField(_("trang web"), blank=True)
-    description = models.TextField(_("giới thiệu"), blank=True)
+    description = models.TextField(_("giới thiệu"), blank=True, max_length=limits.DESCRIPTION)
     logo = models.ImageField(
         _("biểu trưng (logo)"), upload_to=logo_path, blank=True, max_length=300
     )
     state = models.CharField(
         max_length=20, choices=PublicState.choices, default=PublicState.PUBLISHED
     )
-    withdrawn_reason = models.TextField(_("lý do gỡ"), blank=True)
+    withdrawn_reason = models.TextField(_("lý do gỡ"), blank=True, max_length=limits.REASON)
     featured = models.BooleanField(_("nổi bật trên trang chủ"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -496,8 +497,8 @@ class Revision(models.Model):
         db_index=True,
     )
     data = models.JSONField(default=dict)
-    note = models.TextField(_("ghi chú gửi cơ quan duyệt"), blank=True)
-    reason = models.TextField(_("lý do từ chối"), blank=True)
+    note = models.TextField(_("ghi chú gửi cơ quan duyệt"), blank=True, max_length=limits.REASON)
+    reason = models.TextField(_("lý do từ chối"), blank=True, max_length=limits.REASON)
     created_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from txng.accounts import provinces
 from txng.accounts.identifiers import clean_tax_code
 from txng.accounts.models import BusinessType, Organisation, OrgKind
+from txng.common import limits
 from txng.common.uploads import DOCUMENT_TYPES, UploadField
 from txng.enrolment.models import (
     APPLICANT_FIELDS,
@@ -76,7 +77,10 @@ class SupplementForm(DossierForm):
     """The same form, reopened through the tracking link; the licence may be kept."""
 
     note = forms.CharField(
-        label=_("Giải trình bổ sung"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=limits.REASON,
+        label=_("Giải trình bổ sung"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     class Meta(DossierForm.Meta):
@@ -120,7 +124,7 @@ class QueueFilterForm(forms.Form):
     until = forms.DateField(
         label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    q = forms.CharField(label=_("Tìm"), required=False)
+    q = forms.CharField(max_length=limits.SEARCH, label=_("Tìm"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import OrgKind
 from txng.catalog.text import normalise
+from txng.common import limits
 
 
 class Section(models.Model):
@@ -50,7 +51,11 @@ class Article(models.Model):
     title = models.CharField(_("tiêu đề"), max_length=255)
     slug = models.SlugField(max_length=255, blank=True)
     summary = models.CharField(_("tóm tắt"), max_length=500, blank=True)
-    body = models.TextField(_("nội dung"), help_text=_("Định dạng đơn giản; mã lạ sẽ bị loại bỏ."))
+    body = models.TextField(
+        _("nội dung"),
+        help_text=_("Định dạng đơn giản; mã lạ sẽ bị loại bỏ."),
+        max_length=limits.ARTICLE,
+    )
     image = models.ImageField(_("ảnh đại diện"), upload_to=article_image_path, blank=True)
     author_org = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="articles"
@@ -175,12 +180,12 @@ class Post(models.Model):
     )
     area = models.CharField(_("khu vực"), max_length=200, blank=True)
     contact = models.CharField(_("liên hệ"), max_length=255)
-    details = models.TextField(_("chi tiết"), blank=True)
+    details = models.TextField(_("chi tiết"), blank=True, max_length=limits.DESCRIPTION)
     expires_on = models.DateField(_("hết hạn đăng"))
     state = models.CharField(
         _("trạng thái"), max_length=20, choices=PostState.choices, default=PostState.PENDING
     )
-    reason = models.TextField(_("lý do"), blank=True)
+    reason = models.TextField(_("lý do"), blank=True, max_length=limits.REASON)
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -4,6 +4,7 @@ from urllib.parse import unquote
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from txng.common import limits
 from txng.common.uploads import IMAGE_TYPES, UploadField
 from txng.stamps import codes
 from txng.stamps.models import MAX_ORDER_QUANTITY, FakeReport, PrintOrder
@@ -45,7 +46,9 @@ class OrderForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=limits.REASON, label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 _SHORT_URL = re.compile(r"/q/([^/?#]+)")
@@ -94,7 +97,9 @@ class ActivateForm(RangeForm):
 
 
 class VoidForm(RangeForm):
-    reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=limits.REASON, label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class QuotaForm(forms.Form):

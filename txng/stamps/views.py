@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from txng.accounts.models import Organisation
 from txng.audit.models import AuditEntry
 from txng.common.forms import save_form
+from txng.common.limits import posted_text
 from txng.stamps import actions
 from txng.stamps.forms import (
     ActivateForm,
@@ -109,8 +110,8 @@ def order(request, pk):
 @require_POST
 def decide(request, pk, action):
     obj = get_object_or_404(PrintOrder.objects.visible_to(request.user), pk=pk)
-    reason = request.POST.get("reason", "")
     try:
+        reason = posted_text(request, "reason", _("Lý do"))
         if action == "approve":
             actions.approve_order(obj, actor=request.user, note=reason)
             messages.success(request, _("Đã duyệt đơn; hệ thống đang tạo mã và tệp in."))
