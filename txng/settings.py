@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "txng.accounts.context_processors.site",
             ],
+            "builtins": ["txng.common.links"],
         },
     },
 ]

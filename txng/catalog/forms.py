@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from txng.accounts.models import Organisation, OrgKind
 from txng.catalog.actions import PRODUCT_FIELDS
 from txng.catalog.models import Category, Document, Facility, Product
-from txng.common import limits
+from txng.common import limits, links
 from txng.common.uploads import DOCUMENT_TYPES, IMAGE_TYPES, UploadField
 
 
@@ -39,7 +39,11 @@ class ProfileForm(forms.Form):
         label=_("Số giấy chứng nhận đăng ký kinh doanh"), max_length=100, required=False
     )
     website = forms.URLField(
-        max_length=200, label=_("Trang web"), required=False, assume_scheme="https"
+        validators=[links.validate_web_url],
+        max_length=200,
+        label=_("Trang web"),
+        required=False,
+        assume_scheme="https",
     )
     description = forms.CharField(
         max_length=limits.DESCRIPTION,

@@ -19,7 +19,7 @@ from txng.accounts.models import OrgKind, OrgStatus
 from txng.accounts.querysets import BusinessOwnedQuerySet
 from txng.catalog.identifiers import validate_gln, validate_gtin
 from txng.catalog.text import normalise
-from txng.common import limits
+from txng.common import limits, links
 
 
 class Category(models.Model):
@@ -432,7 +432,7 @@ class BusinessProfile(models.Model):
     licence_number = models.CharField(
         _("số giấy chứng nhận đăng ký kinh doanh"), max_length=100, blank=True
     )
-    website = models.URLField(_("trang web"), blank=True)
+    website = models.URLField(_("trang web"), blank=True, validators=[links.validate_web_url])
     description = models.TextField(_("giới thiệu"), blank=True, max_length=limits.DESCRIPTION)
     logo = models.ImageField(
         _("biểu trưng (logo)"), upload_to=logo_path, blank=True, max_length=300

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import OrgKind
 from txng.catalog.text import normalise
-from txng.common import limits
+from txng.common import limits, links
 
 
 class Section(models.Model):
@@ -94,7 +94,9 @@ class BannerQuerySet(models.QuerySet):
 class Banner(models.Model):
     title = models.CharField(_("tiêu đề"), max_length=200)
     image = models.ImageField(_("ảnh"), upload_to=banner_path)
-    link = models.CharField(_("liên kết"), max_length=500, blank=True)
+    link = models.CharField(
+        _("liên kết"), max_length=500, blank=True, validators=[links.validate_link]
+    )
     starts_at = models.DateTimeField(_("bắt đầu"), default=timezone.now)
     ends_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
