@@ -2,7 +2,7 @@
 
 import json
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition
@@ -10,6 +10,7 @@ from django.views.decorators.http import condition
 from txng.accounts.models import Organisation, OrgKind, OrgStatus
 from txng.accounts.permissions import can_manage_business, is_member
 from txng.catalog.models import Document, Product, PublicState, business_url
+from txng.common.uploads import file_response
 
 
 def _ld_json(data):
@@ -134,9 +135,4 @@ def document(request, pk):
     )
     if not (public or insider):
         raise Http404
-    response = FileResponse(doc.file.open("rb"), filename=doc.file.name.rsplit("/", 1)[-1])
-    response["Content-Disposition"] = response["Content-Disposition"].replace(
-        "attachment", "inline"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(doc.file)

@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -110,3 +111,30 @@ class UploadField(forms.FileField):
         if value and value is not initial and hasattr(value, "size"):
             return check_upload(value, allowed=self.allowed, max_bytes=self.max_bytes)
         return value
+
+
+INLINE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+# Whatever a stored file holds, it runs nothing: no script, no plugin, no same-origin access.
+FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+
+
+def file_response(field, *, filename=None):
+    """Serve a stored upload: images inline, everything else (PDFs) as a download, always with
+    a sandboxing Content-Security-Policy, so a crafted PDF never runs as active content in the
+    site's origin."""
+    filename = filename or PurePath(field.name).name
+    inline = filename.lower().endswith(INLINE_SUFFIXES)
+    response = FileResponse(field.open("rb"), as_attachment=not inline, filename=filename)
+    response["Content-Security-Policy"] = FILE_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def serve_public_media(request, path):
+    """/media/public/ when Django serves it (the demo); nginx adds the same headers in
+    production (docs/deploy.md)."""
+    from django.views.static import serve
+
+    response = serve(request, path, document_root=settings.MEDIA_ROOT / "public")
+    response["Content-Security-Policy"] = FILE_CSP
+    return response

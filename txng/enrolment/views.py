@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from txng.audit.models import AuditEntry
 from txng.common.forms import save_form
 from txng.common.ratelimit import rate_limited
+from txng.common.uploads import file_response
 from txng.enrolment import actions
 from txng.enrolment.forms import DossierForm, QueueFilterForm, ReasonForm, SupplementForm
 from txng.enrolment.models import APPLICANT_FIELDS, Dossier, DossierState
@@ -92,7 +92,7 @@ def detail(request, pk):
 @login_required
 def licence(request, pk):
     dossier = get_object_or_404(Dossier.objects.visible_to(request.user), pk=pk)
-    return FileResponse(dossier.licence.open("rb"), filename=dossier.licence.name.split("/")[-1])
+    return file_response(dossier.licence)
 
 
 REVIEW_ACTIONS = {

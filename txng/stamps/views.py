@@ -18,6 +18,7 @@ from txng.accounts.models import Organisation
 from txng.audit.models import AuditEntry
 from txng.common.forms import save_form
 from txng.common.limits import posted_text
+from txng.common.uploads import file_response
 from txng.stamps import actions
 from txng.stamps.forms import (
     ActivateForm,
@@ -246,7 +247,7 @@ def report_photo(request, pk):
     report = get_object_or_404(FakeReport.objects.visible_to(request.user), pk=pk)
     if not report.photo:
         raise Http404
-    return FileResponse(report.photo.open("rb"))
+    return file_response(report.photo)
 
 
 @login_required

@@ -88,3 +88,36 @@ def test_every_form_accepting_an_image_or_document_checks_it_through_uploadfield
     ]
     # The bulk import takes XLSX/CSV, which the worker reads with its own limits.
     assert unchecked == ["txng.tracing.forms.ImportForm.file"]
+
+
+@pytest.mark.django_db
+def test_uploaded_pdf_is_served_as_a_sandboxed_download(client, biz_owner, dept_officer):
+    from txng.catalog import actions
+    from txng.catalog.models import Document
+    from txng.catalog.tests.helpers import published
+    from txng.common.demo_files import pdf_upload
+
+    product = published(biz_owner, dept_officer)
+    doc = actions.add_document(
+        product.business,
+        actor=biz_owner,
+        document=Document(kind="test_result", file=pdf_upload()),
+        product=product,
+    )
+    client.force_login(biz_owner)
+    response = client.get(reverse("catalog:document", args=[doc.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"].startswith("sandbox")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_licence_pdf_is_a_sandboxed_download(login, dost, commune, dost_admin):
+    from txng.enrolment.tests.helpers import make_dossier
+
+    dossier = make_dossier(dost, commune)
+    response = login(dost_admin).get(reverse("enrolment:licence", args=[dossier.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"].startswith("sandbox")
