@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "txng.audit.middleware.RequestContextMiddleware",
     "txng.accounts.twofactor.RequireTwoFactorMiddleware",
+    "txng.common.ids.IdOverflowMiddleware",
 ]
 
 ROOT_URLCONF = "txng.urls"
