@@ -14,7 +14,7 @@ from txng.audit.middleware import client_ip
 
 
 def normalise_username(username):
-    """The name a login attempt counts against: "Commune", " commune " and "ｃｏｍｍｕｎｅ" are one."""
+    """The name a login attempt counts against: "Commune", " commune ", "ｃｏｍｍｕｎｅ" are one."""
     return unicodedata.normalize("NFKC", username or "").casefold().strip()
 
 
