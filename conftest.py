@@ -55,6 +55,12 @@ def _scans_written_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_optional(settings):
+    """Tests log officials in with force_login; those about two-factor login turn it on."""
+    settings.OFFICIALS_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # The live server serves static files from the finders, under their unhashed names.

@@ -22,6 +22,9 @@ def env_bool(name, default=False):
 
 
 DEBUG = env_bool("DEBUG", False)
+# Behind the reverse proxy of docs/deploy.md the client's address is in X-Real-IP (audit log,
+# rate limits); only trust that header when the proxy sets it.
+TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 SECRET_KEY = env("SECRET_KEY", "insecure-demo-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
@@ -139,12 +142,17 @@ AUTHENTICATION_BACKENDS = ["txng.accounts.backends.OrganisationAwareBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "public:home"
-# Failed logins per username+IP before a cool-down, and its length in seconds.
+# Failed logins per (username, IP) before a cool-down, failures per IP for any usernames, and
+# the cool-down's length in seconds.
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
+LOGIN_MAX_FAILURES_PER_IP = int(env("LOGIN_MAX_FAILURES_PER_IP", "30"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
-# Officials must set up an authenticator app before they can use /manage/.
-OFFICIALS_REQUIRE_2FA = env_bool("OFFICIALS_REQUIRE_2FA", False)
+# Officials (and django-admin staff) must give a second factor before any page but the ones
+# that set it up (txng/accounts/twofactor.py). On in production unless set to 0.
+OFFICIALS_REQUIRE_2FA = env_bool("OFFICIALS_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "txng"
+# django-otp's admin never shows a device's key or QR code (txng/accounts/admin.py goes further).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -156,13 +156,28 @@ def revoke_business(org, *, actor, reason):
 
 
 @transaction.atomic
-def resend_activation(user, *, actor):
+def resend_activation(user, *, actor, email=None):
+    """Send a not yet activated account its link again, to a corrected address when given (the
+    first one bounced or was mistyped); the correction is in the audit row."""
     require(
         is_dost(actor)
         or (user.organisation.is_business and can_manage_business(actor, user.organisation))
         or is_owner_of(actor, user.organisation)
     )
-    record(actor, "accounts.resend_activation", user)
+    if user.has_usable_password():
+        raise ValidationError(
+            _("Tài khoản đã được kích hoạt; người dùng đặt lại mật khẩu bằng “Quên mật khẩu”.")
+        )
+    changes = {}
+    email = (email or "").strip()
+    if email and email != user.email:
+        changes["email"] = [user.email, email]
+        user.email = email
+        user.full_clean(validate_unique=False)
+        user.save(update_fields=["email"])
+    if not user.email:
+        raise ValidationError({"email": _("Cần có thư điện tử để gửi liên kết kích hoạt.")})
+    record(actor, "accounts.resend_activation", user, changes=changes)
     transaction.on_commit(lambda: send_activation(user))
 
 
@@ -172,6 +187,13 @@ def activate_account(set_password_form):
     user = set_password_form.save()
     record(user, "accounts.activate", user, changes={"password": ["", "(đã đặt)"]})
     return user
+
+
+def record_password_change(user, *, how):
+    """A password set through "forgotten password" or changed while logged in (who and when;
+    never the password)."""
+    action = "accounts.password_reset" if how == "reset" else "accounts.password_change"
+    record(user, action, user, changes={"password": ["", "(đã đổi)"]})
 
 
 def notify(organisation, message, link=""):

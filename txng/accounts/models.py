@@ -272,7 +272,8 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["username", "at"])]
+        # Throttling always asks about one address (txng/accounts/forms.py).
+        indexes = [models.Index(fields=["ip", "username", "at"]), models.Index(fields=["ip", "at"])]
 
     def __str__(self):
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

@@ -43,17 +43,42 @@ def _move(dossier, action, *, actor, message=""):
     return from_state
 
 
-def _tax_code_taken(tax_code, *, exclude_dossier=None):
-    if Organisation.objects.filter(kind=OrgKind.BUSINESS, tax_code=tax_code).exists():
-        return _("Mã số thuế %(code)s đã có tài khoản trên hệ thống.") % {"code": tax_code}
-    pending = Dossier.objects.filter(tax_code=tax_code).exclude(
-        state__in=[DossierState.REJECTED, DossierState.APPROVED]
+def _tax_code_taken(tax_code):
+    """A business with this tax code already has an account: say who to ask about it.
+
+    Only an account blocks: a dossier still under review does not, or anyone who typed a
+    business's (public) tax code first would keep the real business out. Reviewers see
+    dossiers with the same code side by side (dossiers_with_same_tax_code)."""
+    business = Organisation.objects.filter(kind=OrgKind.BUSINESS, tax_code=tax_code).first()
+    if business is None:
+        return None
+    contacts = list(business.managers.filter(parent__isnull=True)) or list(
+        Organisation.objects.filter(kind=OrgKind.DOST)
     )
-    if exclude_dossier is not None:
-        pending = pending.exclude(pk=exclude_dossier.pk)
-    if pending.exists():
-        return _("Đã có hồ sơ đang chờ xem xét với mã số thuế %(code)s.") % {"code": tax_code}
-    return None
+    return _(
+        "Mã số thuế %(code)s đã có tài khoản trên hệ thống. Nếu đây là cơ sở của bạn mà bạn "
+        "chưa nhận được tài khoản, hoặc có người khác đã đăng ký thay, hãy liên hệ %(contacts)s."
+    ) % {"code": tax_code, "contacts": "; ".join(_contact_line(org) for org in contacts)}
+
+
+def _contact_line(org):
+    reach = " – ".join(x for x in (org.phone, org.email) if x)
+    return f"{org.name} ({reach})" if reach else org.name
+
+
+def dossiers_with_same_tax_code(dossier, user):
+    """The other dossiers with this dossier's tax code, for the reviewer to compare: those the
+    reviewer may open in full, and how many others went to other agencies."""
+    others = Dossier.objects.filter(tax_code=dossier.tax_code).exclude(pk=dossier.pk)
+    visible = list(
+        others.visible_to(user).select_related("addressed_to", "commune").order_by("submitted_at")
+    )
+    elsewhere = list(
+        others.exclude(pk__in=[d.pk for d in visible])
+        .select_related("addressed_to")
+        .order_by("submitted_at")
+    )
+    return {"visible": visible, "elsewhere": elsewhere}
 
 
 def _status_url(dossier):
@@ -151,7 +176,7 @@ def reject_dossier(dossier, *, actor, reason):
 def resubmit_dossier(dossier, *, changes, licence=None):
     """The applicant edits the same dossier through its tracking link and sends it back."""
     if "tax_code" in changes:
-        problem = _tax_code_taken(changes["tax_code"], exclude_dossier=dossier)
+        problem = _tax_code_taken(changes["tax_code"])
         if problem:
             raise ValidationError({"tax_code": problem})
     if changes.get("privacy_consent"):
@@ -186,7 +211,7 @@ def approve_dossier(dossier, *, actor, note=""):
     """Create the business and its owner account, send the activation link, tell the other side
     (DOST when an agency approved; the managing agencies when DOST approved directly)."""
     require(can_review(actor, dossier))
-    problem = _tax_code_taken(dossier.tax_code, exclude_dossier=dossier)
+    problem = _tax_code_taken(dossier.tax_code)
     if problem:
         raise ValidationError({"tax_code": problem})
     _move(dossier, "approve", actor=actor, message=note)

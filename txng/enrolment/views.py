@@ -21,6 +21,8 @@ def register(request):
     form = DossierForm(request.POST or None, request.FILES or None)
     if saved := save_form(request, form, lambda: actions.submit_dossier(form.save(commit=False))):
         return redirect("enrolment:status", code=saved.result.tracking_code)
+    if request.method == "POST":
+        form.licence_must_be_chosen_again()
     return render(request, "enrolment/register.html", {"form": form})
 
 
@@ -50,6 +52,8 @@ def supplement(request, code):
 
     if save_form(request, form, resubmit, _("Đã gửi hồ sơ bổ sung.")):
         return redirect("enrolment:status", code=dossier.tracking_code)
+    if request.method == "POST":
+        form.licence_must_be_chosen_again()
     return render(request, "enrolment/supplement.html", {"form": form, "dossier": dossier})
 
 
@@ -85,6 +89,7 @@ def detail(request, pk):
             "can_review": actions.can_review(request.user, dossier),
             "reason_form": ReasonForm(),
             "audit": history,
+            "same_tax_code": actions.dossiers_with_same_tax_code(dossier, request.user),
         },
     )
 

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +27,8 @@ from txng.public.forms import (
     SearchForm,
 )
 from txng.public.models import Article, Banner, Post, PostState, Section
+
+logger = logging.getLogger(__name__)
 
 
 def privacy(request):
@@ -241,9 +245,11 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        # The error names hosts, users and versions: the log gets it, the public does not.
+        logger.exception("healthz: the database does not answer")
+        return JsonResponse({"status": "error", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @login_required
