@@ -404,7 +404,9 @@ class _PageDrawing:
     def content(self, page: Sequence[tuple[int, str, str]]) -> bytes:
         """The page's compressed content stream."""
         ops = [self.marks]
-        ops.extend(self.stamp_ops(item, corner) for item, corner in zip(page, self.cells, strict=False))
+        ops.extend(
+            self.stamp_ops(item, corner) for item, corner in zip(page, self.cells, strict=False)
+        )
         return zlib.compress("\n".join(ops).encode("ascii"), ZLIB_LEVEL)
 
     def stamp_ops(self, item: tuple[int, str, str], corner: tuple[float, float]) -> str:
