@@ -253,6 +253,8 @@ STAMP_REPEAT_THRESHOLD = int(env("STAMP_REPEAT_THRESHOLD", "3"))
 STAMP_CHUNK = int(env("STAMP_CHUNK", "5000"))
 # Seconds to rest between chunks, so a million-stamp order leaves the database room for others.
 STAMP_CHUNK_PAUSE = float(env("STAMP_CHUNK_PAUSE", "0"))
+# Processes drawing a large order's PDF; 0 means every core the task worker may use.
+STAMP_PRINT_WORKERS = int(env("STAMP_PRINT_WORKERS", "0"))
 SCAN_IP_SALT = env("SCAN_IP_SALT", SECRET_KEY)
 # After this many days a scan's and a fake report's hashed IP is blanked (forget_visitor_ips):
 # counts, places and signals keep what they need without linking visitors for longer.

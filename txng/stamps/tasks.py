@@ -4,6 +4,11 @@ Progress lives in the order row (``generated``), committed together with each ch
 under a row lock. A worker killed at any point loses at most the chunk it had not committed;
 whoever runs the task next (``manage.py resume_stamp_orders`` re-queues stalled orders when a
 worker starts) carries on from the committed count, so serials are never skipped or repeated.
+
+The print files are made once every stamp is committed, in a temporary directory, and saved on
+the order only when complete; a worker killed while making them leaves the order generating,
+and the next run makes them again from the stamps (minutes even for a million: a large order
+is drawn by a pool of processes, see ``printing.write_pdf``).
 """
 
 import os
@@ -27,6 +32,8 @@ from txng.stamps import codes, printing
 from txng.stamps.models import OrderState, PrintOrder, Stamp, UrlKind
 
 FILES_PROGRESS_EVERY = 20  # pages between progress writes while making the PDF
+# Below this many stamps, starting a pool of processes costs more than it saves.
+PARALLEL_FROM = 5_000
 
 
 def stamp_url(order, code, *, domain=None):
@@ -99,6 +106,13 @@ def _template(order):
     )
 
 
+def _workers(order):
+    """Processes drawing the order's PDF: every core the worker may use, for a large order."""
+    if order.quantity < PARALLEL_FROM:
+        return 1
+    return settings.STAMP_PRINT_WORKERS or printing.usable_cores()
+
+
 def _write_files(order_id):
     order = PrintOrder.objects.select_related("product", "lot").get(pk=order_id)
     if order.state != OrderState.GENERATING or order.generated < order.quantity:
@@ -115,11 +129,14 @@ def _write_files(order_id):
         csv_path = os.path.join(tmp, printing.CSV_NAME)
         zip_path = os.path.join(tmp, "stamps.zip")
         with open(pdf_path, "wb") as out:
-            printing.write_pdf(_items(order), _template(order), out, progress=progress)
+            printing.write_pdf(
+                _items(order), _template(order), out, progress=progress, workers=_workers(order)
+            )
         with open(csv_path, "w", encoding="utf-8", newline="") as out:
             printing.write_csv(_items(order), out)
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-            zf.write(pdf_path, printing.PDF_NAME)
+            # The PDF's streams are compressed already: deflating it again costs time, not space.
+            zf.write(pdf_path, printing.PDF_NAME, compress_type=zipfile.ZIP_STORED)
             zf.write(csv_path, printing.CSV_NAME)
         with transaction.atomic():
             order = PrintOrder.objects.select_for_update().get(pk=order_id)
