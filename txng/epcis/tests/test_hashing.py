@@ -1,8 +1,8 @@
 """EPCIS event hash ID against the GS1 reference implementation's test vectors.
 
-The vectors are copied into the repository, in ``data/event-hash`` beside this file (MIT, see its
-LICENSE and SOURCE.md), so the suite needs nothing outside the clone. Each ``X.jsonld`` has ``X.hashes`` (one
-hash per event) and usually ``X.prehashes`` (the pre-hash strings).
+The vectors are copied into the repository, in ``data/event-hash`` beside this file (MIT, see
+its LICENSE and SOURCE.md), so the suite needs nothing outside the clone. Each ``X.jsonld`` has
+``X.hashes`` (one hash per event) and usually ``X.prehashes`` (the pre-hash strings).
 """
 
 from __future__ import annotations
