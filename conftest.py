@@ -22,19 +22,26 @@ from txng.accounts.tests.factories import (  # noqa: E402
     UserFactory,
 )
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate limits and cached fragments live in the cache; no test may inherit another's."""
+def _fresh_cache(request, django_db_blocker):
+    """Rate limits and cached fragments live in the cache; no test may inherit another's. The
+    test run's cache is the database cache (shared between processes, as in production), so
+    only tests that use the database touch it; it is cleared outside their transaction."""
     from django.core.cache import cache
 
-    from txng.common.localmemo import clear_all
-
-    cache.clear()
-    clear_all()
+    marked = request.node.get_closest_marker("django_db")
+    if not (marked or DB_FIXTURES & set(request.fixturenames)):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
-    clear_all()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -46,12 +53,6 @@ def _default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
-def _scans_written_at_once(settings):
-    """A scan is in the database when its page returns (scanqueue.py tests the queue itself)."""
-    settings.SCAN_FLUSH_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

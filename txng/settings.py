@@ -126,9 +126,6 @@ def database_from_url(url):
 
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", ""))}
-# The scan page PREPAREs its one statement per connection (txng/common/prepared.py). Turn off
-# behind a connection pooler in transaction mode that does not keep prepared statements.
-DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -182,11 +179,27 @@ UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Images whose header declares more pixels are refused before decoding (txng/common/uploads.py).
 UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_PIXELS", str(40_000_000)))
 
+
+def cache_from_url(url):
+    """CACHE_URL: redis://host:port/db (Redis), db://table (Django's database cache: run
+    `manage.py createcachetable`) or locmem:// (this process's memory, development only)."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parsed.scheme == "db":
+        table = parsed.netloc or "txng_cache"
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if parsed.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise RuntimeError(f"CACHE_URL: unknown cache {url!r} (redis://, db:// or locmem://)")
+
+
+# Shared between processes in production (the txng.E001 check refuses per-process memory when
+# DEBUG is off): version tokens, the scan page's frames and rate limits must be the same in
+# every worker. REDIS_URL is kept as a shorthand for CACHE_URL=redis://...
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
-        if env("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    "default": cache_from_url(
+        env("CACHE_URL") or env("REDIS_URL") or ("locmem://" if DEBUG else "db://txng_cache")
     )
 }
 
@@ -262,8 +275,6 @@ VISITOR_IP_DAYS = int(env("VISITOR_IP_DAYS", "90"))
 # Where people reach the operator about their personal data (the notice at /du-lieu-ca-nhan/).
 CONTACT_EMAIL = env("CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 CONTACT_PHONE = env("CONTACT_PHONE", "")
-# Scans are queued and written by a thread every SCAN_FLUSH_SECONDS (txng/stamps/scanqueue.py);
-# 0 writes each in its request. SQLite always writes in the request.
-SCAN_FLUSH_SECONDS = float(env("SCAN_FLUSH_SECONDS", "1"))
-SCAN_FLUSH_SIZE = int(env("SCAN_FLUSH_SIZE", "500"))
-SCAN_QUEUE_MAX = int(env("SCAN_QUEUE_MAX", "100000"))
+# Scans of one stamp by one visitor (hashed IP and browser family) within this many seconds
+# count once towards the stamp's count and the counterfeit signals.
+SCAN_REPEAT_WINDOW_SECONDS = int(env("SCAN_REPEAT_WINDOW_SECONDS", "600"))

@@ -36,7 +36,7 @@ def stamp(request, gtin, serial, lot=None):
         found and lot is not None and found.lot_id and found.lot.code != unquote(lot)
     )
     code = code or body[:40]
-    entry = scans.log_scan(request, code, found)
+    entry = scans.log_scan(request, code, found) if scans.is_page_view(request) else None
     return render_stamp(request, code, found, entry, lot_mismatch=lot_mismatch)
 
 

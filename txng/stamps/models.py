@@ -268,6 +268,9 @@ class Scan(models.Model):
     latitude = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     longitude = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     province = models.CharField(max_length=60, blank=True)
+    # False for a repeat by the same visitor within SCAN_REPEAT_WINDOW_SECONDS: kept in the
+    # log, left out of the stamp's count and of the counterfeit checks.
+    counted = models.BooleanField(default=True)
 
     objects = ScanQuerySet.as_manager()
 

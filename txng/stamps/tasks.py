@@ -182,3 +182,12 @@ def resume_stalled():
             generate_order.enqueue(pk)
             resumed.append(pk)
     return resumed
+
+
+@task()
+def check_scan_signals():
+    """The counterfeit checks over the scan log, for a scheduler that enqueues tasks (the
+    check_scan_signals command does the same from cron)."""
+    from txng.stamps.scans import check_signals
+
+    return len(check_signals())
