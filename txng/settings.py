@@ -200,8 +200,15 @@ def cache_from_url(url):
 CACHES = {
     "default": cache_from_url(
         env("CACHE_URL") or env("REDIS_URL") or ("locmem://" if DEBUG else "db://txng_cache")
-    )
+    ),
 }
+# Rate limits must be counted in one place for every worker and host, in development too: the
+# shared cache when it is Redis, else a table in the database (made by accounts' migration 0002).
+CACHES["ratelimit"] = (
+    CACHES["default"]
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "txng_rate_limits"}
+)
 
 TASKS = {
     "default": {
