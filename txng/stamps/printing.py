@@ -158,7 +158,9 @@ def write_pdf(
     """Write a PDF of ``items``; ``progress`` gets the count of stamps done after each page.
 
     With ``workers`` > 1 pages are drawn by that many processes; starting them costs about a
-    second, so it pays only for orders of a few thousand stamps or more.
+    second, so it pays only for orders of a few thousand stamps or more. They are started with
+    ``spawn``, which imports the main module again: a script calling this needs the
+    ``if __name__ == "__main__":`` guard (``manage.py`` has it).
     """
     doc = _StampDocument(out, template)
     pages = _pages(items, len(doc.drawing.cells))
