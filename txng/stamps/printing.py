@@ -342,7 +342,7 @@ def _row_pieces(side: int) -> tuple[tuple[int, int, dict[bytes, str]], ...]:
     """For a symbol of ``side`` modules: (start, end, operators by module bytes) for each
     piece of each row, in module units with y up from the bottom row.
 
-    Every pattern is made up front (side × ⌈side/8⌉ × 256 strings, about 10 MB for the
+    Every pattern is made up front (side × ⌈side/8⌉ × 256 strings, about 4 MB for the
     33-module symbols of today's URLs), so memory does not creep up as new rows appear.
     A run cut by a piece boundary is drawn as two abutting rectangles of the same path,
     which fill as one area.
@@ -352,15 +352,26 @@ def _row_pieces(side: int) -> tuple[tuple[int, int, dict[bytes, str]], ...]:
         y = side - 1 - r
         for x in range(0, side, ROW_PIECE):
             width = min(ROW_PIECE, side - x)
-            ops = {}
-            for bits in range(1 << width):
-                modules = bytes(0 if bits >> i & 1 else 255 for i in range(width))
-                ops[modules] = " ".join(
-                    f"{x + run.start()} {y} {run.end() - run.start()} 1 re"
-                    for run in _DARK_RUNS.finditer(modules)
-                )
+            ops = {
+                modules: " ".join(f"{x + start} {y} {length} 1 re" for start, length in runs)
+                for modules, runs in _patterns(width)
+            }
             pieces.append((r * side + x, r * side + x + width, ops))
     return tuple(pieces)
+
+
+@functools.cache
+def _patterns(width: int) -> tuple[tuple[bytes, tuple[tuple[int, int], ...]], ...]:
+    """Every row piece of ``width`` modules with its dark runs (start, length).
+
+    The keys are shared by all pieces of that width, which keeps them in the CPU's cache.
+    """
+    patterns = []
+    for bits in range(1 << width):
+        modules = bytes(0 if bits >> i & 1 else 255 for i in range(width))
+        runs = tuple((run.start(), len(run.group())) for run in _DARK_RUNS.finditer(modules))
+        patterns.append((modules, runs))
+    return tuple(patterns)
 
 
 def _qr_ops(url: str, box: float, x: float, y: float) -> str:
