@@ -15,7 +15,7 @@ from txng.accounts.models import Organisation, OrgStatus
 from txng.catalog.models import Category, Product
 from txng.catalog.text import normalise
 from txng.common.forms import save_form
-from txng.public import actions
+from txng.public import actions, finders
 from txng.public.forms import (
     ArticleForm,
     BannerForm,
@@ -74,12 +74,21 @@ def home(request):
 
 
 def search(request):
+    """Products ranked by relevance, and on the first page the businesses, lots (by lot or
+    trace code) and stamp (by its code) that the words name."""
     form = SearchForm(request.GET or None)
     qs = form.apply(Product.objects.published()).select_related("business", "category")
-    if not (form.is_valid() and form.cleaned_data.get("q")):
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    if not query:
         qs = qs.order_by("-published_at", "name")
     page = Paginator(qs.prefetch_related("images"), 20).get_page(request.GET.get("page"))
-    return render(request, "public/search.html", {"form": form, "page": page})
+    found = finders.find_codes(query) if query and page.number == 1 else {}
+    businesses = finders.find_businesses(query) if query and page.number == 1 else []
+    return render(
+        request,
+        "public/search.html",
+        {"form": form, "page": page, "query": query, "businesses": businesses, **found},
+    )
 
 
 def news(request, section=None):

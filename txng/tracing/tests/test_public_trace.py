@@ -23,9 +23,7 @@ def complete(product):
     product.save()
     product.facility.address = "Xóm Nà Giàng, xã Trùng Khánh"
     product.facility.save()
-    ProductImage.objects.create(
-        product=product, image="public/products/hat-de.jpg", approved=True
-    )
+    ProductImage.objects.create(product=product, image="public/products/hat-de.jpg", approved=True)
     return product
 
 
@@ -66,9 +64,7 @@ def test_lot_of_withdrawn_product_is_no_longer_public(client, lot):
     assert client.get(f"/api/v1/trace/{lot.trace_code}").status_code == 404
 
 
-def test_upstream_lot_of_unpublished_product_stays_out_of_the_journey(
-    business, biz_owner, product
-):
+def test_upstream_lot_of_unpublished_product_stays_out_of_the_journey(business, biz_owner, product):
     raw = make_product(business, "Hạt dẻ thô nội bộ", state="draft")
     nuts = actions.create_lot(actor=biz_owner, product=raw, code="RAW-1", quantity=50)
     actions.add_diary_entry(nuts, actor=biz_owner, stage_kind="harvest", notes="")
@@ -139,9 +135,7 @@ def test_every_public_step_has_trace_code_place_code_and_time(
     assert {s.trace_code for s in steps} == {lot.trace_code, held.trace_code}
 
 
-def test_shipment_is_a_public_step_without_customers_or_prices(
-    client, lot, biz_owner, other_biz
-):
+def test_shipment_is_a_public_step_without_customers_or_prices(client, lot, biz_owner, other_biz):
     held = ship_and_receive(lot, biz_owner, other_biz, 50)
     actions.ship(held, actor=other_biz, quantity=5, receiver_name="Bà Nguyễn Thị Bí Mật")
     steps = queries.public_timeline(held)
