@@ -25,6 +25,7 @@ from txng.public.forms import (
     SearchForm,
 )
 from txng.public.models import Article, Banner, Post, PostState, Section
+from txng.tracing.models import Lot, Recall, RecallLot, RecallState
 
 
 def privacy(request):
@@ -69,6 +70,7 @@ def home(request):
             "news": Article.objects.published().select_related("section")[:3],
             "banners": Banner.objects.current()[:3],
             "search_form": SearchForm(),
+            "recall_count": current_recalls().count(),
         },
     )
 
@@ -89,6 +91,23 @@ def search(request):
         "public/search.html",
         {"form": form, "page": page, "query": query, "businesses": businesses, **found},
     )
+
+
+def current_recalls():
+    """Recalls not lifted, of lots of published products, newest first: only the lot named in
+    each recall (not the holders downstream), its product and producer. A completed recall
+    stays: units may still be in consumers' hands (the scan page keeps its warning too)."""
+    return (
+        RecallLot.objects.filter(named=True, lot__in=Lot.objects.public())
+        .exclude(recall__in=Recall.objects.in_state(RecallState.LIFTED))
+        .select_related("recall", "lot__product__business")
+        .order_by("-recall__created_at", "lot__product__name", "lot__code")
+    )
+
+
+def recalls(request):
+    page = Paginator(current_recalls(), 30).get_page(request.GET.get("page"))
+    return render(request, "public/recalls.html", {"page": page})
 
 
 def news(request, section=None):

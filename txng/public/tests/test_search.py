@@ -92,3 +92,29 @@ def test_search_finds_a_stamp_by_its_code(client, shelf):
     response = client.get(reverse("public:search"), {"q": typed})
     assert response.context["stamp_code"] == stamp.code
     assert reverse("stamps:scan", args=[stamp.code]) in response.content.decode()
+
+
+def test_public_recall_list_shows_current_recalls_of_published_products(
+    client, biz_owner, business, dept_officer, other_biz, shelf
+):
+    from txng.tracing.tests.conftest import ship_and_receive
+
+    lot = tracing.create_lot(actor=biz_owner, product=shelf["hatde"], code="HD-R1", quantity=9)
+    ship_and_receive(lot, biz_owner, other_biz, 4)
+    draft = Product.objects.create(business=business, name="Miến nháp thu hồi")
+    hidden = tracing.create_lot(actor=biz_owner, product=draft, code="NHAP-R", quantity=5)
+    tracing.recall_lots([lot, hidden], actor=dept_officer, reason="Nấm mốc vượt ngưỡng")
+    home = client.get("/").content.decode()
+    assert reverse("public:recalls") in home and "1 lô hàng đang bị thu hồi" in home
+    html = client.get(reverse("public:recalls")).content.decode()
+    assert "Hạt dẻ Trùng Khánh" in html and "HD-R1" in html and "Nấm mốc vượt ngưỡng" in html
+    assert "Không sử dụng sản phẩm" in html
+    assert "Miến nháp" not in html and "NHAP-R" not in html
+    assert other_biz.organisation.name not in html  # holders are not public
+
+
+def test_lifted_recall_leaves_the_public_list(client, biz_owner, dept_officer, shelf):
+    lot = tracing.create_lot(actor=biz_owner, product=shelf["hatde"], code="HD-R2", quantity=9)
+    recall = tracing.recall_lots([lot], actor=dept_officer, reason="Nghi nhiễm")
+    tracing.lift_recall(recall, actor=dept_officer, reason="Kết quả kiểm nghiệm đạt")
+    assert "HD-R2" not in client.get(reverse("public:recalls")).content.decode()
