@@ -179,7 +179,9 @@ class ProductQuerySet(BusinessOwnedQuerySet):
 
 
 def product_image_path(instance, filename):
-    return f"public/products/{instance.product_id}/{filename}"
+    # Private until approved: catalog/media.py moves the file under public/ (which the web
+    # server serves) in the approval, and back on takedown.
+    return f"private/products/{instance.product_id}/{filename}"
 
 
 class Product(models.Model):

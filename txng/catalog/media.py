@@ -1,0 +1,46 @@
+"""Where product images live: unapproved files under `private/` (never served), approved ones
+under `public/` (served by the web server as static files). Approval moves a product's images
+into the public path, a takedown moves them back, and removal deletes them; each runs after the
+transaction commits, so a rolled-back approval publishes nothing.
+"""
+
+PRIVATE = "private/"
+PUBLIC = "public/"
+
+
+def _move(field, src_prefix, dst_prefix):
+    """Move the file of `field` from one prefix to the other; True when it moved."""
+    name = field.name or ""
+    if not name.startswith(src_prefix):
+        return False
+    storage = field.storage
+    target = dst_prefix + name[len(src_prefix) :]
+    if storage.exists(name):
+        with storage.open(name, "rb") as source:
+            target = storage.save(target, source)
+        storage.delete(name)
+    field.name = target
+    return True
+
+
+def _move_images(product_id, src, dst, **filters):
+    from txng.catalog.models import ProductImage
+
+    for image in ProductImage.objects.filter(product_id=product_id, **filters):
+        moved = [_move(f, src, dst) for f in (image.image, image.thumb) if f]
+        if any(moved):
+            image.save(update_fields=["image", "thumb"])
+
+
+def publish_images(product_id):
+    _move_images(product_id, PRIVATE, PUBLIC, approved=True)
+
+
+def unpublish_images(product_id):
+    _move_images(product_id, PUBLIC, PRIVATE)
+
+
+def delete_files(storage, names):
+    for name in names:
+        if name and storage.exists(name):
+            storage.delete(name)
