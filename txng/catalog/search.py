@@ -1,15 +1,11 @@
 """Product and business search on normalised (accent-free) text, ranked by relevance.
 
 Products: every term of the query must appear in `search_text` (LIKE '%term%', which PostgreSQL
-answers from the pg_trgm GIN index, migration 0003; SQLite scans, fine at demo size). On
-PostgreSQL the matches are ranked by trigram word similarity to the whole query, newest first
-among equals; SQLite ranks a match at the start of the text first, then by name.
+answers from the pg_trgm GIN index on that unaccented column, migration 0003; SQLite scans, fine
+at demo size), ranked by how well the product's name matches (`_tier`), newest first among
+equals (by name on SQLite, the demo's simple fallback).
 
-A typo ("mien dongg", "hat de trung kan"): the terms that do appear narrow the rows through the
-index, and `%>` (word similarity above a threshold, also answered by the GIN index) tolerates the
-misspelt rest; only when no term appears at all does the whole query go to `%>` alone. Checking
-the misspelt query against the whole table by similarity cost p95 ≈ 300 ms over 100,000 products
-(bench/search.py); narrowing first keeps it within the search goal.
+A typo ("mien dongg", "hat de trung kan"), PostgreSQL only: see `_typo`.
 """
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -52,52 +48,65 @@ def _set_threshold(value):
         cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [value])
 
 
-def _ranked(qs, text):
-    """Most relevant first: the query's likeness to the product's name (its slug is the
-    normalised name; trigrams treat the hyphens as spaces), then to the whole text, which also
-    holds the brand, GTIN, business and category."""
-    if connection.vendor == "postgresql":
-        return qs.annotate(
-            relevance=TrigramWordSimilarity(text, "slug")
-            + TrigramWordSimilarity(text, "search_text")
-        ).order_by("-relevance", "-published_at", "pk")
-    slug = text.replace(" ", "-")
+def _tier(qs, words):
+    """Cheap relevance, from the normalised name (the slug, words joined by hyphens): the name
+    starts with the query (3), holds it as a phrase (2), holds every word (1), or the words are
+    only in the brand, business or category (0). Plain LIKE tests: the page sorts thousands of
+    matches for a common word, and trigram similarity per row cost p95 ≈ 1 s there."""
+    phrase = "-".join(" ".join(words).split())
+    every_word = Q()
+    for term in words:
+        every_word &= Q(slug__contains=term.replace(" ", "-"))
     return qs.annotate(
         relevance=Case(
-            When(slug__startswith=slug, then=Value(3)),
-            When(slug__contains=slug, then=Value(2)),
-            When(search_text__contains=text, then=Value(1)),
+            When(slug__startswith=phrase, then=Value(3)),
+            When(slug__contains=phrase, then=Value(2)),
+            When(every_word, then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )
-    ).order_by("-relevance", "name", "pk")
+    )
 
 
 def search_products(qs, query):
     words = terms(query)
     if not words:
         return qs
-    text = " ".join(words)
     exact = qs
     for term in words:
         exact = exact.filter(search_text__contains=term)
+    newest = "-published_at" if connection.vendor == "postgresql" else "name"
     if connection.vendor != "postgresql" or exact.exists():
-        return _ranked(exact, text)
-    # Typo: keep the terms that appear somewhere, let similarity judge the rest.
+        return _tier(exact, words).order_by("-relevance", newest, "pk")
+    return _typo(qs, words)
+
+
+def _typo(qs, words):
+    """Keep the words that appear somewhere (the GIN index narrows to a few hundred rows), and
+    let word similarity judge the misspelt rest on those rows only. Written as a function, not
+    the `%>` operator, so PostgreSQL does not also read the index for it: at a low threshold
+    nearly every row shares a trigram with the query, which made typos cost p95 ≈ 300 ms."""
+    text = " ".join(words)
     base = qs.model.objects.all()
     found = [term for term in words if base.filter(search_text__contains=term).exists()]
-    narrowed = qs
-    for term in found:
-        narrowed = narrowed.filter(search_text__contains=term)
     if found:
-        _set_threshold(WORD_SIMILARITY)
-        narrowed = narrowed.filter(search_text__trigram_word_similar=text)
+        narrowed = qs
+        for term in found:
+            narrowed = narrowed.filter(search_text__contains=term)
+        narrowed = narrowed.annotate(
+            likeness=TrigramWordSimilarity(text, "search_text"),
+            name_likeness=TrigramWordSimilarity(text, "slug"),
+        ).filter(likeness__gte=float(WORD_SIMILARITY))
         if narrowed.exists():
-            return _ranked(narrowed, text)
-    # A misspelt word may be another word that exists ("kan" in "bac kan"): then the words
-    # that appear do not belong together, and only similarity to the whole query is left.
+            return narrowed.order_by("-name_likeness", "-likeness", "-published_at", "pk")
+    # No word appears, or those that do are not together ("kan" in "bac kan"): only the
+    # whole query's similarity is left, through the index.
     _set_threshold(WORD_SIMILARITY_ALONE)
-    return _ranked(qs.filter(search_text__trigram_word_similar=text), text)
+    return (
+        qs.filter(search_text__trigram_word_similar=text)
+        .annotate(likeness=TrigramWordSimilarity(text, "search_text"))
+        .order_by("-likeness", "-published_at", "pk")
+    )
 
 
 def search_businesses(qs, query):

@@ -115,6 +115,9 @@ def lot_detail(request, pk):
             "ship_form": ShipForm(business=lot.business, prefix="ship") if own else None,
             "qty_form": QuantityReasonForm(prefix="mv"),
             "shipments": lot.shipments.select_related("receiver", "received_lot"),
+            # The receiver's side of a delivery: shipped and received quantities, so a
+            # difference shows to both businesses and to their authorities, never publicly.
+            "receipts": lot.receipts.select_related("lot__business"),
             "can_recall": actions.can_recall(request.user, lot) and lot.status != "recalled",
             "recall": lot.active_recall,
         },

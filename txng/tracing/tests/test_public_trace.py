@@ -4,6 +4,7 @@ producer and holder apart, and a journey whose every step carries its codes."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from txng.catalog import facts
@@ -149,3 +150,38 @@ def test_shipment_is_a_public_step_without_customers_or_prices(client, lot, biz_
     move = next(s for s in data["timeline"] if s["to"])
     assert move["to"] == other_biz.organisation.name and move["trace_code"] == lot.trace_code
     assert "Bí Mật" not in str(data) and "invoice" not in str(data)
+
+
+def test_product_page_shows_lots_with_production_time_and_trace_code(client, biz_owner, product):
+    lot = full_lot(biz_owner, product)
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert "20/09/2026" in html and lot.trace_code in html and lot.get_absolute_url() in html
+
+
+def test_product_page_without_a_lot_never_claims_every_item(client, biz_owner, product):
+    complete(product)  # all six product items, no GTIN needed
+    product.gtin = ""
+    product.save()
+    response = client.get(product.get_absolute_url())
+    html = response.content.decode()
+    assert "Có đủ" not in html and "chưa cung cấp" not in html
+    assert "được ghi theo từng lô hàng" in html
+    assert product.missing_items == []  # GTIN is not a required item
+
+
+def test_received_quantity_difference_shows_to_both_businesses_and_authorities(
+    client, lot, biz_owner, other_biz, dept_officer, other_commune_officer
+):
+    held = ship_and_receive(lot, biz_owner, other_biz, 30, received="29.5")
+    for user, page in (
+        (biz_owner, lot),
+        (dept_officer, lot),
+        (other_biz, held),
+        (other_commune_officer, held),
+    ):
+        client.force_login(user)
+        html = client.get(reverse("tracing:lot", args=[page.pk])).content.decode()
+        assert "29,5" in html and "hao hụt" in html, user
+    client.logout()
+    public = client.get(held.get_absolute_url()).content.decode()
+    assert "29,5" not in public and "hao hụt" not in public
