@@ -238,6 +238,7 @@ def approve_revision(rev, *, actor, note=""):
         profile.state, profile.withdrawn_reason = PublicState.PUBLISHED, ""
         profile.save()
         business.documents.filter(product__isnull=True).update(approved=True)
+        transaction.on_commit(partial(media.publish_logo, business.pk))
         for product in business.products.all():  # the business name is part of search_text
             product.save(update_fields=["search_text"])
         link = reverse("catalog:profile")
@@ -297,6 +298,7 @@ def take_down_profile(business, *, actor, reason):
         raise ValidationError(_("Trang cơ sở đã bị gỡ."))
     profile.state, profile.withdrawn_reason = PublicState.WITHDRAWN, reason.strip()
     profile.save()
+    transaction.on_commit(partial(media.unpublish_logo, business.pk))
     record(actor, "catalog.take_down_profile", business, reason=reason)
     notify(
         business,

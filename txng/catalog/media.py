@@ -1,7 +1,7 @@
-"""Where product images live: unapproved files under `private/` (never served), approved ones
-under `public/` (served by the web server as static files). Approval moves a product's images
-into the public path, a takedown moves them back, and removal deletes them; each runs after the
-transaction commits, so a rolled-back approval publishes nothing.
+"""Where product images and business logos live: unapproved files under `private/` (never
+served), approved ones under `public/` (served by the web server as static files). Approval
+moves them into the public path, a takedown moves them back, and removal deletes them; each runs
+after the transaction commits, so a rolled-back approval publishes nothing.
 """
 
 PRIVATE = "private/"
@@ -38,6 +38,22 @@ def publish_images(product_id):
 
 def unpublish_images(product_id):
     _move_images(product_id, PUBLIC, PRIVATE)
+
+
+def _move_logo(business_id, src, dst):
+    from txng.catalog.models import BusinessProfile
+
+    profile = BusinessProfile.objects.filter(pk=business_id).first()
+    if profile is not None and profile.logo and _move(profile.logo, src, dst):
+        profile.save(update_fields=["logo"])
+
+
+def publish_logo(business_id):
+    _move_logo(business_id, PRIVATE, PUBLIC)
+
+
+def unpublish_logo(business_id):
+    _move_logo(business_id, PUBLIC, PRIVATE)
 
 
 def delete_files(storage, names):

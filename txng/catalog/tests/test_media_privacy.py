@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from txng.catalog import actions
@@ -82,3 +83,24 @@ def test_upload_refused_while_a_revision_is_pending_stores_nothing(biz_owner, de
         actions.add_product_image(product, actor=biz_owner, upload=_jpeg())
     media = Path(settings.MEDIA_ROOT)
     assert not [p for p in media.rglob("*") if p.is_file()] if media.exists() else True
+
+
+def test_logo_is_private_until_approved_and_leaves_on_takedown(
+    login, biz_owner, dept_officer, business, django_capture_on_commit_callbacks
+):
+    from txng.catalog.models import BusinessProfile, Revision
+    from txng.common.demo_files import png_upload
+
+    login(biz_owner).post(
+        reverse("catalog:profile"), {"address": "Thôn Bản Giốc", "logo": png_upload("logo.png")}
+    )
+    rev = Revision.objects.get(business=business, product=None)
+    assert _public_files() == []
+    actions.submit_revision(rev, actor=biz_owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.approve_revision(rev, actor=dept_officer)
+    logo = BusinessProfile.objects.get(business=business).logo
+    assert logo.name.startswith("public/logos/") and len(_public_files()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.take_down_profile(business, actor=dept_officer, reason="Logo giả mạo")
+    assert _public_files() == []
