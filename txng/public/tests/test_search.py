@@ -118,3 +118,12 @@ def test_lifted_recall_leaves_the_public_list(client, biz_owner, dept_officer, s
     recall = tracing.recall_lots([lot], actor=dept_officer, reason="Nghi nhiễm")
     tracing.lift_recall(recall, actor=dept_officer, reason="Kết quả kiểm nghiệm đạt")
     assert "HD-R2" not in client.get(reverse("public:recalls")).content.decode()
+
+
+@postgres_only
+def test_saved_products_words_correct_a_misspelt_word(shelf):
+    from txng.catalog.search import nearest_words
+
+    assert "dong" in nearest_words("dongg")
+    assert nearest_words("trng")[0] == "trung"
+    assert nearest_words("kan") == []  # nothing close enough: the word is left out
