@@ -20,6 +20,8 @@ ARGS = [
 DEFAULT = [
     "anon:/",
     "anon:/register/",
+    "anon:/search/?q=hat+de+trung+kan",
+    "anon:/san-pham-thu-hoi/",
     "dost:/manage/",
     "dost:/manage/dossiers/",
     "dost:/manage/dossiers/1/",

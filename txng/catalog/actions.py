@@ -6,6 +6,7 @@ written in the same transaction (they are rows, not mail).
 
 import io
 from datetime import timedelta
+from functools import partial
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from txng.accounts.actions import notify
 from txng.accounts.models import Organisation
 from txng.accounts.permissions import can_manage_business, is_dost, is_member, require
 from txng.audit.actions import record
+from txng.catalog import media
 from txng.catalog.models import (
     OPEN_STATES,
     TRANSITIONS,
@@ -225,6 +227,7 @@ def approve_revision(rev, *, actor, note=""):
         product.save()
         product.images.update(approved=True)
         product.documents.update(approved=True)
+        transaction.on_commit(partial(media.publish_images, product.pk))
         link = product.get_absolute_url()
     else:
         business = rev.business
@@ -235,6 +238,7 @@ def approve_revision(rev, *, actor, note=""):
         profile.state, profile.withdrawn_reason = PublicState.PUBLISHED, ""
         profile.save()
         business.documents.filter(product__isnull=True).update(approved=True)
+        transaction.on_commit(partial(media.publish_logo, business.pk))
         for product in business.products.all():  # the business name is part of search_text
             product.save(update_fields=["search_text"])
         link = reverse("catalog:profile")
@@ -268,6 +272,8 @@ def take_down_product(product, *, actor, reason):
         raise ValidationError(_("Chỉ gỡ được sản phẩm đang công bố."))
     product.state, product.withdrawn_reason = PublicState.WITHDRAWN, reason.strip()
     product.save()
+    # Files under public/ are served without asking Django: move them out of reach.
+    transaction.on_commit(partial(media.unpublish_images, product.pk))
     record(
         actor,
         "catalog.take_down",
@@ -292,6 +298,7 @@ def take_down_profile(business, *, actor, reason):
         raise ValidationError(_("Trang cơ sở đã bị gỡ."))
     profile.state, profile.withdrawn_reason = PublicState.WITHDRAWN, reason.strip()
     profile.save()
+    transaction.on_commit(partial(media.unpublish_logo, business.pk))
     record(actor, "catalog.take_down_profile", business, reason=reason)
     notify(
         business,
@@ -316,12 +323,14 @@ def add_product_image(product, *, actor, upload):
     require(_can_edit(actor, product.business))
     if product.images.count() >= 8:
         raise ValidationError({"image": _("Ảnh: mỗi sản phẩm tối đa 8 ảnh.")})
+    # Refuse before any file is written: a refused upload leaves nothing in storage.
+    data = _current_data(product) if product.state != PublicState.DRAFT else None
     image = ProductImage(product=product, position=product.images.count())
     image.image.save(upload.name, upload, save=False)
     image.thumb.save("thumb.jpg", _thumbnail(upload), save=False)
     image.save()
-    if product.state != PublicState.DRAFT:
-        _start_revision(product.business, product, actor=actor, data=_current_data(product))
+    if data is not None:
+        _start_revision(product.business, product, actor=actor, data=data)
     record(actor, "catalog.add_image", product, changes={"image": [None, image.image.name]})
     return image
 
@@ -340,7 +349,10 @@ def remove_product_image(image, *, actor):
     record(
         actor, "catalog.remove_image", image.product, changes={"image": [image.image.name, None]}
     )
+    names = [f.name for f in (image.image, image.thumb) if f]
+    storage = image.image.storage
     image.delete()
+    transaction.on_commit(partial(media.delete_files, storage, names))
 
 
 @transaction.atomic

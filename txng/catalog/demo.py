@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from txng.accounts.models import User
-from txng.catalog import actions
+from txng.catalog import actions, media
 from txng.catalog.demo_data import CATEGORIES, COLOURS, FACILITIES, NEWS, POSTS, PRODUCTS
 from txng.catalog.identifiers import with_check_digit
 from txng.catalog.models import (
@@ -72,6 +72,7 @@ def _save_image(product, colour, variant):
     img.image.save(f"{product.slug}-{variant + 1}.jpg", ContentFile(data), save=False)
     img.thumb.save("thumb.jpg", actions._thumbnail(ContentFile(data, name="a.jpg")), save=False)
     img.save()
+    media.publish_images(product.pk)  # approved already: into the served path
 
 
 def _categories():

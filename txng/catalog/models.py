@@ -180,7 +180,9 @@ class ProductQuerySet(BusinessOwnedQuerySet):
 
 
 def product_image_path(instance, filename):
-    return f"public/products/{instance.product_id}/{filename}"
+    # Private until approved: catalog/media.py moves the file under public/ (which the web
+    # server serves) in the approval, and back on takedown.
+    return f"private/products/{instance.product_id}/{filename}"
 
 
 class Product(models.Model):
@@ -272,6 +274,9 @@ class Product(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "slug", "search_text"}
         super().save(*args, **kwargs)
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w) for w in search_words(self.search_text)], ignore_conflicts=True
+        )
 
     def get_absolute_url(self):
         return reverse("catalog:product", args=[self.pk, self.slug or "san-pham"])
@@ -320,6 +325,23 @@ class Product(models.Model):
         from txng.catalog.facts import missing_items
 
         return missing_items(self)
+
+
+def search_words(text):
+    """The words of a normalised search text worth correcting a typo towards: letters only
+    (no GTINs or numbers), three or more (shorter ones have no trigram)."""
+    return {w for w in text.split() if w.isalpha() and 3 <= len(w) <= 60}
+
+
+class SearchWord(models.Model):
+    """Every word of the products' search texts: a misspelt word of a query is corrected to its
+    nearest words here (pg_trgm, migration 0004) before the products are searched, which reads
+    a few thousand short rows instead of measuring similarity against every product."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    def __str__(self):
+        return self.word
 
 
 class ProductImage(models.Model):

@@ -2,6 +2,7 @@
 
 import json
 
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -24,8 +25,16 @@ def _withdrawn(request, what):
 
 
 def _product_last_modified(request, pk, slug=None):
-    product = Product.objects.filter(pk=pk).only("updated_at").first()
-    return product.updated_at if product else None
+    # A new lot shows on the page too, so it changes the page's date.
+    row = (
+        Product.objects.filter(pk=pk)
+        .annotate(last_lot=Max("lots__updated_at"))
+        .values("updated_at", "last_lot")
+    )
+    row = row.first()
+    if not row:
+        return None
+    return max(t for t in (row["updated_at"], row["last_lot"]) if t)
 
 
 @condition(last_modified_func=_product_last_modified)
@@ -68,11 +77,17 @@ def product(request, pk, slug=None):
         .exclude(pk=product.pk)
         .prefetch_related("images")[:4]
     )
+    # The producer's own lots (a shop's received lots are the same goods): each carries the
+    # production time and trace code, and links to its journey (Circular 02/2024 items 4-7).
+    lots = product.lots.filter(business=product.business_id).order_by(
+        "-production_date", "-created_at"
+    )[:5]
     return render(
         request,
         "catalog/product_public.html",
         {
             "product": product,
+            "lots": lots,
             "og_url": url,
             "og_image": image,
             "ld_json": _ld_json(ld),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from txng.audit.models import AuditEntry
-from txng.catalog import actions
+from txng.catalog import actions, media
 from txng.catalog.compare import compare
 from txng.catalog.forms import (
     CategoryForm,
@@ -297,7 +297,9 @@ def profile(request):
         if logo:
             from django.core.files.storage import default_storage
 
-            cleaned["logo"] = default_storage.save(f"public/logos/{business.pk}/{logo.name}", logo)
+            cleaned["logo"] = default_storage.save(
+                f"{media.PRIVATE}logos/{business.pk}/{logo.name}", logo
+            )
         actions.save_profile_draft(business, actor=request.user, data=cleaned)
 
     if save_form(request, form, save_draft, _("Đã lưu bản nháp hồ sơ. Gửi duyệt khi đã sẵn sàng.")):

@@ -17,7 +17,7 @@ from txng.accounts.models import Organisation, OrgStatus
 from txng.catalog.models import Category, Product
 from txng.catalog.text import normalise
 from txng.common.forms import save_form
-from txng.public import actions
+from txng.public import actions, finders
 from txng.public.forms import (
     ArticleForm,
     BannerForm,
@@ -27,6 +27,7 @@ from txng.public.forms import (
     SearchForm,
 )
 from txng.public.models import Article, Banner, Post, PostState, Section
+from txng.tracing.models import Lot, Recall, RecallLot, RecallState
 
 logger = logging.getLogger(__name__)
 
@@ -73,17 +74,44 @@ def home(request):
             "news": Article.objects.published().select_related("section")[:3],
             "banners": Banner.objects.current()[:3],
             "search_form": SearchForm(),
+            "recall_count": current_recalls().count(),
         },
     )
 
 
 def search(request):
+    """Products ranked by relevance, and on the first page the businesses, lots (by lot or
+    trace code) and stamp (by its code) that the words name."""
     form = SearchForm(request.GET or None)
     qs = form.apply(Product.objects.published()).select_related("business", "category")
-    if not (form.is_valid() and form.cleaned_data.get("q")):
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    if not query:
         qs = qs.order_by("-published_at", "name")
     page = Paginator(qs.prefetch_related("images"), 20).get_page(request.GET.get("page"))
-    return render(request, "public/search.html", {"form": form, "page": page})
+    found = finders.find_codes(query) if query and page.number == 1 else {}
+    businesses = finders.find_businesses(query) if query and page.number == 1 else []
+    return render(
+        request,
+        "public/search.html",
+        {"form": form, "page": page, "query": query, "businesses": businesses, **found},
+    )
+
+
+def current_recalls():
+    """Recalls not lifted, of lots of published products, newest first: only the lot named in
+    each recall (not the holders downstream), its product and producer. A completed recall
+    stays: units may still be in consumers' hands (the scan page keeps its warning too)."""
+    return (
+        RecallLot.objects.filter(named=True, lot__in=Lot.objects.public())
+        .exclude(recall__in=Recall.objects.in_state(RecallState.LIFTED))
+        .select_related("recall", "lot__product__business")
+        .order_by("-recall__created_at", "lot__product__name", "lot__code")
+    )
+
+
+def recalls(request):
+    page = Paginator(current_recalls(), 30).get_page(request.GET.get("page"))
+    return render(request, "public/recalls.html", {"page": page})
 
 
 def news(request, section=None):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from txng.accounts.permissions import is_member
+from txng.catalog import facts
 from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Category, Product
 from txng.common.forms import add_errors, save_form
@@ -115,6 +116,9 @@ def lot_detail(request, pk):
             "ship_form": ShipForm(business=lot.business, prefix="ship") if own else None,
             "qty_form": QuantityReasonForm(prefix="mv"),
             "shipments": lot.shipments.select_related("receiver", "received_lot"),
+            # The receiver's side of a delivery: shipped and received quantities, so a
+            # difference shows to both businesses and to their authorities, never publicly.
+            "receipts": lot.receipts.select_related("lot__business"),
             "can_recall": actions.can_recall(request.user, lot) and lot.status != "recalled",
             "recall": lot.active_recall,
         },
@@ -351,14 +355,31 @@ def _visible_or_partner_lot(request, pk):
 
 
 def public_lot(request, code):
+    """The public trace page of one lot: the product's items, the lot's, and its journey
+    (all ten basic items of Circular 02/2024 when the business recorded them)."""
     lot = get_object_or_404(
-        Lot.objects.select_related("product", "business", "facility"),
+        Lot.objects.public_or_visible_to(request.user).select_related(
+            "product__business", "product__facility", "product__category", "business", "facility"
+        ),
         trace_code=normalise_trace_code(code),
     )
+    product = lot.product
+    steps = queries.public_timeline(lot)
     return render(
         request,
         "tracing/public_lot.html",
-        {"lot": lot, "steps": queries.public_timeline(lot), "recall": lot.active_recall},
+        {
+            "lot": lot,
+            "product": product,
+            "producer": product.business,
+            # A shop or distributor holding a received lot is not who made the product.
+            "holder": lot.business if lot.business_id != product.business_id else None,
+            "steps": steps,
+            "recall": lot.active_recall,
+            "facts_lot": lot,
+            "facts_missing": facts.missing_items(product, lot, steps),
+            "facts_count": facts.count_items(product, lot, steps),
+        },
     )
 
 
