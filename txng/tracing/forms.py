@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from txng.accounts.models import Organisation
 from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Category, Facility, Product
+from txng.common.numbers import QuantityInput, quantity
 from txng.common.uploads import IMAGE_TYPES, UploadField
 from txng.tracing.codes import normalise_sscc
 from txng.tracing.models import Lot, LotKind, ProcessTemplate, Stage, StageKind, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-QTY = {"max_digits": 14, "decimal_places": 3, "min_value": 0}
+QTY = {"max_digits": 14, "decimal_places": 3, "min_value": 0, "widget": QuantityInput}
 
 
 def _now_local():
@@ -32,6 +33,12 @@ class LotForm(forms.Form):
         ProcessTemplate.objects.none(), label=_("Quy trình sản xuất"), required=False
     )
     kind = forms.ChoiceField(label=_("Loại"), choices=LotKind.choices)
+    time = forms.DateTimeField(
+        label=_("Lô bắt đầu từ"),
+        widget=DATETIME,
+        initial=_now_local,
+        help_text=_("Nhật ký và xuất hàng của lô phải từ thời điểm này trở đi."),
+    )
     supplier_name = forms.CharField(
         label=_("Nhà cung cấp (nguyên liệu, bao bì mua ngoài)"), required=False
     )
@@ -66,9 +73,20 @@ class DiaryForm(forms.Form):
     input_supplier_lot = forms.CharField(label=_("Lô vật tư, nhà cung cấp"), required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
     photo = UploadField(label=_("Ảnh"), required=False, allowed=IMAGE_TYPES)
+    facility = forms.ModelChoiceField(
+        Facility.objects.none(),
+        label=_("Nơi thực hiện"),
+        required=False,
+        help_text=_("Vùng trồng, xưởng hay kho nơi công đoạn diễn ra (để trống: nơi của lô)."),
+    )
 
     def __init__(self, *args, lot=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if lot is not None:
+            self.fields["facility"].queryset = Facility.objects.filter(business=lot.business_id)
+            self.fields["facility"].empty_label = (
+                str(lot.facility) if lot.facility_id else _("Nơi của lô")
+            )
         if lot is not None and lot.process_id:
             self.fields["stage"].queryset = Stage.objects.filter(template=lot.process_id)
             self.fields["stage_kind"].required = False
@@ -123,7 +141,9 @@ class ReceiptForm(forms.Form):
 
 
 class QuantityReasonForm(forms.Form):
-    quantity = forms.DecimalField(label=_("Số lượng"), max_digits=14, decimal_places=3)
+    quantity = forms.DecimalField(
+        label=_("Số lượng"), max_digits=14, decimal_places=3, widget=QuantityInput
+    )
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea({"rows": 2}))
 
 
@@ -154,7 +174,7 @@ class RecallLotsForm(forms.Form):
             "code": lot.code,
             "business": lot.business,
             "made": made,
-            "stock": f"{lot.in_stock.normalize():f} {lot.get_unit_display()}",
+            "stock": quantity(lot.in_stock, lot.unit),
         }
 
 
@@ -237,7 +257,14 @@ class CorrectionForm(forms.Form):
     input_dose = forms.CharField(label=_("Liều lượng"), required=False)
     input_supplier_lot = forms.CharField(label=_("Lô vật tư, nhà cung cấp"), required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
+    facility = forms.ModelChoiceField(
+        Facility.objects.none(), label=_("Nơi thực hiện"), required=False
+    )
     reason = forms.CharField(label=_("Lý do sửa"), widget=forms.Textarea({"rows": 2}))
+
+    def __init__(self, *args, lot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = Facility.objects.filter(business=lot.business_id)
 
 
 class RetentionForm(forms.Form):
