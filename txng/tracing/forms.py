@@ -37,6 +37,7 @@ class LotForm(forms.Form):
         label=_("Lô bắt đầu từ"),
         widget=DATETIME,
         initial=_now_local,
+        required=False,
         help_text=_("Nhật ký và xuất hàng của lô phải từ thời điểm này trở đi."),
     )
     supplier_name = forms.CharField(

@@ -22,6 +22,10 @@ def _when(moment):
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
+def _start_of_day(moment):
+    return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def lot_started_at(lot):
     """When the lot came into being: its first event that is neither a diary line nor an error
     declaration (creation, receipt, or the transformation that made it)."""
@@ -36,7 +40,9 @@ def lot_started_at(lot):
 
 def check_after_start(lot, time, field):
     started = lot_started_at(lot)
-    if started is not None and time < started:
+    # Imports give dates without a time, forms give minutes: anything on the day the lot
+    # started fits; only an earlier day contradicts it.
+    if started is not None and time < _start_of_day(started):
         raise ValidationError(
             {
                 field: _(
