@@ -97,7 +97,8 @@ TEMPLATES = [
                 "txng.accounts.context_processors.site",
                 "txng.common.csp.nonce",
             ],
-            "builtins": ["txng.common.links"],
+            # |qty, |count and |unit_label in every template: no page prints a raw Decimal.
+            "builtins": ["txng.common.links", "txng.common.formatting"],
         },
     },
 ]
@@ -154,6 +155,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "txng" / "locale"]
+# dd/mm/yyyy everywhere (Django's own Vietnamese formats spell the month out, or use dashes).
+FORMAT_MODULE_PATH = ["txng.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -254,6 +257,11 @@ DEMO_PASSWORD = "txng-demo"
 # The province this instance serves; profiles live in txng/accounts/provinces.py.
 TXNG_PROVINCE = env("TXNG_PROVINCE", "cao-bang")
 SITE_DOMAIN = env("SITE_DOMAIN", "")
+# The site answers on its own domain (the demo's LAN address included).
+if _site_host := urlparse(SITE_DOMAIN if "//" in SITE_DOMAIN else f"//{SITE_DOMAIN}").hostname:
+    ALLOWED_HOSTS = (
+        [*ALLOWED_HOSTS, _site_host] if _site_host not in ALLOWED_HOSTS else ALLOWED_HOSTS
+    )
 
 LOGGING = {
     "version": 1,

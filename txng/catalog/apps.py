@@ -22,6 +22,7 @@ class CatalogConfig(AppConfig):
                 "catalog.approve": _("Duyệt nội dung"),
                 "catalog.reject": _("Từ chối nội dung"),
                 "catalog.take_down": _("Gỡ sản phẩm"),
+                "catalog.set_ocop_stars": _("Xác nhận sao OCOP của sản phẩm"),
                 "catalog.take_down_profile": _("Gỡ trang cơ sở"),
                 "catalog.add_image": _("Thêm ảnh sản phẩm"),
                 "catalog.remove_image": _("Xóa ảnh sản phẩm"),

@@ -230,9 +230,20 @@ class Product(models.Model):
         _("hạn sử dụng"), max_length=100, blank=True, help_text=_("Ví dụ: 12 tháng kể từ NSX")
     )
     storage = models.CharField(_("điều kiện bảo quản"), max_length=300, blank=True)
+    # Set only by an authority (catalog.actions.set_ocop_stars), never by the business: stars
+    # are a certified rating (Decision 148/QĐ-TTg), not a claim.
     ocop_stars = models.PositiveSmallIntegerField(
         _("số sao OCOP"), null=True, blank=True, choices=[(i, f"{i}★") for i in range(1, 6)]
     )
+    ocop_set_by = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("cơ quan xác nhận sao OCOP"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ocop_set_at = models.DateTimeField(_("ngày xác nhận sao OCOP"), null=True, blank=True)
     state = models.CharField(
         _("trạng thái công bố"),
         max_length=20,
@@ -288,6 +299,18 @@ class Product(models.Model):
         if self.category_id:
             parts.append(self.category.name)
         return normalise(" ".join(p for p in parts if p))
+
+    @property
+    def size_label(self):
+        """'500 g / túi': net content and selling unit, the unit named once even when the
+        business already typed it into the net content ('500 g/túi')."""
+        net, unit = self.net_content.strip(), self.unit.strip()
+        if not (net and unit):
+            return net or unit
+        squeezed = "".join(net.split()).casefold()
+        if squeezed.endswith("/" + "".join(unit.split()).casefold()):
+            return net
+        return f"{net} / {unit}"
 
     @property
     def is_public(self):

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from txng.audit.models import AuditEntry
 from txng.catalog import actions, media
-from txng.catalog.compare import compare
+from txng.catalog.compare import compare, product_baseline
 from txng.catalog.forms import (
     CategoryForm,
     DocumentForm,
     FacilityForm,
     ImageForm,
+    OcopForm,
     ProductForm,
     ProfileForm,
     ReasonForm,
@@ -96,7 +97,7 @@ def product_edit(request, pk):
 
 
 @login_required
-def product_detail(request, pk):
+def product_detail(request, pk, ocop_form=None):
     product = get_object_or_404(
         Product.objects.visible_to(request.user).select_related("business", "facility"), pk=pk
     )
@@ -109,7 +110,7 @@ def product_detail(request, pk):
         {
             "product": product,
             "open_revision": rev,
-            "changes": compare(actions.product_data(product), rev.data) if rev else [],
+            "changes": compare(product_baseline(product), rev.data) if rev else [],
             "history": history,
             "is_own": is_own,
             "can_manage": actions.can_manage_business(request.user, product.business),
@@ -117,6 +118,7 @@ def product_detail(request, pk):
             "submit_form": SubmitForm(),
             "reason_form": ReasonForm(),
             "documents": product.documents.all(),
+            "ocop_form": ocop_form or OcopForm(initial={"stars": product.ocop_stars}),
         },
     )
 
@@ -196,7 +198,7 @@ def revision(request, pk):
         Revision.objects.visible_to(request.user).select_related("business", "product"), pk=pk
     )
     if rev.product_id:
-        current = actions.product_data(rev.product)
+        current = product_baseline(rev.product)
         approved = rev.product.revisions.filter(state=RevisionState.APPROVED)
     else:
         current = actions.profile_data(rev.business)
@@ -263,6 +265,28 @@ def take_down(request, pk):
     else:
         messages.success(request, _("Đã gỡ sản phẩm khỏi trang công khai."))
     return redirect("catalog:my_product", pk=product.pk)
+
+
+@login_required
+@require_POST
+def set_ocop(request, pk):
+    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    form = OcopForm(request.POST)
+    if not actions.can_manage_business(request.user, product.business):
+        raise PermissionDenied
+    if save_form(
+        request,
+        form,
+        lambda: actions.set_ocop_stars(
+            product,
+            actor=request.user,
+            stars=form.cleaned_data["stars"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("Đã cập nhật số sao OCOP."),
+    ):
+        return redirect("catalog:my_product", pk=product.pk)
+    return product_detail(request, pk, ocop_form=form)
 
 
 @login_required

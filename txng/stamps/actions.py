@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from txng.accounts.actions import notify, notify_dost
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
+from txng.common.numbers import count
 from txng.stamps.models import (
     ORDER_TRANSITIONS,
     ApprovalDelegation,
@@ -68,7 +69,24 @@ def _check_quota(order):
                     "Số lượng tem vượt hạn mức năm của cơ sở: hạn mức %(limit)s, "
                     "đã đặt %(used)s, còn %(left)s."
                 )
-                % {"limit": limit, "used": used, "left": max(limit - used, 0)}
+                % {"limit": count(limit), "used": count(used), "left": count(max(limit - used, 0))}
+            }
+        )
+
+
+def _check_product_approved(order):
+    """A stamp sends a consumer to the product's page: only a product its managing agency
+    approved (and has not taken down) may have stamps printed."""
+    from txng.catalog.models import PublicState
+
+    if order.product.state != PublicState.PUBLISHED:
+        raise ValidationError(
+            {
+                "product": _(
+                    "Sản phẩm “%(name)s” chưa được cơ quan quản lý duyệt công bố (hoặc đã bị gỡ): "
+                    "chỉ in tem cho sản phẩm đã được duyệt."
+                )
+                % {"name": order.product.name}
             }
         )
 
@@ -76,6 +94,7 @@ def _check_quota(order):
 def _check_order_fields(order):
     if order.product.business_id != order.business_id:
         raise ValidationError({"product": _("Sản phẩm không thuộc cơ sở của bạn.")})
+    _check_product_approved(order)
     if order.lot_id and (
         order.lot.business_id != order.business_id or order.lot.product_id != order.product_id
     ):
@@ -97,7 +116,10 @@ def submit_order(order, *, actor):
     order.full_clean(exclude=["logo"])
     order.save()
     record(actor, "stamps.order_submit", order, changes={"quantity": [None, order.quantity]})
-    message = _("Đơn in %(n)s tem mới của %(biz)s") % {"n": order.quantity, "biz": order.business}
+    message = _("Đơn in %(n)s tem mới của %(biz)s") % {
+        "n": count(order.quantity),
+        "biz": order.business,
+    }
     notify_dost(message, _order_url(order))
     for agency in order.business.managers.filter(stamp_delegation__isnull=False):
         notify(agency, message, _order_url(order))
@@ -127,6 +149,7 @@ def approve_order(order, *, actor, note=""):
     require(can_approve(actor, order))
     PrintOrder.objects.select_for_update().filter(pk=order.pk).first()
     order.refresh_from_db()
+    _check_product_approved(order)
     _check_quota(order)
     from_state = _move(order, "approve")
     order.decided_by = actor
@@ -229,7 +252,7 @@ def _range(order, first, last):
                 "first": _(
                     "Số sê-ri đầu/cuối: phải nằm trong 1–%(n)s và số đầu không lớn hơn số cuối."
                 )
-                % {"n": order.quantity}
+                % {"n": count(order.quantity)}
             }
         )
     # Changes to one order's stamps queue behind its row lock, so counts checked here hold.
@@ -286,7 +309,7 @@ def void_range(order, first, last, *, actor, reason):
                 "first": _(
                     "Khoảng này có %(n)s tem đã kích hoạt; chỉ Sở KH&CN được hủy tem đã kích hoạt."
                 )
-                % {"n": counts[StampState.ACTIVATED]}
+                % {"n": count(counts[StampState.ACTIVATED])}
             }
         )
     n = stamps.exclude(state=StampState.VOIDED).update(

@@ -33,13 +33,18 @@ class OrderForm(forms.ModelForm):
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
-        from txng.catalog.models import Product
+        from txng.catalog.models import Product, PublicState
         from txng.tracing.models import Lot
 
-        self.fields["product"].queryset = Product.objects.filter(business=business)
-        self.fields["lot"].queryset = Lot.objects.filter(business=business).select_related(
-            "product"
+        # Stamps only for products the managing agency approved (stamps.actions checks again).
+        approved = Product.objects.filter(business=business, state=PublicState.PUBLISHED)
+        self.fields["product"].queryset = approved
+        self.fields["product"].help_text = _(
+            "Chỉ sản phẩm đã được cơ quan quản lý duyệt công bố mới đặt in tem được."
         )
+        self.fields["lot"].queryset = Lot.objects.filter(
+            business=business, product__in=approved
+        ).select_related("product")
         self.fields["lot"].help_text = _("Không bắt buộc: có thể kích hoạt tem vào lô sau.")
         self.fields["quantity"].widget.attrs.update(min=1, max=MAX_ORDER_QUANTITY)
         self.fields["quantity"].help_text = _("Tối đa 1.000.000 tem mỗi đơn.")

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from txng.accounts.actions import notify
-from txng.accounts.provinces import site_domain
+from txng.accounts.provinces import site_url
 from txng.audit.actions import record
+from txng.common.numbers import count
 from txng.stamps import codes, printing
 from txng.stamps.models import OrderState, PrintOrder, Stamp, UrlKind
 
@@ -36,16 +37,16 @@ FILES_PROGRESS_EVERY = 20  # pages between progress writes while making the PDF
 PARALLEL_FROM = 5_000
 
 
-def stamp_url(order, code, *, domain=None):
+def stamp_url(order, code, *, base=None):
     """What the QR holds: the short URL, or the GS1 Digital Link URI for GTIN products."""
-    domain = domain or site_domain()
+    base = base or site_url()
     if order.url_kind == UrlKind.DIGITAL_LINK and order.product.gtin:
         gtin = order.product.gtin.zfill(14)
         lot = f"/10/{quote(order.lot.code, safe='')}" if order.lot_id else ""
         # AI 21 holds the code without its check character: only data symbols, all in GS1's
         # character set 82, and as unguessable as the code itself.
-        return f"https://{domain}/01/{gtin}{lot}/21/{code[:-1]}"
-    return f"https://{domain}/q/{code}"
+        return f"{base}/01/{gtin}{lot}/21/{code[:-1]}"
+    return f"{base}/q/{code}"
 
 
 @task()
@@ -87,12 +88,12 @@ def _generate_chunk(order_id, chunk):
 
 
 def _items(order):
-    domain = site_domain()
+    base = site_url()
     rows = (
         Stamp.objects.filter(order=order).order_by("serial").values_list("serial", "code")
     ).iterator(chunk_size=5000)
     for serial, code in rows:
-        yield printing.PrintItem(serial, code, stamp_url(order, code, domain=domain))
+        yield printing.PrintItem(serial, code, stamp_url(order, code, base=base))
 
 
 def _template(order):
@@ -158,7 +159,7 @@ def _write_files(order_id):
             notify(
                 order.business,
                 _("Đơn in tem #%(pk)s: đã có tệp in (%(n)s tem).")
-                % {"pk": order.pk, "n": order.quantity},
+                % {"pk": order.pk, "n": count(order.quantity)},
                 reverse("stamps:order", args=[order.pk]),
             )
 

@@ -18,6 +18,7 @@ from txng.accounts.models import Organisation
 from txng.audit.models import AuditEntry
 from txng.common.forms import save_form
 from txng.common.limits import posted_text
+from txng.common.numbers import count
 from txng.common.uploads import file_response
 from txng.stamps import actions
 from txng.stamps.forms import (
@@ -171,6 +172,10 @@ def _range_page(request, form_class, template, run, extra=None):
         raise PermissionDenied
     orders = PrintOrder.objects.visible_to(request.user).filter(state=OrderState.READY)
     kwargs = {"orders": orders, **(extra or {})}
+    # The order page links here with ?order=<id>: that order comes preselected.
+    wanted = request.GET.get("order", "")
+    if wanted.isdigit() and orders.filter(pk=wanted).exists():
+        kwargs["initial"] = {"order": int(wanted)}
     form = form_class(request.POST or None, **kwargs)
 
     def run_range():
@@ -190,7 +195,11 @@ def activate(request):
 
     def run(order, first, last, data):
         n = actions.activate_range(order, first, last, data["lot"], actor=request.user)
-        return _("Đã kích hoạt %(n)s tem (sê-ri %(a)s–%(b)s).") % {"n": n, "a": first, "b": last}
+        return _("Đã kích hoạt %(n)s tem (sê-ri %(a)s–%(b)s).") % {
+            "n": count(n),
+            "a": first,
+            "b": last,
+        }
 
     lots = Lot.objects.filter(business_id=request.user.organisation_id).select_related("product")
     return _range_page(request, ActivateForm, "stamps/activate.html", run, {"lots": lots})
@@ -200,7 +209,7 @@ def activate(request):
 def void(request):
     def run(order, first, last, data):
         n = actions.void_range(order, first, last, actor=request.user, reason=data["reason"])
-        return _("Đã hủy %(n)s tem (sê-ri %(a)s–%(b)s).") % {"n": n, "a": first, "b": last}
+        return _("Đã hủy %(n)s tem (sê-ri %(a)s–%(b)s).") % {"n": count(n), "a": first, "b": last}
 
     return _range_page(request, VoidForm, "stamps/void.html", run)
 

@@ -6,13 +6,14 @@ from txng.accounts.models import Organisation
 from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Category, Facility, Product
 from txng.common import limits
+from txng.common.numbers import QuantityInput, quantity
 from txng.common.uploads import IMAGE_TYPES, UploadField
 from txng.tracing.codes import normalise_sscc
 from txng.tracing.models import Lot, LotKind, ProcessTemplate, Stage, StageKind, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-QTY = {"max_digits": 14, "decimal_places": 3, "min_value": 0}
+QTY = {"max_digits": 14, "decimal_places": 3, "min_value": 0, "widget": QuantityInput}
 
 
 def _now_local():
@@ -33,6 +34,13 @@ class LotForm(forms.Form):
         ProcessTemplate.objects.none(), label=_("Quy trình sản xuất"), required=False
     )
     kind = forms.ChoiceField(label=_("Loại"), choices=LotKind.choices)
+    time = forms.DateTimeField(
+        label=_("Lô bắt đầu từ"),
+        widget=DATETIME,
+        initial=_now_local,
+        required=False,
+        help_text=_("Nhật ký và xuất hàng của lô phải từ thời điểm này trở đi."),
+    )
     supplier_name = forms.CharField(
         max_length=255, label=_("Nhà cung cấp (nguyên liệu, bao bì mua ngoài)"), required=False
     )
@@ -78,9 +86,20 @@ class DiaryForm(forms.Form):
         widget=forms.Textarea({"rows": 2}),
     )
     photo = UploadField(label=_("Ảnh"), required=False, allowed=IMAGE_TYPES)
+    facility = forms.ModelChoiceField(
+        Facility.objects.none(),
+        label=_("Nơi thực hiện"),
+        required=False,
+        help_text=_("Vùng trồng, xưởng hay kho nơi công đoạn diễn ra (để trống: nơi của lô)."),
+    )
 
     def __init__(self, *args, lot=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if lot is not None:
+            self.fields["facility"].queryset = Facility.objects.filter(business=lot.business_id)
+            self.fields["facility"].empty_label = (
+                str(lot.facility) if lot.facility_id else _("Nơi của lô")
+            )
         if lot is not None and lot.process_id:
             self.fields["stage"].queryset = Stage.objects.filter(template=lot.process_id)
             self.fields["stage_kind"].required = False
@@ -139,7 +158,9 @@ class ReceiptForm(forms.Form):
 
 
 class QuantityReasonForm(forms.Form):
-    quantity = forms.DecimalField(label=_("Số lượng"), max_digits=14, decimal_places=3)
+    quantity = forms.DecimalField(
+        label=_("Số lượng"), max_digits=14, decimal_places=3, widget=QuantityInput
+    )
     reason = forms.CharField(
         max_length=limits.REASON, label=_("Lý do"), widget=forms.Textarea({"rows": 2})
     )
@@ -176,7 +197,7 @@ class RecallLotsForm(forms.Form):
             "code": lot.code,
             "business": lot.business,
             "made": made,
-            "stock": f"{lot.in_stock.normalize():f} {lot.get_unit_display()}",
+            "stock": quantity(lot.in_stock, lot.unit),
         }
 
 
@@ -280,9 +301,16 @@ class CorrectionForm(forms.Form):
         required=False,
         widget=forms.Textarea({"rows": 2}),
     )
+    facility = forms.ModelChoiceField(
+        Facility.objects.none(), label=_("Nơi thực hiện"), required=False
+    )
     reason = forms.CharField(
         max_length=limits.REASON, label=_("Lý do sửa"), widget=forms.Textarea({"rows": 2})
     )
+
+    def __init__(self, *args, lot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = Facility.objects.filter(business=lot.business_id)
 
 
 class RetentionForm(forms.Form):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.catalog.identifiers import validate_sscc
 from txng.common import limits
+from txng.common.units import Unit
 from txng.tracing.querysets import (
     LotQuerySet,
     TracingRequestQuerySet,
@@ -34,6 +35,8 @@ lot_code_validator = RegexValidator(
 class LotStatus(models.TextChoices):
     IN_PRODUCTION = "in_production", _("Đang sản xuất")
     FINISHED = "finished", _("Đã hoàn thành")
+    # Goods received from a supplier: nothing was produced here, so "finished" would mislead.
+    RECEIVED = "received", _("Đã nhận về kho")
     PARTLY_SHIPPED = "partly_shipped", _("Đã xuất một phần")
     SHIPPED = "shipped", _("Đã xuất hết")
     RECALLED = "recalled", _("Bị thu hồi")
@@ -44,17 +47,6 @@ class LotKind(models.TextChoices):
     PRODUCT = "product", _("Sản phẩm")
     MATERIAL = "material", _("Nguyên liệu")
     PACKAGING = "packaging", _("Bao bì")
-
-
-class Unit(models.TextChoices):
-    KG = "kg", _("kg")
-    G = "g", _("gam")
-    TONNE = "t", _("tấn")
-    LITRE = "l", _("lít")
-    PIECE = "piece", _("cái, chiếc")
-    PACK = "pack", _("gói")
-    BOX = "box", _("hộp")
-    BAG = "bag", _("bao")
 
 
 # UN/ECE Rec 20 codes for the EPCIS quantity list.

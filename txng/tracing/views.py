@@ -702,6 +702,7 @@ DIARY_FIELDS = [
     "input_dose",
     "input_supplier_lot",
     "notes",
+    "facility",
 ]
 
 
@@ -717,7 +718,7 @@ def diary_correct(request, pk):
     )
     initial = {name: getattr(entry, name) for name in DIARY_FIELDS}
     initial["time"] = timezone.localtime(entry.time).strftime("%Y-%m-%dT%H:%M")
-    form = CorrectionForm(request.POST or None, initial=initial)
+    form = CorrectionForm(request.POST or None, initial=initial, lot=entry.lot)
     if save_form(
         request,
         form,

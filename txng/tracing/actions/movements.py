@@ -15,7 +15,10 @@ from txng.accounts.actions import notify
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
 from txng.catalog.identifiers import validate_sscc
+from txng.common.numbers import quantity as quantity_text
+from txng.common.units import unit_label
 from txng.tracing import events
+from txng.tracing.actions import plausibility
 from txng.tracing.cache import bump_trace_version
 from txng.tracing.codes import normalise_sscc, sscc_uri
 from txng.tracing.models import (
@@ -83,7 +86,11 @@ def _apply(lot, **deltas):
         raise ValidationError(
             {
                 "quantity": _("Lô %(code)s chỉ còn %(left)s %(unit)s trong kho.")
-                % {"code": lot.code, "left": _stock_before(lot, deltas), "unit": lot.unit}
+                % {
+                    "code": lot.code,
+                    "left": quantity_text(_stock_before(lot, deltas)),
+                    "unit": unit_label(lot.unit),
+                }
             }
         )
     if lot.status not in CLOSED and lot.shipped > 0:
@@ -139,9 +146,11 @@ def create_lot(
         supplier_lot=supplier_lot,
         origin=origin,
     )
+    bought = kind != LotKind.PRODUCT and bool(supplier_name)
+    if bought:
+        lot.status = LotStatus.RECEIVED
     lot.full_clean(exclude=["trace_code"])
     lot.save()
-    bought = kind != LotKind.PRODUCT and bool(supplier_name)
     time = time or timezone.now()
     ilmd = {}
     if expiry_date:
@@ -227,6 +236,7 @@ def add_diary_entry(
     time = time or timezone.now()
     if time > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"time": _("Thời gian không được ở tương lai.")})
+    plausibility.check_diary_time(lot, stage_kind, time, replacing=corrects)
     facility = facility or lot.facility
     inputs = {"input": input_name, "dose": input_dose, "inputLot": input_supplier_lot}
     document = _diary_document(
@@ -407,6 +417,7 @@ def ship(
     if receiver is not None and (receiver.pk == lot.business_id or not receiver.is_business):
         raise ValidationError({"receiver": _("Bên nhận phải là một cơ sở khác.")})
     shipped_at = shipped_at or timezone.now()
+    plausibility.check_after_start(lot, shipped_at, "shipped_at")
     receiver_name = receiver_name if receiver is None else receiver.name
     sscc = _check_sscc(sscc, lot.business, receiver, receiver_name, shipped_at)
     if sscc:
@@ -456,7 +467,12 @@ def ship(
         notify(
             receiver,
             _("%(biz)s gửi %(q)s %(unit)s %(product)s, chờ xác nhận nhận hàng.")
-            % {"biz": lot.business, "q": quantity, "unit": lot.unit, "product": lot.product},
+            % {
+                "biz": lot.business,
+                "q": quantity_text(quantity),
+                "unit": unit_label(lot.unit),
+                "product": lot.product,
+            },
             reverse("tracing:incoming"),
         )
     return shipment
@@ -561,7 +577,7 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         expiry_date=source.expiry_date,
         facility=facility or business.facilities.order_by("pk").first(),
         kind=source.kind,
-        status=LotStatus.FINISHED,
+        status=LotStatus.RECEIVED,
     )
     lot.save()
     time = time or timezone.now()
@@ -614,13 +630,18 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         actor,
         "tracing.receive",
         lot,
-        changes={"received": [str(shipment.quantity), str(received_quantity)]},
+        changes={"received": [shipment.quantity, received_quantity]},
         reason=note,
     )
     notify(
         source.business,
         _("%(biz)s đã xác nhận nhận %(q)s %(unit)s lô %(code)s.")
-        % {"biz": business, "q": received_quantity, "unit": lot.unit, "code": source.code},
+        % {
+            "biz": business,
+            "q": quantity_text(received_quantity),
+            "unit": unit_label(lot.unit),
+            "code": source.code,
+        },
         reverse("tracing:lot", args=[source.pk]),
     )
     return lot
@@ -643,7 +664,12 @@ def return_goods(shipment, *, actor, quantity, reason, time=None):
         require(is_member(actor, source.business))
     limit = (shipment.received_quantity or shipment.quantity) - shipment.returned_quantity
     if quantity > limit:
-        raise ValidationError({"quantity": _("Chỉ có thể trả tối đa %(n)s.") % {"n": limit}})
+        raise ValidationError(
+            {
+                "quantity": _("Chỉ có thể trả tối đa %(n)s.")
+                % {"n": quantity_text(limit, source.unit)}
+            }
+        )
     time = time or timezone.now()
     document = events.build(
         "ObjectEvent",
@@ -684,8 +710,8 @@ def return_goods(shipment, *, actor, quantity, reason, time=None):
             _("%(biz)s trả lại %(q)s %(unit)s lô %(code)s: %(reason)s")
             % {
                 "biz": holder.business,
-                "q": quantity,
-                "unit": source.unit,
+                "q": quantity_text(quantity),
+                "unit": unit_label(source.unit),
                 "code": source.code,
                 "reason": reason,
             },

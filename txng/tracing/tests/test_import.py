@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from txng.tracing import importer
@@ -88,10 +89,11 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(client, biz_owner,
 
 def test_shipments_checked_together_against_stock(client, biz_owner, lot):
     client.force_login(biz_owner)
+    today = timezone.localdate().strftime("%d/%m/%Y")  # not before the lot was made
     data = (
         "Sản phẩm,Số lô,Số lượng,Ngày xuất,Tên bên nhận\n"
-        f"{lot.product.name},HD-01,60,10/10/2026,Chợ A\n"
-        f"{lot.product.name},HD-01,60,11/10/2026,Chợ B\n"
+        f"{lot.product.name},HD-01,60,{today},Chợ A\n"
+        f"{lot.product.name},HD-01,60,{today},Chợ B\n"
     )
     client.post(reverse("tracing:import"), {"kind": "shipments", "file": _csv(data)})
     _work()
