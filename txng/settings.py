@@ -113,7 +113,15 @@ def database_from_url(url):
             "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),
         }
     path = parsed.path if parsed.scheme == "sqlite" and parsed.path else BASE_DIR / "var/db.sqlite3"
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 20}}
+    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so of two requests
+    # changing the same thing the second waits (up to `timeout` seconds) and then reads the
+    # first one's result, instead of failing with "database is locked" when both had read
+    # before either wrote (txng/common/locking.py; docs/security.md, Races).
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+    }
 
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", ""))}

@@ -473,7 +473,7 @@ def recall_detail(request, pk):
         "tracing/recall.html",
         {
             "recall": recall,
-            "lots": queries.recall_holders(recall),
+            "lots": queries.recall_holders(recall, request.user),
             "visible_lots": set(
                 Lot.objects.visible_to(request.user)
                 .filter(recall_rows__recall=recall)
