@@ -228,6 +228,9 @@ LOGGING = {
 # QR stamps (txng.stamps): yearly quota per business unless DOST sets one, counterfeit signal
 # thresholds, and the secret salt for hashing scanners' IP addresses.
 STAMP_DEFAULT_YEARLY_QUOTA = int(env("STAMP_DEFAULT_YEARLY_QUOTA", "1000000"))
+# A stock adjustment larger than this share of what a lot received or produced is reported to
+# the business's managing agencies (txng.tracing: adjust_stock).
+STOCK_ADJUST_REASON_PERCENT = int(env("STOCK_ADJUST_REASON_PERCENT", "10"))
 STAMP_SCAN_THRESHOLD = int(env("STAMP_SCAN_THRESHOLD", "50"))
 STAMP_FAR_KM = int(env("STAMP_FAR_KM", "150"))
 STAMP_FAR_HOURS = int(env("STAMP_FAR_HOURS", "12"))
