@@ -123,7 +123,15 @@ def database_from_url(url):
             "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),
         }
     path = parsed.path if parsed.scheme == "sqlite" and parsed.path else BASE_DIR / "var/db.sqlite3"
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 20}}
+    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so of two requests
+    # changing the same thing the second waits (up to `timeout` seconds) and then reads the
+    # first one's result, instead of failing with "database is locked" when both had read
+    # before either wrote (txng/common/locking.py; docs/security.md, Races).
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+    }
 
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", ""))}
@@ -274,6 +282,9 @@ LOGGING = {
 # QR stamps (txng.stamps): yearly quota per business unless DOST sets one, counterfeit signal
 # thresholds, and the secret salt for hashing scanners' IP addresses.
 STAMP_DEFAULT_YEARLY_QUOTA = int(env("STAMP_DEFAULT_YEARLY_QUOTA", "1000000"))
+# A stock adjustment larger than this share of what a lot received or produced is reported to
+# the business's managing agencies (txng.tracing: adjust_stock).
+STOCK_ADJUST_REASON_PERCENT = int(env("STOCK_ADJUST_REASON_PERCENT", "10"))
 STAMP_SCAN_THRESHOLD = int(env("STAMP_SCAN_THRESHOLD", "50"))
 STAMP_FAR_KM = int(env("STAMP_FAR_KM", "150"))
 STAMP_FAR_HOURS = int(env("STAMP_FAR_HOURS", "12"))

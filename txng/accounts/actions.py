@@ -16,6 +16,7 @@ from txng.accounts.models import (
 )
 from txng.accounts.permissions import can_manage_business, is_dost, is_owner_of, require
 from txng.audit.actions import record
+from txng.common.locking import lock_for_transition
 
 
 def _require_reason(reason):
@@ -88,6 +89,9 @@ def add_official(authority, *, username, full_name, email="", phone="", actor):
 def remove_staff(user, *, actor, reason=""):
     """Staff leave: the account is deactivated, never deleted, so history keeps their name."""
     require(is_owner_of(actor, user.organisation) and user.role == Role.STAFF)
+    lock_for_transition(
+        user, (None,), field="removed_at", message=_("Tài khoản này đã được gỡ trước đó.")
+    )
     user.is_active = False
     user.removed_at = timezone.now()
     user.save(update_fields=["is_active", "removed_at"])
@@ -98,6 +102,8 @@ def remove_staff(user, *, actor, reason=""):
 
 def _set_status(org, new_status, *, actor, reason, action, allowed_from):
     require(org.is_business and can_manage_business(actor, org))
+    # Of two officials changing the status at once, the second sees the first's change here.
+    lock_for_transition(org)
     if org.status not in allowed_from:
         raise ValidationError(
             _("Không thể chuyển tài khoản từ trạng thái “%(old)s” sang “%(new)s”.")

@@ -37,6 +37,7 @@ from txng.catalog.models import (
     Revision,
     RevisionState,
 )
+from txng.common.locking import lock_for_transition
 
 PRODUCT_FIELDS = [
     "name",
@@ -117,6 +118,8 @@ def open_revision(business, product=None):
 
 def _start_revision(business, product, *, actor, data):
     rev = open_revision(business, product)
+    if rev is not None and lock_for_transition(rev).state not in OPEN_STATES:
+        rev = None  # approved between the read and the lock: the edit starts a new revision
     if rev is None:
         last = Revision.objects.filter(business=business, product=product).aggregate(
             n=Max("number")
@@ -174,6 +177,9 @@ def _changes(before, after):
 
 def _move(rev, action):
     allowed_from, to_state = TRANSITIONS[action]
+    # Re-read under a row lock: of two reviewers deciding at once, the second sees the first's
+    # decision here and is refused (txng/common/locking.py).
+    lock_for_transition(rev)
     if rev.state not in allowed_from:
         raise ValidationError(
             _("Phiên bản đang ở trạng thái “%(state)s”, không thể thực hiện thao tác này.")
@@ -217,7 +223,7 @@ def approve_revision(rev, *, actor, note=""):
     rev.reviewed_by, rev.reviewed_at, rev.reason = actor, now, note
     rev.save()
     if rev.product_id:
-        product = rev.product
+        product = lock_for_transition(rev.product)  # a take-down may be running at this moment
         apply_data(product, rev.data, PRODUCT_FIELDS)
         product.state = PublicState.PUBLISHED
         product.withdrawn_reason = ""
@@ -231,7 +237,9 @@ def approve_revision(rev, *, actor, note=""):
     else:
         business = rev.business
         apply_data(business, rev.data, ORG_FIELDS)
-        business.save()
+        # Only the profile's fields: a full save would write back a status read before a
+        # concurrent lock or revocation of the account.
+        business.save(update_fields=[*ORG_FIELDS, "updated_at"])
         profile = get_profile(business)
         apply_data(profile, rev.data, PROFILE_FIELDS)
         profile.state, profile.withdrawn_reason = PublicState.PUBLISHED, ""
@@ -267,6 +275,7 @@ def take_down_product(product, *, actor, reason):
     """DOST or a managing agency withdraws public content; the business is told why."""
     require(can_manage_business(actor, product.business))
     _require_reason(reason)
+    lock_for_transition(product)
     if product.state != PublicState.PUBLISHED:
         raise ValidationError(_("Chỉ gỡ được sản phẩm đang công bố."))
     product.state, product.withdrawn_reason = PublicState.WITHDRAWN, reason.strip()
@@ -292,7 +301,7 @@ def take_down_product(product, *, actor, reason):
 def take_down_profile(business, *, actor, reason):
     require(can_manage_business(actor, business))
     _require_reason(reason)
-    profile = get_profile(business)
+    profile = lock_for_transition(get_profile(business))
     if profile.state == PublicState.WITHDRAWN:
         raise ValidationError(_("Trang cơ sở đã bị gỡ."))
     profile.state, profile.withdrawn_reason = PublicState.WITHDRAWN, reason.strip()

@@ -12,6 +12,7 @@ from txng.accounts.actions import _new_user, notify, notify_dost
 from txng.accounts.models import Organisation, OrgKind, Role
 from txng.accounts.permissions import require
 from txng.audit.actions import record
+from txng.common.locking import lock_for_transition
 from txng.enrolment.models import (
     APPLICANT_FIELDS,
     CONSENT_REQUIRED,
@@ -22,14 +23,21 @@ from txng.enrolment.models import (
 )
 
 
+def _state_message():
+    return _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thực hiện thao tác này.")
+
+
+def _lock(dossier, action):
+    """Lock the dossier's row and re-read it, so that of two reviewers deciding at the same
+    moment the second sees the first one's decision and is refused (txng/common/locking.py)."""
+    lock_for_transition(dossier, TRANSITIONS[action][0], message=_state_message())
+
+
 def _move(dossier, action, *, actor, message=""):
     """Apply one transition of the review state machine, refusing illegal moves."""
     allowed_from, to_state = TRANSITIONS[action]
     if dossier.state not in allowed_from:
-        raise ValidationError(
-            _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thực hiện thao tác này.")
-            % {"state": dossier.get_state_display()}
-        )
+        raise ValidationError(_state_message() % {"state": dossier.get_state_display()})
     from_state = dossier.state
     dossier.state = to_state
     DossierEvent.objects.create(
@@ -134,6 +142,7 @@ def can_review(user, dossier):
 
 def _review(dossier, action, *, actor, message, audit_action):
     require(can_review(actor, dossier))
+    _lock(dossier, action)
     if action != "approve" and not (message or "").strip():
         raise ValidationError({"reason": _("Cần nêu lý do để cơ sở biết cần làm gì.")})
     from_state = _move(dossier, action, actor=actor, message=message)
@@ -175,6 +184,7 @@ def reject_dossier(dossier, *, actor, reason):
 @transaction.atomic
 def resubmit_dossier(dossier, *, changes, licence=None):
     """The applicant edits the same dossier through its tracking link and sends it back."""
+    _lock(dossier, "resubmit")  # before the changes are applied: the re-read would drop them
     if "tax_code" in changes:
         problem = _tax_code_taken(changes["tax_code"])
         if problem:
@@ -211,6 +221,7 @@ def approve_dossier(dossier, *, actor, note=""):
     """Create the business and its owner account, send the activation link, tell the other side
     (DOST when an agency approved; the managing agencies when DOST approved directly)."""
     require(can_review(actor, dossier))
+    _lock(dossier, "approve")
     problem = _tax_code_taken(dossier.tax_code)
     if problem:
         raise ValidationError({"tax_code": problem})

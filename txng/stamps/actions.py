@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from txng.accounts.actions import notify, notify_dost
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
+from txng.common.locking import lock_for_transition
 from txng.common.numbers import count
 from txng.stamps.models import (
     ORDER_TRANSITIONS,
@@ -28,6 +29,9 @@ DOWNLOAD_KINDS = ("pdf", "csv", "zip")
 
 def _move(order, action):
     allowed_from, to_state = ORDER_TRANSITIONS[action]
+    # Re-read under a row lock: of two officials deciding at once (or a decision and the
+    # business's cancellation), the second sees the first's move here and is refused.
+    lock_for_transition(order)
     if order.state not in allowed_from:
         raise ValidationError(
             _("Đơn in tem đang ở trạng thái “%(state)s”, không thể thực hiện thao tác này.")
@@ -147,8 +151,7 @@ def can_use(user, order):
 @transaction.atomic
 def approve_order(order, *, actor, note=""):
     require(can_approve(actor, order))
-    PrintOrder.objects.select_for_update().filter(pk=order.pk).first()
-    order.refresh_from_db()
+    lock_for_transition(order)
     _check_product_approved(order)
     _check_quota(order)
     from_state = _move(order, "approve")

@@ -316,12 +316,18 @@ def visible_recalls(user):
     return Recall.objects.filter(pk__in=lots.values("recall"))
 
 
-def recall_holders(recall):
-    return (
+def recall_holders(recall, user):
+    """The recalled lots with their holders, as far as `user` may see them: every holder for an
+    authority; a business gets the rows of its own lots, not other businesses' stock and
+    contacts. The recall page and its export both show this."""
+    holders = (
         Lot.objects.filter(recall_rows__recall=recall)
         .select_related("business", "product")
         .order_by("business__name", "code")
     )
+    if user.is_authenticated and user.is_authority:
+        return holders
+    return holders.filter(pk__in=Lot.objects.visible_to(user))
 
 
 def recall_off_platform(recall, user):

@@ -92,6 +92,29 @@ def _visible_lot(request, pk):
     )
 
 
+def _signed(text):
+    return f"{Decimal(text).normalize():+f}"
+
+
+def _stock_note(event):
+    """What the lot's own history says about a quantity that differs from the paperwork: a
+    stock adjustment with its reason, or a receipt short of what was shipped with its note.
+    (Only on this page: the public trace does not show a business's stock counts.)"""
+    document = event.document
+    if "txng:delta" in document:
+        return _("Điều chỉnh tồn %(delta)s. Lý do: %(reason)s") % {
+            "delta": _signed(document["txng:delta"]),
+            "reason": document.get("txng:reason", ""),
+        }
+    difference = document.get("txng:difference")
+    if difference and Decimal(difference) != 0:
+        return _("Nhận chênh lệch %(diff)s so với số đã xuất. Ghi chú: %(note)s") % {
+            "diff": _signed(difference),
+            "note": document.get("txng:note", ""),
+        }
+    return ""
+
+
 @login_required
 def lot_detail(request, pk):
     lot = _visible_lot(request, pk)
@@ -103,6 +126,9 @@ def lot_detail(request, pk):
         .distinct()
         .order_by("-event_time", "-id")
     )
+    history = list(history)
+    for event in history:
+        event.stock_note = _stock_note(event)
     stages = Stage.objects.filter(template=lot.process_id) if lot.process_id else []
     return render(
         request,
@@ -495,7 +521,7 @@ def recall_detail(request, pk):
         "tracing/recall.html",
         {
             "recall": recall,
-            "lots": queries.recall_holders(recall),
+            "lots": queries.recall_holders(recall, request.user),
             "visible_lots": set(
                 Lot.objects.visible_to(request.user)
                 .filter(recall_rows__recall=recall)

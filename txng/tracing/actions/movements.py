@@ -4,6 +4,7 @@ one EPCIS event (the record), the derived stock/links updated beside it, one aud
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -560,6 +561,21 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
     if shipment.state != ShipmentState.IN_TRANSIT:
         raise ValidationError(_("Lô hàng này đã được xác nhận."))
     received_quantity = _positive(received_quantity, "received_quantity")
+    if received_quantity > shipment.quantity:
+        # Goods do not grow on the road; a larger figure would mint stock out of nothing.
+        raise ValidationError(
+            {
+                "received_quantity": _(
+                    "Số lượng thực nhận (%(got)s) không được lớn hơn số lượng đã xuất "
+                    "(%(sent)s %(unit)s)."
+                )
+                % {
+                    "got": f"{received_quantity.normalize():f}",
+                    "sent": f"{shipment.quantity.normalize():f}",
+                    "unit": shipment.lot.unit,
+                }
+            }
+        )
     if received_quantity != shipment.quantity and not note.strip():
         raise ValidationError(
             {"receipt_note": _("Số lượng nhận khác số lượng xuất: cần ghi rõ lý do chênh lệch.")}
@@ -600,6 +616,7 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         extra={
             "receivedLot": lot.trace_code,
             "difference": str(received_quantity - shipment.quantity),
+            "note": note.strip(),
         },
     )
     event, _c = events.capture(
@@ -781,6 +798,29 @@ def adjust_stock(lot, *, actor, delta, reason, time=None):
         facility=lot.facility,
         actor=actor,
     )
+    before = lot.in_stock
     _apply(lot, adjusted=delta)
-    record(actor, "tracing.adjust", lot, changes={"in_stock": [None, lot.in_stock]}, reason=reason)
+    changes = {"in_stock": [before, lot.in_stock]}
+    record(actor, "tracing.adjust", lot, changes=changes, reason=reason)
+    if _large_adjustment(lot, delta):
+        message = _(
+            "%(biz)s điều chỉnh tồn lô %(code)s %(delta)s %(unit)s (vượt %(pct)s%% lô). "
+            "Lý do: %(reason)s"
+        ) % {
+            "biz": lot.business,
+            "code": lot.code,
+            "delta": f"{delta.normalize():+f}",
+            "unit": lot.unit,
+            "pct": settings.STOCK_ADJUST_REASON_PERCENT,
+            "reason": reason.strip(),
+        }
+        for agency in lot.business.managers.all():
+            notify(agency, message, reverse("tracing:lot", args=[lot.pk]))
     return lot
+
+
+def _large_adjustment(lot, delta):
+    """Above STOCK_ADJUST_REASON_PERCENT of what the lot produced or received: more than a
+    miscount, so the managing agency hears of it."""
+    base = lot.produced + lot.received
+    return abs(delta) * 100 > base * settings.STOCK_ADJUST_REASON_PERCENT
