@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# Where phones will reach the demo; its QR stamps point there. To scan a printed stamp with a
+# phone on the same Wi-Fi: make demo HOST=0.0.0.0 BASE_URL=http://192.168.1.20:8000
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: demo test lint format venv dev-venv migrate messages worker clean
 
@@ -24,9 +27,9 @@ dev-venv: $(VENV)/.dev-installed
 demo: venv
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 $(PY) manage.py load_demo --base-url http://$(HOST):$(PORT)
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=1 $(PY) manage.py run_demo --addrport $(HOST):$(PORT)
+	DEBUG=1 SITE_DOMAIN=$(BASE_URL) $(PY) manage.py load_demo --base-url $(BASE_URL)
+	@echo "Serving on $(BASE_URL)/  (Ctrl+C to stop)"
+	DEBUG=1 SITE_DOMAIN=$(BASE_URL) $(PY) manage.py run_demo --addrport $(HOST):$(PORT)
 
 # The whole suite against a throwaway PostgreSQL cluster, browser tests included.
 test: dev-venv

@@ -2,6 +2,8 @@
 
 from ninja import NinjaAPI
 
+from txng.common.ids import is_id_overflow
+
 api = NinjaAPI(
     title="txng API",
     version="1",
@@ -9,6 +11,13 @@ api = NinjaAPI(
     docs_url="/docs",
     urls_namespace="api",
 )
+
+
+@api.exception_handler(OverflowError)
+def _id_out_of_range(request, exc):
+    if not is_id_overflow(exc):
+        raise exc
+    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
 
 
 def _mount():

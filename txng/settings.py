@@ -22,6 +22,9 @@ def env_bool(name, default=False):
 
 
 DEBUG = env_bool("DEBUG", False)
+# Behind the reverse proxy of docs/deploy.md the client's address is in X-Real-IP (audit log,
+# rate limits); only trust that header when the proxy sets it.
+TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 SECRET_KEY = env("SECRET_KEY", "insecure-demo-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
@@ -38,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Listed so the API docs load Swagger UI from our own static files, not a CDN.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -59,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "txng.common.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "txng.common.middleware.VietnameseFirstMiddleware",
@@ -71,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "txng.audit.middleware.RequestContextMiddleware",
     "txng.accounts.twofactor.RequireTwoFactorMiddleware",
+    "txng.common.ids.IdOverflowMiddleware",
 ]
 
 ROOT_URLCONF = "txng.urls"
@@ -88,7 +95,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "txng.accounts.context_processors.site",
+                "txng.common.csp.nonce",
             ],
+            # |qty, |count and |unit_label in every template: no page prints a raw Decimal.
+            "builtins": ["txng.common.links", "txng.common.formatting"],
         },
     },
 ]
@@ -113,13 +123,18 @@ def database_from_url(url):
             "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),
         }
     path = parsed.path if parsed.scheme == "sqlite" and parsed.path else BASE_DIR / "var/db.sqlite3"
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 20}}
+    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so of two requests
+    # changing the same thing the second waits (up to `timeout` seconds) and then reads the
+    # first one's result, instead of failing with "database is locked" when both had read
+    # before either wrote (txng/common/locking.py; docs/security.md, Races).
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+    }
 
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", ""))}
-# The scan page PREPAREs its one statement per connection (txng/common/prepared.py). Turn off
-# behind a connection pooler in transaction mode that does not keep prepared statements.
-DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -133,16 +148,23 @@ AUTHENTICATION_BACKENDS = ["txng.accounts.backends.OrganisationAwareBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "public:home"
-# Failed logins per username+IP before a cool-down, and its length in seconds.
+# Failed logins per (username, IP) before a cool-down, failures per IP for any usernames, and
+# the cool-down's length in seconds.
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
+LOGIN_MAX_FAILURES_PER_IP = int(env("LOGIN_MAX_FAILURES_PER_IP", "30"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
-# Officials must set up an authenticator app before they can use /manage/.
-OFFICIALS_REQUIRE_2FA = env_bool("OFFICIALS_REQUIRE_2FA", False)
+# Officials (and django-admin staff) must give a second factor before any page but the ones
+# that set it up (txng/accounts/twofactor.py). On in production unless set to 0.
+OFFICIALS_REQUIRE_2FA = env_bool("OFFICIALS_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "txng"
+# django-otp's admin never shows a device's key or QR code (txng/accounts/admin.py goes further).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "txng" / "locale"]
+# dd/mm/yyyy everywhere (Django's own Vietnamese formats spell the month out, or use dashes).
+FORMAT_MODULE_PATH = ["txng.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -161,16 +183,43 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Form text, not files: the longest field (a news article, 100,000 characters) fits with room
+# to spare, so a 10 MB POST is refused before any view reads it (txng/common/limits.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Images whose header declares more pixels are refused before decoding (txng/common/uploads.py).
+UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_PIXELS", str(40_000_000)))
 
+
+def cache_from_url(url):
+    """CACHE_URL: redis://host:port/db (Redis), db://table (Django's database cache: run
+    `manage.py createcachetable`) or locmem:// (this process's memory, development only)."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parsed.scheme == "db":
+        table = parsed.netloc or "txng_cache"
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if parsed.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise RuntimeError(f"CACHE_URL: unknown cache {url!r} (redis://, db:// or locmem://)")
+
+
+# Shared between processes in production (the txng.E001 check refuses per-process memory when
+# DEBUG is off): version tokens, the scan page's frames and rate limits must be the same in
+# every worker. REDIS_URL is kept as a shorthand for CACHE_URL=redis://...
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
-        if env("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": cache_from_url(
+        env("CACHE_URL") or env("REDIS_URL") or ("locmem://" if DEBUG else "db://txng_cache")
+    ),
 }
+# Rate limits must be counted in one place for every worker and host, in development too: the
+# shared cache when it is Redis, else a table in the database (made by accounts' migration 0002).
+CACHES["ratelimit"] = (
+    CACHES["default"]
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "txng_rate_limits"}
+)
 
 TASKS = {
     "default": {
@@ -191,6 +240,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Sent on every page by txng.common.csp; {nonce} is fresh per request. Inline style stays
+# allowed (a few style= attributes; styles cannot run code), inline script does not.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -208,6 +265,11 @@ DEMO_PASSWORD = "txng-demo"
 # The province this instance serves; profiles live in txng/accounts/provinces.py.
 TXNG_PROVINCE = env("TXNG_PROVINCE", "cao-bang")
 SITE_DOMAIN = env("SITE_DOMAIN", "")
+# The site answers on its own domain (the demo's LAN address included).
+if _site_host := urlparse(SITE_DOMAIN if "//" in SITE_DOMAIN else f"//{SITE_DOMAIN}").hostname:
+    ALLOWED_HOSTS = (
+        [*ALLOWED_HOSTS, _site_host] if _site_host not in ALLOWED_HOSTS else ALLOWED_HOSTS
+    )
 
 LOGGING = {
     "version": 1,
@@ -220,6 +282,9 @@ LOGGING = {
 # QR stamps (txng.stamps): yearly quota per business unless DOST sets one, counterfeit signal
 # thresholds, and the secret salt for hashing scanners' IP addresses.
 STAMP_DEFAULT_YEARLY_QUOTA = int(env("STAMP_DEFAULT_YEARLY_QUOTA", "1000000"))
+# A stock adjustment larger than this share of what a lot received or produced is reported to
+# the business's managing agencies (txng.tracing: adjust_stock).
+STOCK_ADJUST_REASON_PERCENT = int(env("STOCK_ADJUST_REASON_PERCENT", "10"))
 STAMP_SCAN_THRESHOLD = int(env("STAMP_SCAN_THRESHOLD", "50"))
 STAMP_FAR_KM = int(env("STAMP_FAR_KM", "150"))
 STAMP_FAR_HOURS = int(env("STAMP_FAR_HOURS", "12"))
@@ -227,6 +292,8 @@ STAMP_REPEAT_THRESHOLD = int(env("STAMP_REPEAT_THRESHOLD", "3"))
 STAMP_CHUNK = int(env("STAMP_CHUNK", "5000"))
 # Seconds to rest between chunks, so a million-stamp order leaves the database room for others.
 STAMP_CHUNK_PAUSE = float(env("STAMP_CHUNK_PAUSE", "0"))
+# Processes drawing a large order's PDF; 0 means every core the task worker may use.
+STAMP_PRINT_WORKERS = int(env("STAMP_PRINT_WORKERS", "0"))
 SCAN_IP_SALT = env("SCAN_IP_SALT", SECRET_KEY)
 # After this many days a scan's and a fake report's hashed IP is blanked (forget_visitor_ips):
 # counts, places and signals keep what they need without linking visitors for longer.
@@ -234,8 +301,6 @@ VISITOR_IP_DAYS = int(env("VISITOR_IP_DAYS", "90"))
 # Where people reach the operator about their personal data (the notice at /du-lieu-ca-nhan/).
 CONTACT_EMAIL = env("CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 CONTACT_PHONE = env("CONTACT_PHONE", "")
-# Scans are queued and written by a thread every SCAN_FLUSH_SECONDS (txng/stamps/scanqueue.py);
-# 0 writes each in its request. SQLite always writes in the request.
-SCAN_FLUSH_SECONDS = float(env("SCAN_FLUSH_SECONDS", "1"))
-SCAN_FLUSH_SIZE = int(env("SCAN_FLUSH_SIZE", "500"))
-SCAN_QUEUE_MAX = int(env("SCAN_QUEUE_MAX", "100000"))
+# Scans of one stamp by one visitor (hashed IP and browser family) within this many seconds
+# count once towards the stamp's count and the counterfeit signals.
+SCAN_REPEAT_WINDOW_SECONDS = int(env("SCAN_REPEAT_WINDOW_SECONDS", "600"))

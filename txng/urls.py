@@ -25,8 +25,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.urls import re_path
 
-    urlpatterns += static(
-        settings.MEDIA_URL + "public/", document_root=settings.MEDIA_ROOT / "public"
-    )
+    from txng.common.uploads import serve_public_media
+
+    urlpatterns += [re_path(r"^media/public/(?P<path>.*)$", serve_public_media)]

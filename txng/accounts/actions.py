@@ -17,6 +17,7 @@ from txng.accounts.models import (
 )
 from txng.accounts.permissions import can_manage_business, is_dost, is_owner_of, require
 from txng.audit.actions import record
+from txng.common.locking import lock_for_transition
 
 
 def _require_reason(reason):
@@ -89,6 +90,9 @@ def add_official(authority, *, username, full_name, email="", phone="", actor):
 def remove_staff(user, *, actor, reason=""):
     """Staff leave: the account is deactivated, never deleted, so history keeps their name."""
     require(is_owner_of(actor, user.organisation) and user.role == Role.STAFF)
+    lock_for_transition(
+        user, (None,), field="removed_at", message=_("Tài khoản này đã được gỡ trước đó.")
+    )
     user.is_active = False
     user.removed_at = timezone.now()
     user.save(update_fields=["is_active", "removed_at"])
@@ -99,6 +103,8 @@ def remove_staff(user, *, actor, reason=""):
 
 def _set_status(org, new_status, *, actor, reason, action, allowed_from):
     require(org.is_business and can_manage_business(actor, org))
+    # Of two officials changing the status at once, the second sees the first's change here.
+    lock_for_transition(org)
     if org.status not in allowed_from:
         raise ValidationError(
             _("Không thể chuyển tài khoản từ trạng thái “%(old)s” sang “%(new)s”.")
@@ -157,13 +163,28 @@ def revoke_business(org, *, actor, reason):
 
 
 @transaction.atomic
-def resend_activation(user, *, actor):
+def resend_activation(user, *, actor, email=None):
+    """Send a not yet activated account its link again, to a corrected address when given (the
+    first one bounced or was mistyped); the correction is in the audit row."""
     require(
         is_dost(actor)
         or (user.organisation.is_business and can_manage_business(actor, user.organisation))
         or is_owner_of(actor, user.organisation)
     )
-    record(actor, AuditAction.RESEND_ACTIVATION, user)
+    if user.has_usable_password():
+        raise ValidationError(
+            _("Tài khoản đã được kích hoạt; người dùng đặt lại mật khẩu bằng “Quên mật khẩu”.")
+        )
+    changes = {}
+    email = (email or "").strip()
+    if email and email != user.email:
+        changes["email"] = [user.email, email]
+        user.email = email
+        user.full_clean(validate_unique=False)
+        user.save(update_fields=["email"])
+    if not user.email:
+        raise ValidationError({"email": _("Cần có thư điện tử để gửi liên kết kích hoạt.")})
+    record(actor, AuditAction.RESEND_ACTIVATION, user, changes=changes)
     transaction.on_commit(lambda: send_activation(user))
 
 
@@ -173,6 +194,13 @@ def activate_account(set_password_form):
     user = set_password_form.save()
     record(user, AuditAction.ACTIVATE, user, changes={"password": ["", "(đã đặt)"]})
     return user
+
+
+def record_password_change(user, *, how):
+    """A password set through "forgotten password" or changed while logged in (who and when;
+    never the password)."""
+    action = AuditAction.PASSWORD_RESET if how == "reset" else AuditAction.PASSWORD_CHANGE
+    record(user, action, user, changes={"password": ["", "(đã đổi)"]})
 
 
 def notify(organisation, message, link=""):

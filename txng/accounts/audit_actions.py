@@ -19,6 +19,8 @@ class AuditAction(models.TextChoices):
     ACTIVATE = "accounts.activate", _("Kích hoạt tài khoản")
     ENABLE_2FA = "accounts.enable_2fa", _("Bật đăng nhập hai bước")
     DISABLE_2FA = "accounts.disable_2fa", _("Tắt đăng nhập hai bước")
+    PASSWORD_RESET = "accounts.password_reset", _("Đặt lại mật khẩu (quên mật khẩu)")
+    PASSWORD_CHANGE = "accounts.password_change", _("Đổi mật khẩu")
 
 
 GROUP = _("Tài khoản")

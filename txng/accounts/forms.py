@@ -1,14 +1,22 @@
+import unicodedata
 from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import LoginFailure, Organisation, OrgKind, OrgStatus, User
+from txng.common import limits
 from txng.common.http import client_ip
+
+
+def normalise_username(username):
+    """The name a login attempt counts against: "Commune", " commune ", "ｃｏｍｍｕｎｅ" are one."""
+    return unicodedata.normalize("NFKC", username or "").casefold().strip()
 
 
 class LoginForm(AuthenticationForm):
@@ -22,13 +30,23 @@ class LoginForm(AuthenticationForm):
         "revoked": _("Tài khoản của %(org)s đã bị thu hồi. Lý do: %(reason)s"),
     }
 
-    def _recent_failures(self, username):
+    def _throttled(self, name, ip):
+        """Too many recent failures for this name from this address, or from this address at all.
+
+        Counting per name alone let anyone lock an official out (business usernames are public
+        tax codes); counting per (name, address) leaves the official their own address, and the
+        per-address ceiling stops one address from trying many names."""
         since = timezone.now() - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-        return LoginFailure.objects.filter(username=username.lower(), at__gte=since).count()
+        recent = LoginFailure.objects.filter(at__gte=since, ip=ip)
+        return (
+            recent.filter(username=name).count() >= settings.LOGIN_MAX_FAILURES
+            or recent.count() >= settings.LOGIN_MAX_FAILURES_PER_IP
+        )
 
     def clean(self):
-        username = (self.cleaned_data.get("username") or "").strip()
-        if username and self._recent_failures(username) >= settings.LOGIN_MAX_FAILURES:
+        name = normalise_username(self.cleaned_data.get("username"))
+        ip = client_ip(self.request) if self.request else None
+        if name and self._throttled(name, ip):
             raise ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",
@@ -38,9 +56,7 @@ class LoginForm(AuthenticationForm):
             return super().clean()
         except ValidationError as exc:
             if exc.code == "invalid_login":
-                LoginFailure.objects.create(
-                    username=username.lower(), ip=client_ip(self.request) if self.request else None
-                )
+                LoginFailure.objects.create(username=name[:150], ip=ip)
             raise
 
     def confirm_login_allowed(self, user):
@@ -103,7 +119,9 @@ class StaffForm(forms.Form):
 
 
 class OrgFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên hoặc mã số thuế"), required=False)
+    q = forms.CharField(
+        max_length=limits.SEARCH, label=_("Tìm theo tên hoặc mã số thuế"), required=False
+    )
     kind = forms.ChoiceField(
         label=_("Loại"), required=False, choices=[("", _("Tất cả"))] + list(OrgKind.choices)
     )
@@ -128,6 +146,7 @@ class OrgFilterForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.RegexField(
+        max_length=20,
         label=_("Mã xác thực (6 chữ số trong ứng dụng)"),
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("Mã xác thực gồm 6 chữ số.")},
@@ -136,3 +155,17 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         return self.cleaned_data["code"].strip()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Thư điện tử của tài khoản"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class ResendForm(forms.Form):
+    """Resend an activation link, to a corrected address when the first one was wrong."""
+
+    email = forms.EmailField(label=_("Thư điện tử nhận liên kết"), max_length=254, required=False)

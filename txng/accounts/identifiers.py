@@ -1,5 +1,7 @@
 """Validators for Vietnamese and GS1 identifiers, with Vietnamese messages naming the field."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
@@ -20,3 +22,28 @@ def clean_tax_code(value):
 
 def validate_tax_code(value):
     clean_tax_code(value)
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+# Mobile: 0 + 3/5/7/8/9 + 8 digits. Landline since 2017: 02 + area code and number, 11 digits.
+_VN_PHONE = re.compile(r"^(0[35789]\d{8}|02\d{9})$")
+
+
+def clean_vn_phone(value):
+    """A Vietnamese phone number as 0… digits: "0912 345 678", "091.234.5678", "+84 912345678"
+    and "0206 3852 123" (landline) pass; anything else raises ValidationError."""
+    digits = _PHONE_SEPARATORS.sub("", value or "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    if not _VN_PHONE.match(digits):
+        raise ValidationError(
+            _(
+                "Số điện thoại không đúng: di động 10 chữ số bắt đầu bằng 03, 05, 07, 08, 09 "
+                "(ví dụ 0912 345 678), cố định 11 chữ số bắt đầu bằng 02 (ví dụ 0206 3852 123), "
+                "hoặc dạng +84…"
+            ),
+            code="phone",
+        )
+    return digits

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.identifiers import validate_tax_code
+from txng.common import limits
 from txng.common.access import RestrictedQuerySet
 
 
@@ -111,7 +112,7 @@ class Organisation(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=OrgStatus.choices, default=OrgStatus.ACTIVE
     )
-    status_reason = models.TextField(_("lý do"), blank=True)
+    status_reason = models.TextField(_("lý do"), blank=True, max_length=limits.REASON)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -278,7 +279,8 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["username", "at"])]
+        # Throttling always asks about one address (txng/accounts/forms.py).
+        indexes = [models.Index(fields=["ip", "username", "at"]), models.Index(fields=["ip", "at"])]
 
     def __str__(self):
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

@@ -77,5 +77,14 @@ def current():
     return PROVINCES.get(settings.TXNG_PROVINCE, PROVINCES["cao-bang"])
 
 
+def site_url():
+    """Scheme and host of the site, for links that leave it (QR codes, emails). SITE_DOMAIN is
+    a bare domain (https is assumed) or a full base URL: the demo sets it to where it is served
+    (`make demo`, `load_demo --base-url`), so a printed demo stamp opens the demo itself."""
+    value = (settings.SITE_DOMAIN or current().domain).rstrip("/")
+    return value if value.startswith(("http://", "https://")) else f"https://{value}"
+
+
 def site_domain():
-    return settings.SITE_DOMAIN or current().domain
+    """The host part of site_url(), with its port if any."""
+    return site_url().split("://", 1)[1]

@@ -9,18 +9,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from txng.accounts import actions, dashboard, twofactor
-from txng.accounts.forms import AuthorityForm, CodeForm, LoginForm, OrgFilterForm, StaffForm
-from txng.accounts.models import Notification, Organisation, Role, User
+from txng.accounts.forms import (
+    AuthorityForm,
+    CodeForm,
+    LoginForm,
+    OrgFilterForm,
+    PasswordResetForm,
+    ResendForm,
+    StaffForm,
+)
+from txng.accounts.models import Notification, Organisation, OrgKind, Role, User
 from txng.accounts.permissions import can_manage_business, role_required
 from txng.audit.models import AuditEntry
 from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
+from txng.common.limits import posted_text
 
 
 class LoginView(auth_views.LoginView):
@@ -39,7 +49,7 @@ class LoginView(auth_views.LoginView):
         return redirect("accounts:login_code")
 
 
-OTP_PENDING, OTP_NEXT = "otp_pending_user", "otp_next"
+OTP_PENDING, OTP_NEXT = twofactor.OTP_PENDING, twofactor.OTP_NEXT
 
 
 def login_code(request):
@@ -50,7 +60,7 @@ def login_code(request):
     if request.method == "POST" and form.is_valid():
         device = twofactor.confirmed_device(user)
         if device is not None and device.verify_token(form.cleaned_data["code"]):
-            next_url = request.session.get(OTP_NEXT) or reverse("accounts:home")
+            next_url = safe_next(request, request.session.get(OTP_NEXT), reverse("accounts:home"))
             auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             otp_login(request, device)
             return redirect(next_url)
@@ -92,11 +102,62 @@ class ActivateView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:activated")
     post_reset_login = False
 
+    def get_context_data(self, **kwargs):
+        # Who to ask for a new link when this one has expired or was used.
+        context = super().get_context_data(**kwargs)
+        if not context.get("validlink"):
+            user = self.get_user(self.kwargs["uidb64"])
+            context["user_of_link"] = user
+            context["issuers"] = issuers_of(user) if user is not None else []
+        return context
+
     def form_valid(self, form):
         actions.activate_account(form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         # Skip the parent's form_valid, which would save the form a second time.
         return super(auth_views.PasswordResetConfirmView, self).form_valid(form)
+
+
+def issuers_of(user):
+    """Who gives this account a new activation link: a business's owner its managing agencies,
+    its staff the owner's business, an official DOST."""
+    org = user.organisation
+    if org is None:
+        return []
+    if org.is_business:
+        return list(org.managers.all()) if user.role == Role.OWNER else [org]
+    return list(Organisation.objects.filter(kind=OrgKind.DOST))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Forgotten password: a link by mail to the account's address, the same answer whether or
+    not the address is known (so the page tells nobody who has an account)."""
+
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        actions.record_password_change(form.user, how="reset")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        actions.record_password_change(form.user, how="change")
+        return response
 
 
 @login_required
@@ -138,6 +199,8 @@ def organisation_detail(request, pk):
             "org": org,
             "members": org.users.order_by("-is_active", "role", "username"),
             "can_manage": org.is_business and can_manage_business(request.user, org),
+            "can_resend": request.user.is_dost
+            or (org.is_business and can_manage_business(request.user, org)),
             "history": history[:50],
             "official_form": form,
         },
@@ -159,7 +222,7 @@ def change_status(request, pk, action):
         raise PermissionDenied
     do, done = STATUS_ACTIONS[action]
     try:
-        do(org, actor=request.user, reason=request.POST.get("reason", "").strip())
+        do(org, actor=request.user, reason=posted_text(request, "reason", _("Lý do")))
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
@@ -200,7 +263,12 @@ def staff(request):
 @require_POST
 def remove_staff(request, pk):
     member = get_object_or_404(request.user.organisation.users.filter(role=Role.STAFF), pk=pk)
-    actions.remove_staff(member, actor=request.user, reason=request.POST.get("reason", ""))
+    try:
+        reason = posted_text(request, "reason", _("Lý do"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:staff")
+    actions.remove_staff(member, actor=request.user, reason=reason)
     messages.success(request, _("Đã cho thôi tài khoản %(name)s.") % {"name": member})
     return redirect("accounts:staff")
 
@@ -209,9 +277,32 @@ def remove_staff(request, pk):
 @require_POST
 def resend_activation(request, pk):
     member = get_object_or_404(User, pk=pk)
-    actions.resend_activation(member, actor=request.user)
-    messages.success(request, _("Đã gửi lại liên kết kích hoạt."))
-    return redirect(request.POST.get("next") or "accounts:home")
+    form = ResendForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            actions.resend_activation(member, actor=request.user, email=form.cleaned_data["email"])
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+        else:
+            messages.success(
+                request,
+                _("Đã gửi lại liên kết kích hoạt tới %(email)s.") % {"email": member.email},
+            )
+    return redirect(safe_next(request, request.POST.get("next"), reverse("accounts:home")))
+
+
+def safe_next(request, url, fallback):
+    """`url` when it points at this site, else `fallback`: a `next=` from a form is anyone's."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return fallback
 
 
 @login_required

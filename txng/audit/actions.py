@@ -17,7 +17,8 @@ def _plain(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        # A number, not "120.000": the log page then shows it in the reader's locale.
+        return int(value) if value == value.to_integral_value() else float(value)
     if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
         return value.name or ""
     return value

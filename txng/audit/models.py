@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from txng.common import limits
 from txng.common.access import RestrictedQuerySet
 
 
@@ -50,7 +51,7 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True, db_index=True)
     object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
-    reason = models.TextField(_("lý do"), blank=True)
+    reason = models.TextField(_("lý do"), blank=True, max_length=limits.REASON)
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.audit import labels
 from txng.audit.models import AuditEntry
+from txng.common import limits
 from txng.common.access import role_required
 
 
@@ -22,8 +23,8 @@ class AuditFilterForm(forms.Form):
         required=False,
         empty_label=_("Tất cả"),
     )
-    actor = forms.CharField(label=_("Người thực hiện"), required=False)
-    object = forms.CharField(label=_("Đối tượng"), required=False)
+    actor = forms.CharField(max_length=limits.SEARCH, label=_("Người thực hiện"), required=False)
+    object = forms.CharField(max_length=limits.SEARCH, label=_("Đối tượng"), required=False)
     since = forms.DateField(
         label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -6,6 +6,7 @@ written in the same transaction (they are rows, not mail).
 
 import io
 from datetime import timedelta
+from functools import partial
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from txng.accounts.actions import notify
 from txng.accounts.models import Organisation
 from txng.accounts.permissions import can_manage_business, is_dost, is_member, require
 from txng.audit.actions import record
+from txng.catalog import media
 from txng.catalog.audit_actions import AuditAction
 from txng.catalog.models import (
     OPEN_STATES,
@@ -36,6 +38,7 @@ from txng.catalog.models import (
     Revision,
     RevisionState,
 )
+from txng.common.locking import lock_for_transition
 
 PRODUCT_FIELDS = [
     "name",
@@ -50,7 +53,6 @@ PRODUCT_FIELDS = [
     "shelf_life",
     "storage",
     "facility",
-    "ocop_stars",
 ]
 ORG_FIELDS = ["short_name", "address", "phone", "email", "representative"]
 PROFILE_FIELDS = ["english_name", "licence_number", "website", "description", "logo"]
@@ -90,7 +92,7 @@ def apply_data(obj, data, fields):
             if value:
                 obj.logo.name = value
         else:
-            setattr(obj, name, value if value is not None or name == "ocop_stars" else "")
+            setattr(obj, name, value if value is not None else "")
 
 
 def product_data(product):
@@ -117,6 +119,8 @@ def open_revision(business, product=None):
 
 def _start_revision(business, product, *, actor, data):
     rev = open_revision(business, product)
+    if rev is not None and lock_for_transition(rev).state not in OPEN_STATES:
+        rev = None  # approved between the read and the lock: the edit starts a new revision
     if rev is None:
         last = Revision.objects.filter(business=business, product=product).aggregate(
             n=Max("number")
@@ -174,6 +178,9 @@ def _changes(before, after):
 
 def _move(rev, action):
     allowed_from, to_state = TRANSITIONS[action]
+    # Re-read under a row lock: of two reviewers deciding at once, the second sees the first's
+    # decision here and is refused (txng/common/locking.py).
+    lock_for_transition(rev)
     if rev.state not in allowed_from:
         raise ValidationError(
             _("Phiên bản đang ở trạng thái “%(state)s”, không thể thực hiện thao tác này.")
@@ -217,7 +224,7 @@ def approve_revision(rev, *, actor, note=""):
     rev.reviewed_by, rev.reviewed_at, rev.reason = actor, now, note
     rev.save()
     if rev.product_id:
-        product = rev.product
+        product = lock_for_transition(rev.product)  # a take-down may be running at this moment
         apply_data(product, rev.data, PRODUCT_FIELDS)
         product.state = PublicState.PUBLISHED
         product.withdrawn_reason = ""
@@ -226,16 +233,20 @@ def approve_revision(rev, *, actor, note=""):
         product.save()
         product.images.update(approved=True)
         product.documents.update(approved=True)
+        transaction.on_commit(partial(media.publish_images, product.pk))
         link = product.get_absolute_url()
     else:
         business = rev.business
         apply_data(business, rev.data, ORG_FIELDS)
-        business.save()
+        # Only the profile's fields: a full save would write back a status read before a
+        # concurrent lock or revocation of the account.
+        business.save(update_fields=[*ORG_FIELDS, "updated_at"])
         profile = get_profile(business)
         apply_data(profile, rev.data, PROFILE_FIELDS)
         profile.state, profile.withdrawn_reason = PublicState.PUBLISHED, ""
         profile.save()
         business.documents.filter(product__isnull=True).update(approved=True)
+        transaction.on_commit(partial(media.publish_logo, business.pk))
         for product in business.products.all():  # the business name is part of search_text
             product.save(update_fields=["search_text"])
         link = reverse("catalog:profile")
@@ -265,10 +276,13 @@ def take_down_product(product, *, actor, reason):
     """DOST or a managing agency withdraws public content; the business is told why."""
     require(can_manage_business(actor, product.business))
     _require_reason(reason)
+    lock_for_transition(product)
     if product.state != PublicState.PUBLISHED:
         raise ValidationError(_("Chỉ gỡ được sản phẩm đang công bố."))
     product.state, product.withdrawn_reason = PublicState.WITHDRAWN, reason.strip()
     product.save()
+    # Files under public/ are served without asking Django: move them out of reach.
+    transaction.on_commit(partial(media.unpublish_images, product.pk))
     record(
         actor,
         AuditAction.TAKE_DOWN,
@@ -288,11 +302,12 @@ def take_down_product(product, *, actor, reason):
 def take_down_profile(business, *, actor, reason):
     require(can_manage_business(actor, business))
     _require_reason(reason)
-    profile = get_profile(business)
+    profile = lock_for_transition(get_profile(business))
     if profile.state == PublicState.WITHDRAWN:
         raise ValidationError(_("Trang cơ sở đã bị gỡ."))
     profile.state, profile.withdrawn_reason = PublicState.WITHDRAWN, reason.strip()
     profile.save()
+    transaction.on_commit(partial(media.unpublish_logo, business.pk))
     record(actor, AuditAction.TAKE_DOWN_PROFILE, business, reason=reason)
     notify(
         business,
@@ -317,12 +332,14 @@ def add_product_image(product, *, actor, upload):
     require(_can_edit(actor, product.business))
     if product.images.count() >= 8:
         raise ValidationError({"image": _("Ảnh: mỗi sản phẩm tối đa 8 ảnh.")})
+    # Refuse before any file is written: a refused upload leaves nothing in storage.
+    data = _current_data(product) if product.state != PublicState.DRAFT else None
     image = ProductImage(product=product, position=product.images.count())
     image.image.save(upload.name, upload, save=False)
     image.thumb.save("thumb.jpg", _thumbnail(upload), save=False)
     image.save()
-    if product.state != PublicState.DRAFT:
-        _start_revision(product.business, product, actor=actor, data=_current_data(product))
+    if data is not None:
+        _start_revision(product.business, product, actor=actor, data=data)
     record(actor, AuditAction.ADD_IMAGE, product, changes={"image": [None, image.image.name]})
     return image
 
@@ -341,7 +358,10 @@ def remove_product_image(image, *, actor):
     record(
         actor, AuditAction.REMOVE_IMAGE, image.product, changes={"image": [image.image.name, None]}
     )
+    names = [f.name for f in (image.image, image.thumb) if f]
+    storage = image.image.storage
     image.delete()
+    transaction.on_commit(partial(media.delete_files, storage, names))
 
 
 @transaction.atomic
@@ -424,3 +444,28 @@ def remind_expiring_documents(*, days=30, today=None):
 
 def managed_businesses(user):
     return Organisation.objects.managed_by(user.organisation)
+
+
+@transaction.atomic
+def set_ocop_stars(product, *, actor, stars, reason):
+    """An authority managing the business records the product's OCOP stars (or clears them),
+    citing the decision that awarded them. Until the OCOP scoring module issues certificates,
+    this is the only way stars reach a public page."""
+    require(can_manage_business(actor, product.business))
+    _require_reason(reason)
+    if stars is not None and not 1 <= stars <= 5:
+        raise ValidationError({"stars": _("Số sao OCOP: từ 1 đến 5.")})
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    before = product.ocop_stars
+    product.ocop_stars = stars
+    product.ocop_set_by = actor.organisation if stars is not None else None
+    product.ocop_set_at = timezone.now() if stars is not None else None
+    product.save(update_fields=["ocop_stars", "ocop_set_by", "ocop_set_at", "updated_at"])
+    record(
+        actor,
+        AuditAction.SET_OCOP_STARS,
+        product,
+        changes={"ocop_stars": [before, stars]},
+        reason=reason,
+    )
+    return product

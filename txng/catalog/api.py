@@ -16,6 +16,7 @@ from ninja import Router, Schema
 
 from txng.accounts.models import Organisation, OrgStatus
 from txng.catalog.models import Category, Product, business_url
+from txng.common.ids import Id
 
 router = Router(tags=["catalog"])
 PAGE_SIZE = 50
@@ -194,7 +195,7 @@ def _published():
 
 @router.get("/products", response=ProductPage, summary="Sản phẩm đang công bố")
 def list_products(
-    request, page: int = 1, q: str = "", category: int | None = None, business: int | None = None
+    request, page: int = 1, q: str = "", category: Id | None = None, business: Id | None = None
 ):
     qs = _published().prefetch_related("images").order_by("pk")
     if category:

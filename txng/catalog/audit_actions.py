@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     APPROVE = "catalog.approve", _("Duyệt nội dung")
     REJECT = "catalog.reject", _("Từ chối nội dung")
     TAKE_DOWN = "catalog.take_down", _("Gỡ sản phẩm")
+    SET_OCOP_STARS = "catalog.set_ocop_stars", _("Xác nhận sao OCOP của sản phẩm")
     TAKE_DOWN_PROFILE = "catalog.take_down_profile", _("Gỡ trang cơ sở")
     ADD_IMAGE = "catalog.add_image", _("Thêm ảnh sản phẩm")
     REMOVE_IMAGE = "catalog.remove_image", _("Xóa ảnh sản phẩm")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from txng.accounts.models import User
-from txng.catalog import actions
+from txng.catalog import actions, media
 from txng.catalog.demo_data import CATEGORIES, COLOURS, FACILITIES, PRODUCTS
 from txng.catalog.identifiers import with_check_digit
 from txng.catalog.models import (
@@ -72,6 +72,7 @@ def _save_image(product, colour, variant):
     img.image.save(f"{product.slug}-{variant + 1}.jpg", ContentFile(data), save=False)
     img.thumb.save("thumb.jpg", actions._thumbnail(ContentFile(data, name="a.jpg")), save=False)
     img.save()
+    media.publish_images(product.pk)  # approved already: into the served path
 
 
 def _categories():
@@ -166,6 +167,9 @@ def _products(ctx, categories, facilities):
         product.category = categories[cat]
         product.brand, product.net_content, product.unit = brand, net, unit
         product.standards, product.shelf_life, product.ocop_stars = std, shelf, stars
+        # In the demo, the stars come from the province's OCOP decisions, recorded by DOST.
+        product.ocop_set_by = ctx["dost"] if stars else None
+        product.ocop_set_at = now - timedelta(days=60) if stars else None
         product.description = desc or f"{name}, đặc sản tỉnh Cao Bằng do {biz.name} sản xuất."
         product.storage = "Nơi khô ráo, thoáng mát, tránh ánh nắng trực tiếp."
         product.facility = fac[0] if cat in ("hat-qua", "cu-rau") or len(fac) == 1 else fac[-1]
@@ -204,13 +208,13 @@ def _pending_and_rejected(ctx, products):
         actions.submit_revision(rev, actor=owner, note="Đổi quy cách gói 400 g.")
     cake = products["Bánh khảo Non Nước"]
     if not cake.revisions.filter(number=2).exists():
-        data = {**actions.product_data(cake), "ocop_stars": 5}
+        data = {**actions.product_data(cake), "shelf_life": "24 tháng"}
         rev = actions.save_product_draft(cake, actor=owner2, data=data)
         actions.submit_revision(rev, actor=owner2)
         actions.reject_revision(
             rev,
             actor=dost,
-            reason="Sản phẩm mới được công nhận OCOP 3 sao; chưa có quyết định công nhận 5 sao.",
+            reason="Hạn sử dụng 24 tháng chưa có phiếu kết quả kiểm nghiệm kèm theo.",
         )
     biz = ctx["businesses"][0]
     new_name = "Kẹo hạt dẻ mật ong Trùng Khánh"

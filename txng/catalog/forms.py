@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from txng.accounts.models import Organisation, OrgKind
 from txng.catalog.actions import PRODUCT_FIELDS
 from txng.catalog.models import Category, Document, Facility, Product
+from txng.common import limits, links
 from txng.common.uploads import DOCUMENT_TYPES, IMAGE_TYPES, UploadField
 
 
@@ -27,6 +28,21 @@ class ProductForm(forms.ModelForm):
         return "".join((self.cleaned_data.get("gtin") or "").split())
 
 
+class OcopForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("Số sao OCOP"),
+        choices=[("", _("Chưa được xếp hạng")), *[(i, f"{i}★") for i in range(1, 6)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Căn cứ"),
+        help_text=_("Số, ngày quyết định công nhận OCOP (hoặc lý do gỡ sao)."),
+        max_length=500,
+    )
+
+
 class ProfileForm(forms.Form):
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=50, required=False)
     english_name = forms.CharField(label=_("Tên tiếng Anh"), max_length=255, required=False)
@@ -37,9 +53,18 @@ class ProfileForm(forms.Form):
     licence_number = forms.CharField(
         label=_("Số giấy chứng nhận đăng ký kinh doanh"), max_length=100, required=False
     )
-    website = forms.URLField(label=_("Trang web"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        validators=[links.validate_web_url],
+        max_length=200,
+        label=_("Trang web"),
+        required=False,
+        assume_scheme="https",
+    )
     description = forms.CharField(
-        label=_("Giới thiệu"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        max_length=limits.DESCRIPTION,
+        label=_("Giới thiệu"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
     )
     logo = UploadField(
         label=_("Biểu trưng (logo)"),
@@ -118,12 +143,16 @@ class CategoryForm(forms.ModelForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Lý do / ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=limits.REASON,
+        label=_("Lý do / ý kiến"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
 
 class SubmitForm(forms.Form):
     note = forms.CharField(
+        max_length=limits.REASON,
         label=_("Ghi chú gửi cơ quan duyệt"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,

@@ -19,6 +19,7 @@ from txng.accounts.models import OrgKind, OrgStatus
 from txng.accounts.querysets import BusinessOwnedQuerySet
 from txng.catalog.identifiers import validate_gln, validate_gtin
 from txng.catalog.text import normalise
+from txng.common import limits, links
 
 
 class Category(models.Model):
@@ -179,7 +180,9 @@ class ProductQuerySet(BusinessOwnedQuerySet):
 
 
 def product_image_path(instance, filename):
-    return f"public/products/{instance.product_id}/{filename}"
+    # Private until approved: catalog/media.py moves the file under public/ (which the web
+    # server serves) in the approval, and back on takedown.
+    return f"private/products/{instance.product_id}/{filename}"
 
 
 class Product(models.Model):
@@ -210,13 +213,13 @@ class Product(models.Model):
         on_delete=models.PROTECT,
         related_name="products",
     )
-    description = models.TextField(_("mô tả"), blank=True)
+    description = models.TextField(_("mô tả"), blank=True, max_length=limits.DESCRIPTION)
     brand = models.CharField(_("nhãn hiệu"), max_length=200, blank=True)
     unit = models.CharField(_("đơn vị tính"), max_length=50, blank=True, help_text=_("Ví dụ: gói"))
     net_content = models.CharField(
         _("khối lượng, thể tích tịnh"), max_length=100, blank=True, help_text=_("Ví dụ: 500 g")
     )
-    ingredients = models.TextField(_("thành phần"), blank=True)
+    ingredients = models.TextField(_("thành phần"), blank=True, max_length=limits.DESCRIPTION)
     standards = models.CharField(
         _("tiêu chuẩn áp dụng"),
         max_length=300,
@@ -227,9 +230,20 @@ class Product(models.Model):
         _("hạn sử dụng"), max_length=100, blank=True, help_text=_("Ví dụ: 12 tháng kể từ NSX")
     )
     storage = models.CharField(_("điều kiện bảo quản"), max_length=300, blank=True)
+    # Set only by an authority (catalog.actions.set_ocop_stars), never by the business: stars
+    # are a certified rating (Decision 148/QĐ-TTg), not a claim.
     ocop_stars = models.PositiveSmallIntegerField(
         _("số sao OCOP"), null=True, blank=True, choices=[(i, f"{i}★") for i in range(1, 6)]
     )
+    ocop_set_by = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("cơ quan xác nhận sao OCOP"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ocop_set_at = models.DateTimeField(_("ngày xác nhận sao OCOP"), null=True, blank=True)
     state = models.CharField(
         _("trạng thái công bố"),
         max_length=20,
@@ -237,7 +251,7 @@ class Product(models.Model):
         default=PublicState.DRAFT,
         db_index=True,
     )
-    withdrawn_reason = models.TextField(_("lý do gỡ"), blank=True)
+    withdrawn_reason = models.TextField(_("lý do gỡ"), blank=True, max_length=limits.REASON)
     featured = models.BooleanField(_("nổi bật trên trang chủ"), default=False)
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -271,6 +285,9 @@ class Product(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "slug", "search_text"}
         super().save(*args, **kwargs)
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w) for w in search_words(self.search_text)], ignore_conflicts=True
+        )
 
     def get_absolute_url(self):
         return reverse("catalog:product", args=[self.pk, self.slug or "san-pham"])
@@ -282,6 +299,18 @@ class Product(models.Model):
         if self.category_id:
             parts.append(self.category.name)
         return normalise(" ".join(p for p in parts if p))
+
+    @property
+    def size_label(self):
+        """'500 g / túi': net content and selling unit, the unit named once even when the
+        business already typed it into the net content ('500 g/túi')."""
+        net, unit = self.net_content.strip(), self.unit.strip()
+        if not (net and unit):
+            return net or unit
+        squeezed = "".join(net.split()).casefold()
+        if squeezed.endswith("/" + "".join(unit.split()).casefold()):
+            return net
+        return f"{net} / {unit}"
 
     @property
     def is_public(self):
@@ -319,6 +348,23 @@ class Product(models.Model):
         from txng.catalog.facts import missing_items
 
         return missing_items(self)
+
+
+def search_words(text):
+    """The words of a normalised search text worth correcting a typo towards: letters only
+    (no GTINs or numbers), three or more (shorter ones have no trigram)."""
+    return {w for w in text.split() if w.isalpha() and 3 <= len(w) <= 60}
+
+
+class SearchWord(models.Model):
+    """Every word of the products' search texts: a misspelt word of a query is corrected to its
+    nearest words here (pg_trgm, migration 0004) before the products are searched, which reads
+    a few thousand short rows instead of measuring similarity against every product."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    def __str__(self):
+        return self.word
 
 
 class ProductImage(models.Model):
@@ -433,15 +479,15 @@ class BusinessProfile(models.Model):
     licence_number = models.CharField(
         _("số giấy chứng nhận đăng ký kinh doanh"), max_length=100, blank=True
     )
-    website = models.URLField(_("trang web"), blank=True)
-    description = models.TextField(_("giới thiệu"), blank=True)
+    website = models.URLField(_("trang web"), blank=True, validators=[links.validate_web_url])
+    description = models.TextField(_("giới thiệu"), blank=True, max_length=limits.DESCRIPTION)
     logo = models.ImageField(
         _("biểu trưng (logo)"), upload_to=logo_path, blank=True, max_length=300
     )
     state = models.CharField(
         max_length=20, choices=PublicState.choices, default=PublicState.PUBLISHED
     )
-    withdrawn_reason = models.TextField(_("lý do gỡ"), blank=True)
+    withdrawn_reason = models.TextField(_("lý do gỡ"), blank=True, max_length=limits.REASON)
     featured = models.BooleanField(_("nổi bật trên trang chủ"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -498,8 +544,8 @@ class Revision(models.Model):
         db_index=True,
     )
     data = models.JSONField(default=dict)
-    note = models.TextField(_("ghi chú gửi cơ quan duyệt"), blank=True)
-    reason = models.TextField(_("lý do từ chối"), blank=True)
+    note = models.TextField(_("ghi chú gửi cơ quan duyệt"), blank=True, max_length=limits.REASON)
+    reason = models.TextField(_("lý do từ chối"), blank=True, max_length=limits.REASON)
     created_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
     )

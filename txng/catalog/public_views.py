@@ -2,7 +2,8 @@
 
 import json
 
-from django.http import FileResponse, Http404
+from django.db.models import Max
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition
@@ -10,6 +11,7 @@ from django.views.decorators.http import condition
 from txng.accounts.models import Organisation, OrgKind, OrgStatus
 from txng.accounts.permissions import can_manage_business, is_member
 from txng.catalog.models import Document, Product, PublicState, business_url
+from txng.common.uploads import file_response
 
 
 def _ld_json(data):
@@ -23,8 +25,16 @@ def _withdrawn(request, what):
 
 
 def _product_last_modified(request, pk, slug=None):
-    product = Product.objects.filter(pk=pk).only("updated_at").first()
-    return product.updated_at if product else None
+    # A new lot shows on the page too, so it changes the page's date.
+    row = (
+        Product.objects.filter(pk=pk)
+        .annotate(last_lot=Max("lots__updated_at"))
+        .values("updated_at", "last_lot")
+    )
+    row = row.first()
+    if not row:
+        return None
+    return max(t for t in (row["updated_at"], row["last_lot"]) if t)
 
 
 @condition(last_modified_func=_product_last_modified)
@@ -67,11 +77,17 @@ def product(request, pk, slug=None):
         .exclude(pk=product.pk)
         .prefetch_related("images")[:4]
     )
+    # The producer's own lots (a shop's received lots are the same goods): each carries the
+    # production time and trace code, and links to its journey (Circular 02/2024 items 4-7).
+    lots = product.lots.filter(business=product.business_id).order_by(
+        "-production_date", "-created_at"
+    )[:5]
     return render(
         request,
         "catalog/product_public.html",
         {
             "product": product,
+            "lots": lots,
             "og_url": url,
             "og_image": image,
             "ld_json": _ld_json(ld),
@@ -134,9 +150,4 @@ def document(request, pk):
     )
     if not (public or insider):
         raise Http404
-    response = FileResponse(doc.file.open("rb"), filename=doc.file.name.rsplit("/", 1)[-1])
-    response["Content-Disposition"] = response["Content-Disposition"].replace(
-        "attachment", "inline"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(doc.file)

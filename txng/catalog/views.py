@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 
 from txng.accounts.permissions import role_required
 from txng.audit.models import AuditEntry
-from txng.catalog import actions
-from txng.catalog.compare import compare
+from txng.catalog import actions, media
+from txng.catalog.compare import compare, product_baseline
 from txng.catalog.forms import (
     CategoryForm,
     DocumentForm,
     FacilityForm,
     ImageForm,
+    OcopForm,
     ProductForm,
     ProfileForm,
     ReasonForm,
@@ -88,7 +89,7 @@ def product_edit(request, pk):
 
 
 @login_required
-def product_detail(request, pk):
+def product_detail(request, pk, ocop_form=None):
     product = get_visible_or_404(
         Product.objects.select_related("business", "facility"), request.user, pk=pk
     )
@@ -101,7 +102,7 @@ def product_detail(request, pk):
         {
             "product": product,
             "open_revision": rev,
-            "changes": compare(actions.product_data(product), rev.data) if rev else [],
+            "changes": compare(product_baseline(product), rev.data) if rev else [],
             "history": history,
             "is_own": is_own,
             "can_manage": actions.can_manage_business(request.user, product.business),
@@ -109,6 +110,7 @@ def product_detail(request, pk):
             "submit_form": SubmitForm(),
             "reason_form": ReasonForm(),
             "documents": product.documents.all(),
+            "ocop_form": ocop_form or OcopForm(initial={"stars": product.ocop_stars}),
         },
     )
 
@@ -186,7 +188,7 @@ def revision(request, pk):
         Revision.objects.select_related("business", "product"), request.user, pk=pk
     )
     if rev.product_id:
-        current = actions.product_data(rev.product)
+        current = product_baseline(rev.product)
         approved = rev.product.revisions.filter(state=RevisionState.APPROVED)
     else:
         current = actions.profile_data(rev.business)
@@ -257,6 +259,28 @@ def take_down(request, pk):
 
 @login_required
 @require_POST
+def set_ocop(request, pk):
+    product = get_visible_or_404(Product.objects, request.user, pk=pk)
+    form = OcopForm(request.POST)
+    if not actions.can_manage_business(request.user, product.business):
+        raise PermissionDenied
+    if save_form(
+        request,
+        form,
+        lambda: actions.set_ocop_stars(
+            product,
+            actor=request.user,
+            stars=form.cleaned_data["stars"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("Đã cập nhật số sao OCOP."),
+    ):
+        return redirect("catalog:my_product", pk=product.pk)
+    return product_detail(request, pk, ocop_form=form)
+
+
+@login_required
+@require_POST
 def take_down_business(request, pk):
     from txng.accounts.models import Organisation
 
@@ -287,7 +311,9 @@ def profile(request):
         if logo:
             from django.core.files.storage import default_storage
 
-            cleaned["logo"] = default_storage.save(f"public/logos/{business.pk}/{logo.name}", logo)
+            cleaned["logo"] = default_storage.save(
+                f"{media.PRIVATE}logos/{business.pk}/{logo.name}", logo
+            )
         actions.save_profile_draft(business, actor=request.user, data=cleaned)
 
     if save_form(request, form, save_draft, _("Đã lưu bản nháp hồ sơ. Gửi duyệt khi đã sẵn sàng.")):

@@ -1,9 +1,13 @@
-"""A small cache-based rate limit for public forms (registration, fake reports, login)."""
+"""A small rate limit for public forms (registration, fake reports, scan locations).
+
+Counts live in the "ratelimit" cache: Redis, or a database table when there is no Redis, never
+one process's memory, so four gunicorn workers do not allow four times the limit. Logins are
+throttled separately, on their own failure table (txng/accounts/forms.py)."""
 
 import functools
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
@@ -14,6 +18,7 @@ def hit(key, *, limit, seconds):
     """Count one hit for `key` in the current window; True when over the limit."""
     window = int(time.time() // seconds)
     cache_key = f"rl:{key}:{window}"
+    cache = caches["ratelimit"]
     cache.add(cache_key, 0, seconds)
     try:
         count = cache.incr(cache_key)

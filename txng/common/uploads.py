@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -60,11 +61,24 @@ def check_upload(upload, *, allowed=DOCUMENT_TYPES, max_bytes=None):
     return upload
 
 
+PILLOW_FORMATS = ["JPEG", "PNG", "WEBP"]
+
+
 def reencode_image(upload, *, max_side=MAX_IMAGE_SIDE):
-    """Decode and re-encode an image: strips metadata and anything hidden after the pixels."""
+    """Decode and re-encode an image: strips metadata and anything hidden after the pixels.
+
+    The size in the header is checked before any pixel is decoded: a 164 KB PNG can declare
+    13000×13000 pixels, which Pillow (whose own limit is ~179 MP) would decode into 1.5 GB."""
     try:
         upload.seek(0)
-        image = Image.open(upload)
+        image = Image.open(upload, formats=PILLOW_FORMATS)
+        width, height = image.size
+        if width * height > settings.UPLOAD_MAX_PIXELS:
+            raise ValidationError(
+                _("Ảnh quá lớn (%(w)s×%(h)s điểm ảnh). Tối đa %(max)s triệu điểm ảnh.")
+                % {"w": width, "h": height, "max": settings.UPLOAD_MAX_PIXELS // 1_000_000},
+                code="too_many_pixels",
+            )
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ValidationError(_("Không đọc được ảnh."), code="bad_image") from exc
@@ -97,3 +111,30 @@ class UploadField(forms.FileField):
         if value and value is not initial and hasattr(value, "size"):
             return check_upload(value, allowed=self.allowed, max_bytes=self.max_bytes)
         return value
+
+
+INLINE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+# Whatever a stored file holds, it runs nothing: no script, no plugin, no same-origin access.
+FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+
+
+def file_response(field, *, filename=None):
+    """Serve a stored upload: images inline, everything else (PDFs) as a download, always with
+    a sandboxing Content-Security-Policy, so a crafted PDF never runs as active content in the
+    site's origin."""
+    filename = filename or PurePath(field.name).name
+    inline = filename.lower().endswith(INLINE_SUFFIXES)
+    response = FileResponse(field.open("rb"), as_attachment=not inline, filename=filename)
+    response["Content-Security-Policy"] = FILE_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def serve_public_media(request, path):
+    """/media/public/ when Django serves it (the demo); nginx adds the same headers in
+    production (docs/deploy.md)."""
+    from django.views.static import serve
+
+    response = serve(request, path, document_root=settings.MEDIA_ROOT / "public")
+    response["Content-Security-Policy"] = FILE_CSP
+    return response

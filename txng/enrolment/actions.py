@@ -12,6 +12,7 @@ from txng.accounts.actions import _new_user, notify, notify_dost
 from txng.accounts.models import Organisation, OrgKind, Role
 from txng.accounts.permissions import require
 from txng.audit.actions import record
+from txng.common.locking import lock_for_transition
 from txng.enrolment.audit_actions import AuditAction
 from txng.enrolment.models import (
     APPLICANT_FIELDS,
@@ -23,14 +24,21 @@ from txng.enrolment.models import (
 )
 
 
+def _state_message():
+    return _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thực hiện thao tác này.")
+
+
+def _lock(dossier, action):
+    """Lock the dossier's row and re-read it, so that of two reviewers deciding at the same
+    moment the second sees the first one's decision and is refused (txng/common/locking.py)."""
+    lock_for_transition(dossier, TRANSITIONS[action][0], message=_state_message())
+
+
 def _move(dossier, action, *, actor, message=""):
     """Apply one transition of the review state machine, refusing illegal moves."""
     allowed_from, to_state = TRANSITIONS[action]
     if dossier.state not in allowed_from:
-        raise ValidationError(
-            _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thực hiện thao tác này.")
-            % {"state": dossier.get_state_display()}
-        )
+        raise ValidationError(_state_message() % {"state": dossier.get_state_display()})
     from_state = dossier.state
     dossier.state = to_state
     DossierEvent.objects.create(
@@ -44,17 +52,42 @@ def _move(dossier, action, *, actor, message=""):
     return from_state
 
 
-def _tax_code_taken(tax_code, *, exclude_dossier=None):
-    if Organisation.objects.filter(kind=OrgKind.BUSINESS, tax_code=tax_code).exists():
-        return _("Mã số thuế %(code)s đã có tài khoản trên hệ thống.") % {"code": tax_code}
-    pending = Dossier.objects.filter(tax_code=tax_code).exclude(
-        state__in=[DossierState.REJECTED, DossierState.APPROVED]
+def _tax_code_taken(tax_code):
+    """A business with this tax code already has an account: say who to ask about it.
+
+    Only an account blocks: a dossier still under review does not, or anyone who typed a
+    business's (public) tax code first would keep the real business out. Reviewers see
+    dossiers with the same code side by side (dossiers_with_same_tax_code)."""
+    business = Organisation.objects.filter(kind=OrgKind.BUSINESS, tax_code=tax_code).first()
+    if business is None:
+        return None
+    contacts = list(business.managers.filter(parent__isnull=True)) or list(
+        Organisation.objects.filter(kind=OrgKind.DOST)
     )
-    if exclude_dossier is not None:
-        pending = pending.exclude(pk=exclude_dossier.pk)
-    if pending.exists():
-        return _("Đã có hồ sơ đang chờ xem xét với mã số thuế %(code)s.") % {"code": tax_code}
-    return None
+    return _(
+        "Mã số thuế %(code)s đã có tài khoản trên hệ thống. Nếu đây là cơ sở của bạn mà bạn "
+        "chưa nhận được tài khoản, hoặc có người khác đã đăng ký thay, hãy liên hệ %(contacts)s."
+    ) % {"code": tax_code, "contacts": "; ".join(_contact_line(org) for org in contacts)}
+
+
+def _contact_line(org):
+    reach = " – ".join(x for x in (org.phone, org.email) if x)
+    return f"{org.name} ({reach})" if reach else org.name
+
+
+def dossiers_with_same_tax_code(dossier, user):
+    """The other dossiers with this dossier's tax code, for the reviewer to compare: those the
+    reviewer may open in full, and how many others went to other agencies."""
+    others = Dossier.objects.filter(tax_code=dossier.tax_code).exclude(pk=dossier.pk)
+    visible = list(
+        others.visible_to(user).select_related("addressed_to", "commune").order_by("submitted_at")
+    )
+    elsewhere = list(
+        others.exclude(pk__in=[d.pk for d in visible])
+        .select_related("addressed_to")
+        .order_by("submitted_at")
+    )
+    return {"visible": visible, "elsewhere": elsewhere}
 
 
 def _status_url(dossier):
@@ -110,6 +143,7 @@ def can_review(user, dossier):
 
 def _review(dossier, action, *, actor, message, audit_action):
     require(can_review(actor, dossier))
+    _lock(dossier, action)
     if action != "approve" and not (message or "").strip():
         raise ValidationError({"reason": _("Cần nêu lý do để cơ sở biết cần làm gì.")})
     from_state = _move(dossier, action, actor=actor, message=message)
@@ -151,8 +185,9 @@ def reject_dossier(dossier, *, actor, reason):
 @transaction.atomic
 def resubmit_dossier(dossier, *, changes, licence=None):
     """The applicant edits the same dossier through its tracking link and sends it back."""
+    _lock(dossier, "resubmit")  # before the changes are applied: the re-read would drop them
     if "tax_code" in changes:
-        problem = _tax_code_taken(changes["tax_code"], exclude_dossier=dossier)
+        problem = _tax_code_taken(changes["tax_code"])
         if problem:
             raise ValidationError({"tax_code": problem})
     if changes.get("privacy_consent"):
@@ -187,7 +222,8 @@ def approve_dossier(dossier, *, actor, note=""):
     """Create the business and its owner account, send the activation link, tell the other side
     (DOST when an agency approved; the managing agencies when DOST approved directly)."""
     require(can_review(actor, dossier))
-    problem = _tax_code_taken(dossier.tax_code, exclude_dossier=dossier)
+    _lock(dossier, "approve")
+    problem = _tax_code_taken(dossier.tax_code)
     if problem:
         raise ValidationError({"tax_code": problem})
     _move(dossier, "approve", actor=actor, message=note)

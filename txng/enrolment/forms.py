@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from txng.accounts import provinces
-from txng.accounts.identifiers import clean_tax_code
+from txng.accounts.identifiers import clean_tax_code, clean_vn_phone
 from txng.accounts.models import BusinessType, Organisation, OrgKind
+from txng.common import limits
 from txng.common.uploads import DOCUMENT_TYPES, UploadField
 from txng.enrolment.models import (
     APPLICANT_FIELDS,
@@ -65,18 +66,36 @@ class DossierForm(forms.ModelForm):
     def clean_tax_code(self):
         return clean_tax_code(self.cleaned_data["tax_code"])
 
+    def clean_phone(self):
+        return clean_vn_phone(self.cleaned_data["phone"])
+
     def clean(self):
         data = super().clean()
         if not data.get("purposes") and not data.get("other_purpose"):
             self.add_error("purposes", _("Chọn ít nhất một mục đích đăng ký."))
         return data
 
+    def licence_must_be_chosen_again(self):
+        """A browser never refills a file input: when the form comes back with errors, say so
+        next to the licence instead of letting the applicant think it was kept."""
+        if self.files.get(self.add_prefix("licence")) and "licence" not in self.errors:
+            self.add_error(
+                "licence",
+                _(
+                    "Tệp đã chọn chưa được lưu vì phiếu còn lỗi ở trên: "
+                    "sau khi sửa, hãy chọn lại tệp giấy chứng nhận rồi nộp."
+                ),
+            )
+
 
 class SupplementForm(DossierForm):
     """The same form, reopened through the tracking link; the licence may be kept."""
 
     note = forms.CharField(
-        label=_("Giải trình bổ sung"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=limits.REASON,
+        label=_("Giải trình bổ sung"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     class Meta(DossierForm.Meta):
@@ -120,7 +139,7 @@ class QueueFilterForm(forms.Form):
     until = forms.DateField(
         label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    q = forms.CharField(label=_("Tìm"), required=False)
+    q = forms.CharField(max_length=limits.SEARCH, label=_("Tìm"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.identifiers import validate_tax_code
 from txng.accounts.models import BusinessType, OrgKind
+from txng.common import limits
 from txng.common.access import RestrictedQuerySet
 from txng.common.codes import random_code
 
@@ -128,7 +129,9 @@ class Dossier(models.Model):
     capacity = models.CharField(
         _("năng lực chế biến"), max_length=255, blank=True, help_text=_("Ví dụ: 20 tấn/năm")
     )
-    products = models.TextField(_("sản phẩm đăng ký truy xuất nguồn gốc"))
+    products = models.TextField(
+        _("sản phẩm đăng ký truy xuất nguồn gốc"), max_length=limits.DESCRIPTION
+    )
     purposes = models.JSONField(_("mục đích đăng ký"), default=list)
     other_purpose = models.CharField(_("mục đích khác"), max_length=500, blank=True)
     commitment = models.BooleanField(
@@ -144,7 +147,9 @@ class Dossier(models.Model):
     licence = models.FileField(
         _("giấy chứng nhận đăng ký kinh doanh"), upload_to=licence_path, max_length=300
     )
-    reviewer_message = models.TextField(_("ý kiến của cơ quan xem xét"), blank=True)
+    reviewer_message = models.TextField(
+        _("ý kiến của cơ quan xem xét"), blank=True, max_length=limits.REASON
+    )
     business = models.OneToOneField(
         "accounts.Organisation",
         verbose_name=_("cơ sở được cấp tài khoản"),
@@ -196,7 +201,7 @@ class DossierEvent(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_name = models.CharField(max_length=255, blank=True)
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True, max_length=limits.REASON)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from txng.audit.models import AuditEntry
 from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
 from txng.common.ratelimit import rate_limited
+from txng.common.uploads import file_response
 from txng.enrolment import actions
 from txng.enrolment.forms import DossierForm, QueueFilterForm, ReasonForm, SupplementForm
 from txng.enrolment.models import APPLICANT_FIELDS, Dossier, DossierState
@@ -23,6 +23,8 @@ def register(request):
     form = DossierForm(request.POST or None, request.FILES or None)
     if saved := save_form(request, form, lambda: actions.submit_dossier(form.save(commit=False))):
         return redirect("enrolment:status", code=saved.result.tracking_code)
+    if request.method == "POST":
+        form.licence_must_be_chosen_again()
     return render(request, "enrolment/register.html", {"form": form})
 
 
@@ -52,6 +54,8 @@ def supplement(request, code):
 
     if save_form(request, form, resubmit, _("Đã gửi hồ sơ bổ sung.")):
         return redirect("enrolment:status", code=dossier.tracking_code)
+    if request.method == "POST":
+        form.licence_must_be_chosen_again()
     return render(request, "enrolment/supplement.html", {"form": form, "dossier": dossier})
 
 
@@ -85,6 +89,7 @@ def detail(request, pk):
             "can_review": actions.can_review(request.user, dossier),
             "reason_form": ReasonForm(),
             "audit": history,
+            "same_tax_code": actions.dossiers_with_same_tax_code(dossier, request.user),
         },
     )
 
@@ -92,7 +97,7 @@ def detail(request, pk):
 @login_required
 def licence(request, pk):
     dossier = get_visible_or_404(Dossier.objects, request.user, pk=pk)
-    return FileResponse(dossier.licence.open("rb"), filename=dossier.licence.name.split("/")[-1])
+    return file_response(dossier.licence)
 
 
 REVIEW_ACTIONS = {

@@ -10,6 +10,7 @@ from txng.accounts.actions import notify
 from txng.accounts.models import OrgKind
 from txng.accounts.permissions import can_manage_business, is_dost, is_member, require
 from txng.audit.actions import record
+from txng.common.locking import lock_for_transition
 from txng.public.audit_actions import AuditAction
 from txng.public.models import POST_TRANSITIONS, PostState
 
@@ -112,6 +113,8 @@ def _moderate(post, action, *, actor, reason=""):
     require(can_manage_business(actor, post.business))
     if action != "approve" and not (reason or "").strip():
         raise ValidationError({"reason": _("Lý do: cần nêu lý do để cơ sở biết.")})
+    # Of two moderators deciding at once, the second sees the first's decision and is refused.
+    lock_for_transition(post)
     old = _move(post, action)
     post.reason = reason.strip()
     post.save()

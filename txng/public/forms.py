@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import Organisation, OrgKind
 from txng.catalog.models import Category
+from txng.common import limits
 from txng.common.uploads import IMAGE_TYPES, UploadField
 from txng.public.models import Article, Banner, Post, PostKind, Section
 
@@ -127,7 +128,10 @@ class PostForm(forms.ModelForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        max_length=limits.REASON,
+        label=_("Lý do"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 

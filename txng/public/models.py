@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from txng.accounts.models import OrgKind
 from txng.accounts.querysets import BusinessOwnedQuerySet
 from txng.catalog.text import normalise
+from txng.common import limits, links
 from txng.common.access import RestrictedQuerySet
 
 
@@ -55,7 +56,11 @@ class Article(models.Model):
     title = models.CharField(_("tiêu đề"), max_length=255)
     slug = models.SlugField(max_length=255, blank=True)
     summary = models.CharField(_("tóm tắt"), max_length=500, blank=True)
-    body = models.TextField(_("nội dung"), help_text=_("Định dạng đơn giản; mã lạ sẽ bị loại bỏ."))
+    body = models.TextField(
+        _("nội dung"),
+        help_text=_("Định dạng đơn giản; mã lạ sẽ bị loại bỏ."),
+        max_length=limits.ARTICLE,
+    )
     image = models.ImageField(_("ảnh đại diện"), upload_to=article_image_path, blank=True)
     author_org = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="articles"
@@ -94,7 +99,9 @@ class BannerQuerySet(models.QuerySet):
 class Banner(models.Model):
     title = models.CharField(_("tiêu đề"), max_length=200)
     image = models.ImageField(_("ảnh"), upload_to=banner_path)
-    link = models.CharField(_("liên kết"), max_length=500, blank=True)
+    link = models.CharField(
+        _("liên kết"), max_length=500, blank=True, validators=[links.validate_link]
+    )
     starts_at = models.DateTimeField(_("bắt đầu"), default=timezone.now)
     ends_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -170,12 +177,12 @@ class Post(models.Model):
     )
     area = models.CharField(_("khu vực"), max_length=200, blank=True)
     contact = models.CharField(_("liên hệ"), max_length=255)
-    details = models.TextField(_("chi tiết"), blank=True)
+    details = models.TextField(_("chi tiết"), blank=True, max_length=limits.DESCRIPTION)
     expires_on = models.DateField(_("hết hạn đăng"))
     state = models.CharField(
         _("trạng thái"), max_length=20, choices=PostState.choices, default=PostState.PENDING
     )
-    reason = models.TextField(_("lý do"), blank=True)
+    reason = models.TextField(_("lý do"), blank=True, max_length=limits.REASON)
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

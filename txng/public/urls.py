@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("du-lieu-ca-nhan/", views.privacy, name="privacy"),
     path("search/", views.search, name="search"),
+    path("san-pham-thu-hoi/", views.recalls, name="recalls"),
     path("tin-tuc/", views.news, name="news"),
     path("tin-tuc/muc/<slug:section>/", views.news, name="news_section"),
     path("tin-tuc/<int:pk>/<slug:slug>/", views.article, name="article"),

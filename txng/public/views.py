@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +19,7 @@ from txng.catalog.models import Category, Product
 from txng.catalog.text import normalise
 from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
-from txng.public import actions
+from txng.public import actions, finders
 from txng.public.forms import (
     ArticleForm,
     BannerForm,
@@ -27,6 +29,9 @@ from txng.public.forms import (
     SearchForm,
 )
 from txng.public.models import Article, Banner, Post, PostState, Section
+from txng.tracing.models import Lot, Recall, RecallLot, RecallState
+
+logger = logging.getLogger(__name__)
 
 
 def privacy(request):
@@ -71,17 +76,44 @@ def home(request):
             "news": Article.objects.published().select_related("section")[:3],
             "banners": Banner.objects.current()[:3],
             "search_form": SearchForm(),
+            "recall_count": current_recalls().count(),
         },
     )
 
 
 def search(request):
+    """Products ranked by relevance, and on the first page the businesses, lots (by lot or
+    trace code) and stamp (by its code) that the words name."""
     form = SearchForm(request.GET or None)
     qs = form.apply(Product.objects.published()).select_related("business", "category")
-    if not (form.is_valid() and form.cleaned_data.get("q")):
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    if not query:
         qs = qs.order_by("-published_at", "name")
     page = Paginator(qs.prefetch_related("images"), 20).get_page(request.GET.get("page"))
-    return render(request, "public/search.html", {"form": form, "page": page})
+    found = finders.find_codes(query) if query and page.number == 1 else {}
+    businesses = finders.find_businesses(query) if query and page.number == 1 else []
+    return render(
+        request,
+        "public/search.html",
+        {"form": form, "page": page, "query": query, "businesses": businesses, **found},
+    )
+
+
+def current_recalls():
+    """Recalls not lifted, of lots of published products, newest first: only the lot named in
+    each recall (not the holders downstream), its product and producer. A completed recall
+    stays: units may still be in consumers' hands (the scan page keeps its warning too)."""
+    return (
+        RecallLot.objects.filter(named=True, lot__in=Lot.objects.public())
+        .exclude(recall__in=Recall.objects.in_state(RecallState.LIFTED))
+        .select_related("recall", "lot__product__business")
+        .order_by("-recall__created_at", "lot__product__name", "lot__code")
+    )
+
+
+def recalls(request):
+    page = Paginator(current_recalls(), 30).get_page(request.GET.get("page"))
+    return render(request, "public/recalls.html", {"page": page})
 
 
 def news(request, section=None):
@@ -235,9 +267,11 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        # The error names hosts, users and versions: the log gets it, the public does not.
+        logger.exception("healthz: the database does not answer")
+        return JsonResponse({"status": "error", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @role_required("dost")

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from txng.accounts.actions import notify, notify_dost
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
+from txng.common.locking import lock_for_transition
+from txng.common.numbers import count
 from txng.stamps.audit_actions import AuditAction
 from txng.stamps.models import (
     ORDER_TRANSITIONS,
@@ -28,6 +30,9 @@ DOWNLOAD_KINDS = ("pdf", "csv", "zip")
 
 def _move(order, action):
     allowed_from, to_state = ORDER_TRANSITIONS[action]
+    # Re-read under a row lock: of two officials deciding at once (or a decision and the
+    # business's cancellation), the second sees the first's move here and is refused.
+    lock_for_transition(order)
     if order.state not in allowed_from:
         raise ValidationError(
             _("Đơn in tem đang ở trạng thái “%(state)s”, không thể thực hiện thao tác này.")
@@ -69,7 +74,24 @@ def _check_quota(order):
                     "Số lượng tem vượt hạn mức năm của cơ sở: hạn mức %(limit)s, "
                     "đã đặt %(used)s, còn %(left)s."
                 )
-                % {"limit": limit, "used": used, "left": max(limit - used, 0)}
+                % {"limit": count(limit), "used": count(used), "left": count(max(limit - used, 0))}
+            }
+        )
+
+
+def _check_product_approved(order):
+    """A stamp sends a consumer to the product's page: only a product its managing agency
+    approved (and has not taken down) may have stamps printed."""
+    from txng.catalog.models import PublicState
+
+    if order.product.state != PublicState.PUBLISHED:
+        raise ValidationError(
+            {
+                "product": _(
+                    "Sản phẩm “%(name)s” chưa được cơ quan quản lý duyệt công bố (hoặc đã bị gỡ): "
+                    "chỉ in tem cho sản phẩm đã được duyệt."
+                )
+                % {"name": order.product.name}
             }
         )
 
@@ -77,6 +99,7 @@ def _check_quota(order):
 def _check_order_fields(order):
     if order.product.business_id != order.business_id:
         raise ValidationError({"product": _("Sản phẩm không thuộc cơ sở của bạn.")})
+    _check_product_approved(order)
     if order.lot_id and (
         order.lot.business_id != order.business_id or order.lot.product_id != order.product_id
     ):
@@ -98,7 +121,10 @@ def submit_order(order, *, actor):
     order.full_clean(exclude=["logo"])
     order.save()
     record(actor, AuditAction.ORDER_SUBMIT, order, changes={"quantity": [None, order.quantity]})
-    message = _("Đơn in %(n)s tem mới của %(biz)s") % {"n": order.quantity, "biz": order.business}
+    message = _("Đơn in %(n)s tem mới của %(biz)s") % {
+        "n": count(order.quantity),
+        "biz": order.business,
+    }
     notify_dost(message, _order_url(order))
     for agency in order.business.managers.filter(stamp_delegation__isnull=False):
         notify(agency, message, _order_url(order))
@@ -126,8 +152,8 @@ def can_use(user, order):
 @transaction.atomic
 def approve_order(order, *, actor, note=""):
     require(can_approve(actor, order))
-    PrintOrder.objects.select_for_update().filter(pk=order.pk).first()
-    order.refresh_from_db()
+    lock_for_transition(order)
+    _check_product_approved(order)
     _check_quota(order)
     from_state = _move(order, "approve")
     order.decided_by = actor
@@ -232,7 +258,7 @@ def _range(order, first, last):
                 "first": _(
                     "Số sê-ri đầu/cuối: phải nằm trong 1–%(n)s và số đầu không lớn hơn số cuối."
                 )
-                % {"n": order.quantity}
+                % {"n": count(order.quantity)}
             }
         )
     # Changes to one order's stamps queue behind its row lock, so counts checked here hold.
@@ -289,7 +315,7 @@ def void_range(order, first, last, *, actor, reason):
                 "first": _(
                     "Khoảng này có %(n)s tem đã kích hoạt; chỉ Sở KH&CN được hủy tem đã kích hoạt."
                 )
-                % {"n": counts[StampState.ACTIVATED]}
+                % {"n": count(counts[StampState.ACTIVATED])}
             }
         )
     n = stamps.exclude(state=StampState.VOIDED).update(

@@ -10,6 +10,7 @@ class StampsConfig(AppConfig):
         from txng.accounts.models import Organisation
         from txng.audit.labels import register
         from txng.catalog.models import Facility, Product
+        from txng.stamps import checks  # noqa: F401  (registers the shared-cache check)
         from txng.stamps.audit_actions import GROUP, AuditAction
         from txng.stamps.dashboard import tiles
         from txng.stamps.lookup import bump_order_version

@@ -6,6 +6,10 @@ The check character follows Crockford's scheme: the data read as a base-32 numbe
 modulo 37, written with the 32 data symbols plus ``*~$=U``. Mod 37 (a prime larger
 than the alphabet) catches every single-character substitution and every adjacent
 transposition.
+
+People type codes on a phone. Four of the check symbols (``*~$=``) are hard to find on a phone
+keyboard and ``U`` looks like ``V``, so a code whose check character is one of those five may be
+typed without it (``complete``): 14 data characters then stand for the whole code.
 """
 
 import secrets
@@ -16,6 +20,8 @@ DATA_LENGTH = 14
 CODE_LENGTH = DATA_LENGTH + 1
 RANDOM_BITS = 5 * DATA_LENGTH
 GROUP_SIZE = 5
+
+SYMBOL_CHECKS = "*~$=U"
 
 _VALUE = {ch: i for i, ch in enumerate(CHECK_ALPHABET)}
 _DATA_SET = frozenset(ALPHABET)
@@ -72,3 +78,26 @@ def verify(code: str) -> bool:
 def format_for_humans(code: str) -> str:
     """Hyphenated groups of five for printing, e.g. ``7ZK3M-0QX4T-B9PRE``."""
     return "-".join(code[i : i + GROUP_SIZE] for i in range(0, len(code), GROUP_SIZE))
+
+
+def complete(code: str) -> str:
+    """``code`` with its check character added back when it was typed without one of the
+    symbol check characters (canonical form in, canonical form out)."""
+    if len(code) == DATA_LENGTH and all(ch in _DATA_SET for ch in code):
+        check = check_char(code)
+        if check in SYMBOL_CHECKS:
+            return code + check
+    return code
+
+
+def problem(code: str) -> str | None:
+    """What is wrong with a canonical ``code``, most telling first: ``"characters"`` (a symbol
+    that is never on a stamp), ``"short"``, ``"long"`` or ``"check"`` (a typo: the check
+    character does not match). None for a code that may be real."""
+    if any(ch not in _CHECK_SET for ch in code) or any(ch not in _DATA_SET for ch in code[:-1]):
+        return "characters"
+    if len(code) < CODE_LENGTH:
+        return "short"
+    if len(code) > CODE_LENGTH:
+        return "long"
+    return None if verify(code) else "check"

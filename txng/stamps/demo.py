@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from txng.accounts.models import User
 from txng.stamps import actions, scans
-from txng.stamps.models import OrderState, PrintOrder, Scan, ScanResult, StampState
+from txng.stamps.models import OrderState, PrintOrder, Scan, ScanResult, Stamp, StampState
 from txng.stamps.tasks import run_generation
 
 PER_ORDER = 60
@@ -127,18 +127,22 @@ def _sample_scans(order, *, busy_stamp):
         for _ in range(n):
             at = now - timedelta(days=rng.uniform(0, SCAN_DAYS))
             rows.append((at, stamp))
-    for at, stamp in sorted(rows, key=lambda row: row[0]):
-        scans.queue.add(
-            Scan(
-                at=at,
-                code=stamp.code,
-                stamp=stamp,
-                business_id=order.business_id,
-                product_id=order.product_id,
-                result=ScanResult.OK,
-                ip_hash=f"demo{rng.randint(1, 40):028d}",
-                ua_family=_pick(rng, SCAN_BROWSERS),
-                province=_pick(rng, SCAN_PLACES),
-            )
+    Scan.objects.bulk_create(
+        Scan(
+            at=at,
+            code=stamp.code,
+            stamp=stamp,
+            business_id=order.business_id,
+            product_id=order.product_id,
+            result=ScanResult.OK,
+            ip_hash=f"demo{rng.randint(1, 40):028d}",
+            ua_family=_pick(rng, SCAN_BROWSERS),
+            province=_pick(rng, SCAN_PLACES),
         )
-    scans.queue.flush()
+        for at, stamp in sorted(rows, key=lambda row: row[0])
+    )
+    for stamp, n in counts.items():
+        if n:
+            first = min(at for at, scanned in rows if scanned == stamp)
+            Stamp.objects.filter(pk=stamp.pk).update(scan_count=n, first_scanned_at=first)
+    scans.check_signals(hours=24 * SCAN_DAYS)

@@ -4,6 +4,7 @@ from urllib.parse import unquote
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from txng.common import limits
 from txng.common.uploads import IMAGE_TYPES, UploadField
 from txng.stamps import codes
 from txng.stamps.models import MAX_ORDER_QUANTITY, FakeReport, PrintOrder
@@ -32,20 +33,27 @@ class OrderForm(forms.ModelForm):
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
-        from txng.catalog.models import Product
+        from txng.catalog.models import Product, PublicState
         from txng.tracing.models import Lot
 
-        self.fields["product"].queryset = Product.objects.filter(business=business)
-        self.fields["lot"].queryset = Lot.objects.filter(business=business).select_related(
-            "product"
+        # Stamps only for products the managing agency approved (stamps.actions checks again).
+        approved = Product.objects.filter(business=business, state=PublicState.PUBLISHED)
+        self.fields["product"].queryset = approved
+        self.fields["product"].help_text = _(
+            "Chỉ sản phẩm đã được cơ quan quản lý duyệt công bố mới đặt in tem được."
         )
+        self.fields["lot"].queryset = Lot.objects.filter(
+            business=business, product__in=approved
+        ).select_related("product")
         self.fields["lot"].help_text = _("Không bắt buộc: có thể kích hoạt tem vào lô sau.")
         self.fields["quantity"].widget.attrs.update(min=1, max=MAX_ORDER_QUANTITY)
         self.fields["quantity"].help_text = _("Tối đa 1.000.000 tem mỗi đơn.")
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=limits.REASON, label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 _SHORT_URL = re.compile(r"/q/([^/?#]+)")
@@ -94,7 +102,9 @@ class ActivateForm(RangeForm):
 
 
 class VoidForm(RangeForm):
-    reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=limits.REASON, label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class QuotaForm(forms.Form):

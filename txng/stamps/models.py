@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.models import OrgKind
 from txng.accounts.querysets import BusinessOwnedQuerySet
+from txng.common import limits
 from txng.stamps import codes
 
 MAX_ORDER_QUANTITY = 1_000_000
@@ -94,8 +95,8 @@ class PrintOrder(models.Model):
         default=OrderState.SUBMITTED,
         db_index=True,
     )
-    note = models.TextField(_("ghi chú"), blank=True)
-    reason = models.TextField(_("lý do từ chối"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True, max_length=limits.REASON)
+    reason = models.TextField(_("lý do từ chối"), blank=True, max_length=limits.REASON)
     generated = models.PositiveIntegerField(_("số mã đã tạo"), default=0)
     files_done = models.PositiveIntegerField(_("số tem đã vào tệp in"), default=0)
     pdf = models.FileField(upload_to=file_path, blank=True, max_length=300)
@@ -203,7 +204,7 @@ class Stamp(models.Model):
         related_name="stamps",
     )
     activated_at = models.DateTimeField(null=True, blank=True)
-    void_reason = models.TextField(_("lý do hủy"), blank=True)
+    void_reason = models.TextField(_("lý do hủy"), blank=True, max_length=limits.REASON)
     scan_count = models.PositiveIntegerField(default=0)
     first_scanned_at = models.DateTimeField(null=True, blank=True)
 
@@ -267,6 +268,9 @@ class Scan(models.Model):
     latitude = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     longitude = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     province = models.CharField(max_length=60, blank=True)
+    # False for a repeat by the same visitor within SCAN_REPEAT_WINDOW_SECONDS: kept in the
+    # log, left out of the stamp's count and of the counterfeit checks.
+    counted = models.BooleanField(default=True)
 
     objects = ScanQuerySet.as_manager()
 
@@ -302,7 +306,7 @@ class Signal(models.Model):
     business = models.ForeignKey(
         "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    detail = models.TextField(blank=True)
+    detail = models.TextField(blank=True, max_length=limits.REASON)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SignalQuerySet.as_manager()

@@ -7,30 +7,47 @@ The PDF is written by a small writer in this module rather than by reportlab's C
 because Canvas keeps every page in memory until ``save()`` (measured: about 4.7 KB per
 stamp, 4.7 GB for a million) and then builds the whole file in memory again. reportlab
 is still used for what is hard to get right by hand: TrueType subsetting and metrics.
+
+Speed (bench/stamps.py): QR symbols come from zxing-cpp's compiled encoder, about 0.26 ms
+each where segno's pure Python took 5.6 ms. Turning a symbol into path operators then costs
+less than the encoding because each row is cut into pieces of eight modules whose operators
+are looked up, not formatted (``_row_pieces``). A large order is drawn by a pool of processes
+(``workers``), a few pages per task and a bounded number of tasks in flight, while this
+process reads the items and writes the file in order; pages are drawn from a frozen
+``_PageDrawing``, so every process writes the same bytes for the same page.
 """
 
 import csv
+import functools
 import io
+import multiprocessing
+import os
 import re
 import threading
+import time
 import unicodedata
 import zipfile
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from os import PathLike
 from pathlib import Path
 from typing import BinaryIO, Literal, TextIO
 
-import segno
+import zxingcpp
 
-from txng.stamps.codes import format_for_humans
+from txng.stamps.codes import CHECK_ALPHABET, format_for_humans
 
 __all__ = [
     "PrintItem",
     "Template",
+    "qr_modules",
     "stamps_per_page",
+    "usable_cores",
     "write_csv",
     "write_pdf",
     "write_zip",
@@ -44,6 +61,10 @@ CUT_MARK_ARM = 1.5 * MM
 ROLL_MARGIN = 1.5 * MM
 SIZES_MM = (20, 25, 30, 40)
 QUIET_ZONE = 4  # modules, as ISO/IEC 18004 requires for QR codes
+QR_ERROR_LEVEL = "M"  # recovers 15% of the symbol: a scratched or smudged stamp still reads
+ROW_PIECE = 8  # modules per looked-up piece of a QR row: 256 patterns per piece
+ZLIB_LEVEL = 6
+STAMPS_PER_TASK = 500  # stamps a pool process draws per task: whole pages, rounded down
 PAGES_PER_NODE = 256  # page-tree fan-out: keeps the tree shallow and each node small
 
 FONT_CANDIDATES = (
@@ -99,7 +120,10 @@ def write_zip(
     """Write a ZIP holding the PDF and the CSV; ``items_factory`` is called once for each."""
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         # A streamed entry's size is unknown up front; zip64 lifts zipfile's 2 GiB cap on it.
-        with zf.open(PDF_NAME, "w", force_zip64=True) as pdf_out:
+        # The PDF's streams are compressed already: deflating it again saves under 2%.
+        pdf_info = zipfile.ZipInfo(PDF_NAME, date_time=time.localtime()[:6])
+        pdf_info.compress_type = zipfile.ZIP_STORED
+        with zf.open(pdf_info, "w", force_zip64=True) as pdf_out:
             write_pdf(items_factory(), template, pdf_out)
         with (
             zf.open(CSV_NAME, "w") as csv_raw,  # ~80 B a row: 1M rows stay far below 2 GiB
@@ -116,30 +140,106 @@ def stamps_per_page(template: Template) -> int:
     return len(_page_geometry(template).cells)
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on (a container or taskset may allow fewer than exist)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def write_pdf(
     items: Iterable[PrintItem],
     template: Template,
     out: BinaryIO,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> None:
-    """Write a PDF of ``items``; ``progress`` gets the count of stamps done after each page."""
+    """Write a PDF of ``items``; ``progress`` gets the count of stamps done after each page.
+
+    With ``workers`` > 1 pages are drawn by that many processes; starting them costs about a
+    second, so it pays only for orders of a few thousand stamps or more. They are started with
+    ``spawn``, which imports the main module again: a script calling this needs the
+    ``if __name__ == "__main__":`` guard (``manage.py`` has it).
+    """
     doc = _StampDocument(out, template)
-    cells = doc.geometry.cells
-    ops: list[str] = []
+    pages = _pages(items, len(doc.drawing.cells))
     done = 0
-    for item in items:
-        ops.append(doc.stamp_ops(item, cells[len(ops)]))
-        done += 1
-        if len(ops) == len(cells):
-            doc.add_page(ops)
-            ops = []
-            if progress:
-                progress(done)
-    if ops or done == 0:  # a PDF needs at least one page, even for an empty batch
-        doc.add_page(ops)
+    for count, content in _drawn_pages(doc.drawing, pages, workers):
+        doc.add_page(content)
+        done += count
         if progress:
             progress(done)
     doc.close()
+
+
+def _pages(items: Iterable[PrintItem], per_page: int) -> Iterator[list[tuple[int, str, str]]]:
+    """Items as plain tuples (cheap to send to another process), a page at a time.
+
+    A PDF needs at least one page, so an empty batch gives one empty page.
+    """
+    rows = ((item.serial, item.code, item.url) for item in items)
+    first = True
+    while page := list(islice(rows, per_page)):
+        first = False
+        yield page
+    if first:
+        yield []
+
+
+def _drawn_pages(
+    drawing: "_PageDrawing", pages: Iterator[list], workers: int
+) -> Iterator[tuple[int, bytes]]:
+    """(stamps on the page, compressed content stream) for each page, in order."""
+    if workers <= 1:
+        for page in pages:
+            yield len(page), drawing.content(page)
+        return
+    pages_per_task = max(1, STAMPS_PER_TASK // len(drawing.cells))
+    pool = ProcessPoolExecutor(
+        workers,
+        # spawn, not fork: the caller may hold database connections and threads (a task
+        # worker does), which a forked child must not share.
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_pool_process,
+        initargs=(drawing, os.getpid()),
+    )
+    try:
+        in_flight = deque()  # bounded, so memory stays flat however many pages are left
+        while task := list(islice(pages, pages_per_task)):
+            in_flight.append((task, pool.submit(_draw_pages, task)))
+            if len(in_flight) >= 2 * workers:
+                yield from _finished(*in_flight.popleft())
+        while in_flight:
+            yield from _finished(*in_flight.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _finished(task: list[list], future) -> Iterator[tuple[int, bytes]]:
+    for page, content in zip(task, future.result(), strict=True):
+        yield len(page), content
+
+
+_pool_drawing: "_PageDrawing | None" = None
+
+
+def _start_pool_process(drawing: "_PageDrawing", parent: int) -> None:
+    global _pool_drawing
+    _pool_drawing = drawing
+    # A parent killed with SIGKILL cannot stop its pool; without this the pool's processes
+    # would wait for work forever. The order is drawn again by whoever resumes it.
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _draw_pages(task: list[list]) -> list[bytes]:
+    return [_pool_drawing.content(page) for page in task]
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,32 +326,126 @@ def _cell_layout(template: Template, has_header: bool) -> _CellLayout:
     )
 
 
-_DARK_RUNS = re.compile(rb"\x01+")
+def qr_modules(url: str) -> tuple[int, bytes]:
+    """The QR symbol for ``url``: (modules per side, one byte per module row by row from the
+    top, 0 for dark), without quiet zone."""
+    barcode = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level=QR_ERROR_LEVEL)
+    image = barcode.to_image(add_quiet_zones=False)
+    return image.shape[0], bytes(image)
+
+
+_DARK_RUNS = re.compile(rb"\x00+")
+
+
+@functools.cache
+def _row_pieces(side: int) -> tuple[tuple[int, int, dict[bytes, str]], ...]:
+    """For a symbol of ``side`` modules: (start, end, operators by module bytes) for each
+    piece of each row, in module units with y up from the bottom row.
+
+    Every pattern is made up front (side × ⌈side/8⌉ × 256 strings, about 4 MB for the
+    33-module symbols of today's URLs), so memory does not creep up as new rows appear.
+    A run cut by a piece boundary is drawn as two abutting rectangles of the same path,
+    which fill as one area.
+    """
+    pieces = []
+    for r in range(side):
+        y = side - 1 - r
+        for x in range(0, side, ROW_PIECE):
+            width = min(ROW_PIECE, side - x)
+            ops = {
+                modules: " ".join(f"{x + start} {y} {length} 1 re" for start, length in runs)
+                for modules, runs in _patterns(width)
+            }
+            pieces.append((r * side + x, r * side + x + width, ops))
+    return tuple(pieces)
+
+
+@functools.cache
+def _patterns(width: int) -> tuple[tuple[bytes, tuple[tuple[int, int], ...]], ...]:
+    """Every row piece of ``width`` modules with its dark runs (start, length).
+
+    The keys are shared by all pieces of that width, which keeps them in the CPU's cache.
+    """
+    patterns = []
+    for bits in range(1 << width):
+        modules = bytes(0 if bits >> i & 1 else 255 for i in range(width))
+        runs = tuple((run.start(), len(run.group())) for run in _DARK_RUNS.finditer(modules))
+        patterns.append((modules, runs))
+    return tuple(patterns)
 
 
 def _qr_ops(url: str, box: float, x: float, y: float) -> str:
     """Vector QR: one filled path of rectangles, one per horizontal run of dark modules."""
-    matrix = segno.make(url, error="m", micro=False).matrix
-    n = len(matrix)
-    module = box / (n + 2 * QUIET_ZONE)
-    # Draw in module units so rectangles are small integers: shorter and faster to format.
+    side, modules = qr_modules(url)
+    module = box / (side + 2 * QUIET_ZONE)
     origin_x = x + QUIET_ZONE * module
     origin_y = y + QUIET_ZONE * module
-    parts = [f"q 0 g {module:.4f} 0 0 {module:.4f} {origin_x:.3f} {origin_y:.3f} cm"]
-    for r, row in enumerate(matrix):
-        row_y = n - 1 - r
-        for run in _DARK_RUNS.finditer(row):
-            start, end = run.span()
-            parts.append(f"{start} {row_y} {end - start} 1 re")
-    parts.append("f Q")
-    return " ".join(parts)
+    # Drawn in module units so rectangles are small integers: shorter and faster to format.
+    head = f"q 0 g {module:.4f} 0 0 {module:.4f} {origin_x:.3f} {origin_y:.3f} cm"
+    runs = [ops[modules[start:end]] for start, end, ops in _row_pieces(side)]
+    return f"{head} {' '.join(filter(None, runs))} f Q"
+
+
+class _Glyphs:
+    """Widths and codes of the characters a stamp's code and serial may use, fixed before
+    drawing starts so that every pool process encodes text the same way."""
+
+    CHARS = CHECK_ALPHABET + "0123456789-…"  # code, hyphens between groups, serial, cut mark
+
+    def __init__(self, font):
+        self.widths = {ch: font.width(ch, 1000) for ch in self.CHARS}
+        self.codes = {ch: font.encode(ch) for ch in self.CHARS}
+
+    def width(self, text: str, size: float) -> float:
+        try:
+            return sum(map(self.widths.__getitem__, text)) * size / 1000
+        except KeyError as error:
+            raise ValueError(f"cannot print {error.args[0]!r} on a stamp") from None
+
+    def encode(self, text: str) -> str:
+        return "".join(map(self.codes.__getitem__, text))
+
+
+@dataclass(frozen=True, slots=True)
+class _PageDrawing:
+    """What drawing a page of stamps needs; picklable, sent once to each pool process."""
+
+    cells: tuple[tuple[float, float], ...]
+    marks: str
+    cell: _CellLayout
+    header: str  # drawing ops shared by every stamp (logo, product name)
+    glyphs: _Glyphs
+    show_code: bool
+
+    def content(self, page: Sequence[tuple[int, str, str]]) -> bytes:
+        """The page's compressed content stream."""
+        ops = [self.marks]
+        ops.extend(
+            self.stamp_ops(item, corner) for item, corner in zip(page, self.cells, strict=False)
+        )
+        return zlib.compress("\n".join(ops).encode("ascii"), ZLIB_LEVEL)
+
+    def stamp_ops(self, item: tuple[int, str, str], corner: tuple[float, float]) -> str:
+        """Drawing ops for one stamp whose lower-left corner is at ``corner``."""
+        serial, code, url = item
+        cell = self.cell
+        ops = [f"q 1 0 0 1 {corner[0]:.3f} {corner[1]:.3f} cm", self.header]
+        ops.append(_qr_ops(url, cell.qr_box, cell.qr_x, cell.qr_y))
+        if self.show_code:
+            ops.append(self._centred(format_for_humans(code), cell.code_size, cell.code_y))
+        ops.append(self._centred(str(serial), cell.serial_size, cell.serial_y))
+        ops.append("Q")
+        return " ".join(ops)
+
+    def _centred(self, text: str, size: float, y: float) -> str:
+        cell = self.cell
+        return _text_ops(self.glyphs, text, size, cell.pad, cell.side - 2 * cell.pad, y)
 
 
 class _StampDocument:
     """Streams pages of stamps to a PDF file."""
 
     def __init__(self, out: BinaryIO, template: Template):
-        self.template = template
         self.geometry = _page_geometry(template)
         self.pdf = _PdfWriter(out)
         self.font = _load_font()
@@ -260,24 +454,20 @@ class _StampDocument:
         logo = _Logo(template.show_logo, self.pdf) if template.show_logo else None
         name = _nfc(template.product_name) if template.show_name else ""
         self.cell = _cell_layout(template, has_header=bool(name or logo))
-        self._static = self._header_ops(name, logo)
+        self.drawing = _PageDrawing(
+            cells=self.geometry.cells,
+            marks=self.geometry.marks,
+            cell=self.cell,
+            header=self._header_ops(name, logo),
+            glyphs=_Glyphs(self.font),
+            show_code=template.show_code,
+        )
         self._resources = self._write_resources(logo)
 
-    def stamp_ops(self, item: PrintItem, corner: tuple[float, float]) -> str:
-        """Drawing ops for one stamp whose lower-left corner is at ``corner``."""
-        cell = self.cell
-        ops = [f"q 1 0 0 1 {corner[0]:.3f} {corner[1]:.3f} cm", self._static]
-        ops.append(_qr_ops(item.url, cell.qr_box, cell.qr_x, cell.qr_y))
-        if self.template.show_code:
-            ops.append(self._centred(format_for_humans(item.code), cell.code_size, cell.code_y))
-        ops.append(self._centred(str(item.serial), cell.serial_size, cell.serial_y))
-        ops.append("Q")
-        return " ".join(ops)
-
-    def add_page(self, stamp_ops: list[str]) -> None:
-        content = "\n".join([self.geometry.marks, *stamp_ops]).encode("ascii")
+    def add_page(self, content: bytes) -> None:
+        """Add a page whose content stream, already compressed, is ``content``."""
         contents = self.pdf.alloc()
-        self.pdf.stream(contents, content)
+        self.pdf.compressed_stream(contents, content)
         page = self.pdf.alloc()
         parent = self.tree.add(page)
         g = self.geometry
@@ -293,11 +483,6 @@ class _StampDocument:
         catalog = self.pdf.alloc()
         self.pdf.obj(catalog, f"<< /Type /Catalog /Pages {pages} 0 R >>")
         self.pdf.finish(catalog)
-
-    def _centred(self, text: str, size: float, y: float) -> str:
-        return _text_ops(
-            self.font, text, size, self.cell.pad, self.cell.side - 2 * self.cell.pad, y
-        )
 
     def _header_ops(self, name: str, logo: "_Logo | None") -> str:
         """Logo at the left of the header row, product name centred in what is left."""
@@ -372,7 +557,9 @@ class _PdfWriter:
         self._write(b"%d 0 obj\n%b\nendobj\n" % (num, body))
 
     def stream(self, num: int, data: bytes, extra: str = "") -> None:
-        packed = zlib.compress(data, 6)
+        self.compressed_stream(num, zlib.compress(data, ZLIB_LEVEL), extra)
+
+    def compressed_stream(self, num: int, packed: bytes, extra: str = "") -> None:
         head = f"<< /Length {len(packed)} /Filter /FlateDecode{extra} >>\nstream\n"
         self.obj(num, head.encode("latin-1") + packed + b"\nendstream")
 

@@ -1,9 +1,5 @@
 """The consumer's side: the scan page /q/<code>, retyping a code, reporting a suspected fake."""
 
-import functools
-import time
-
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.db import transaction
@@ -13,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from txng.accounts.actions import notify, notify_dost
 from txng.common.http import client_ip
 from txng.common.ratelimit import hit, rate_limited
-from txng.stamps import codes, frames, scanqueue, scans
+from txng.stamps import codes, frames, scans
 from txng.stamps.audit_actions import AuditAction
 from txng.stamps.forms import FakeReportForm, LocationForm
 from txng.stamps.lookup import find_stamp, order_version
@@ -31,15 +28,9 @@ LOCATION_SALT = "stamps.scan-location"
 LOCATION_MAX_AGE = 3600
 
 
-@functools.cache
-def _location_signer(secret_key):
-    return signing.TimestampSigner(key=secret_key, salt=LOCATION_SALT)
-
-
 def location_token(scan_id):
     """Proof that this page issued the scan: lets its visitor add a location, for an hour."""
-    # One signer per key, not one per scan: making it costs more than signing.
-    return _location_signer(settings.SECRET_KEY).sign(str(scan_id))
+    return signing.TimestampSigner(salt=LOCATION_SALT).sign(str(scan_id))
 
 
 def location_scan_id(token):
@@ -59,43 +50,67 @@ def _cache_headers(response):
     return response
 
 
+PROBLEM_MESSAGES = {
+    "characters": _lazy("Mã có ký tự không có trên tem. Mã tem chỉ gồm chữ số và chữ cái in hoa."),
+    "short": _lazy("Mã quá ngắn: mã in dưới tem có 15 ký tự, bạn mới nhập %(n)s."),
+    "long": _lazy("Mã quá dài: mã in dưới tem có 15 ký tự, bạn đã nhập %(n)s."),
+}
+
+
 def scan(request, code):
-    normal = codes.normalise(code)
-    if not codes.verify(normal):
-        scans.log_scan(request, normal, None, ScanResult.MISTYPED)
-        response = render(request, "stamps/scan_mistyped.html", {"code": code}, status=404)
-        return _cache_headers(response)
+    normal = codes.complete(codes.normalise(code))
+    if codes.problem(normal) is not None:
+        if scans.is_page_view(request):
+            scans.log_scan(request, normal[:40], None, ScanResult.MISTYPED)
+        return _mistyped(request, code, normal)
     if normal != code:
         return redirect("stamps:scan", code=normal, permanent=True)
-    return render_stamp(request, normal, *scans.scan_code(request, normal))
+    version = order_version()
+    stamp = find_stamp(normal, version)
+    entry = scans.log_scan(request, normal, stamp) if scans.is_page_view(request) else None
+    return render_stamp(request, normal, stamp, entry, version=version)
 
 
-@functools.cache
-def _report_url_parts(language):
-    # reverse() on every scan costs more than the page's other holes together.
-    return reverse("stamps:report", args=["CODE"]).split("CODE")
+def _mistyped(request, typed, normal):
+    problem = codes.problem(normal)
+    if problem == "check":
+        message = _("Mã “%(code)s” có ký tự kiểm tra không khớp: có thể bạn gõ nhầm một ký tự.")
+    else:
+        message = PROBLEM_MESSAGES[problem]
+    context = {"code": typed, "error": message % {"code": typed, "n": len(normal)}}
+    response = render(request, "stamps/scan_mistyped.html", context, status=404)
+    return _cache_headers(response)
 
 
-def _report_url(code):
-    before, after = _report_url_parts(get_language())
-    return f"{before}{code}{after}"
+def verdict(stamp, lot, *, recalled, expired):
+    """The one thing the page says first, agreeing with every signal: recalled, voided, flagged
+    (on the counterfeit list), not activated, expired, or genuine."""
+    if recalled:
+        return "recalled"
+    if stamp.state == StampState.VOIDED:
+        return "voided"
+    if stamp.flagged:
+        return "flagged"
+    if stamp.state != StampState.ACTIVATED:
+        return "not_activated"
+    if expired:
+        return "expired"
+    return "genuine"
 
 
-def _day_and_time(moment):
-    # As strftime("%d/%m/%Y %H:%M") writes it, for a third of the time.
-    return f"{moment.day:02}/{moment.month:02}/{moment.year} {moment.hour:02}:{moment.minute:02}"
-
-
-def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
-    """The scan page for a scan already logged as `entry` (see scans.scan_code)."""
+def render_stamp(request, code, stamp, entry, *, version=None, lot_mismatch=False):
+    """The scan page for `stamp` (None: an unknown code), its scan logged as `entry` (None when
+    the request was not counted)."""
     if stamp is None:
         response = render(request, "stamps/scan_unknown.html", {"code": code}, status=404)
         return _cache_headers(response)
+    version = version or order_version()
     lot = stamp.lot if stamp.state == StampState.ACTIVATED else None
     recalled = lot is not None and stamp.recall_id is not None
     recall_reason = stamp.recall_reason if recalled else ""
     expired = bool(lot and lot.expiry_date and lot.expiry_date < timezone.localdate())
-    version = trace_version() if lot is not None else None
+    said = verdict(stamp, lot, recalled=recalled, expired=expired)
+    tracing = trace_version() if lot is not None else None
     # Picks the sentence's plural form and the "scanned before" note; the count is a hole.
     shown_count = min(stamp.scan_count, 2)
 
@@ -106,54 +121,61 @@ def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
             "product": product,
             "business": product.business,
             "lot": lot,
-            "recall": recalled,
+            "verdict": said,
             "recall_reason": recall_reason,
-            "expired": expired,
-            # The timeline is rendered inside a cache fragment keyed by the trace version, so
-            # it is only computed (the template calls it) when that fragment is missing.
-            "timeline": functools.cache(functools.partial(public_timeline, lot)) if lot else [],
-            "trace_version": version,
+            "timeline": public_timeline(lot) if lot else [],
             "lot_mismatch": lot_mismatch,
-            # Full Circular 02/2024 facts only for published products; else name and producer.
+            # Only approved content: full Circular 02/2024 facts for a published product; for
+            # any other, neither its name nor its facts (they were never approved), only the
+            # producer.
             "product_public": product.is_public,
             "scan_count": shown_count,
         }
 
+    first = stamp.first_scanned_at
     page = frames.render_framed(
         request,
         "stamps/scan.html",
         context,
-        # Everything the page shows apart from the filled-in holes below.
+        # Everything the page shows apart from the filled-in holes below, with the versions of
+        # the product (and its producer) and of the trace.
         key=(
             stamp.order_id,
-            order_version(),
+            version,
             stamp.state,
             lot and (lot.pk, lot.code, lot.production_date, lot.expiry_date, lot.trace_code),
+            said,
             recall_reason,
-            expired,
             lot_mismatch,
-            version,
+            tracing,
             get_language(),
             shown_count,
         ),
         fills={
             "times": str(stamp.scan_count),
-            "first_scan": _day_and_time(timezone.localtime(stamp.first_scanned_at)),
+            "first_scan": timezone.localtime(first).strftime("%d/%m/%Y %H:%M") if first else "—",
             "human_code": codes.format_for_humans(code),
             "serial": str(stamp.serial),
-            "location_token": location_token(entry.pk),
-            "report_url": _report_url(code),
+            "location_token": location_token(entry.pk) if entry else "",
+            "report_url": reverse("stamps:report", args=[code]),
         },
     )
     return _cache_headers(HttpResponse(page))
 
 
 def retype(request):
-    """The retype box on the mistyped page (a GET form, so it works without JavaScript)."""
+    """/q/ : the box to type the code printed under the stamp (a GET form, so it works without
+    JavaScript). Spaces, dashes and lower case are fine; a code too short or too long is told
+    so here, a well-formed one goes to its scan page (which tells a typo from an unknown code)."""
     typed = request.GET.get("code", "")
-    if not typed.strip():
-        return redirect("public:home")
-    return redirect("stamps:scan", code=codes.normalise(typed)[:40] or "0")
+    error = ""
+    if typed.strip():
+        normal = codes.complete(codes.normalise(typed))[:40]
+        problem = codes.problem(normal)
+        if problem in (None, "check"):
+            return redirect("stamps:scan", code=normal)
+        error = PROBLEM_MESSAGES[problem] % {"n": len(normal)}
+    return render(request, "stamps/enter_code.html", {"code": typed[:40], "error": error})
 
 
 @csrf_exempt  # no session is involved: the signed token proves the scan page issued it
@@ -168,24 +190,11 @@ def location(request):
         pk = location_scan_id(form.cleaned_data["token"])
     except signing.BadSignature:
         return HttpResponseBadRequest()
-    entry = _written_scan(pk)
+    entry = Scan.objects.filter(pk=pk).first()
     if entry is None:
         return HttpResponseBadRequest()
     scans.attach_location(entry, form.cleaned_data["lat"], form.cleaned_data["lon"])
     return HttpResponse(status=204)
-
-
-def _written_scan(pk):
-    """The scan with this id. It may still be queued (scanqueue.py): in this process, so write
-    it now; or in another, which writes it within SCAN_FLUSH_SECONDS."""
-    entry = Scan.objects.filter(pk=pk).first()
-    if entry is None and scanqueue.buffered():
-        scans.queue.flush()
-        entry = Scan.objects.filter(pk=pk).first()
-        if entry is None:
-            time.sleep(settings.SCAN_FLUSH_SECONDS + 0.5)
-            entry = Scan.objects.filter(pk=pk).first()
-    return entry
 
 
 @rate_limited("fake-report", limit=5, seconds=3600, methods=("POST",))

@@ -8,5 +8,5 @@ def scan_response(request, code, stamp, *, lot_mismatch=False):
     the same page /q/<code> shows."""
     from txng.stamps.public_views import render_stamp
 
-    entry = scans.log_scan(request, code, stamp)
+    entry = scans.log_scan(request, code, stamp) if scans.is_page_view(request) else None
     return render_stamp(request, code, stamp, entry, lot_mismatch=lot_mismatch)

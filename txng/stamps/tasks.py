@@ -4,6 +4,11 @@ Progress lives in the order row (``generated``), committed together with each ch
 under a row lock. A worker killed at any point loses at most the chunk it had not committed;
 whoever runs the task next (``manage.py resume_stamp_orders`` re-queues stalled orders when a
 worker starts) carries on from the committed count, so serials are never skipped or repeated.
+
+The print files are made once every stamp is committed, in a temporary directory, and saved on
+the order only when complete; a worker killed while making them leaves the order generating,
+and the next run makes them again from the stamps (minutes even for a million: a large order
+is drawn by a pool of processes, see ``printing.write_pdf``).
 """
 
 import os
@@ -21,25 +26,28 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from txng.accounts.actions import notify
-from txng.accounts.provinces import site_domain
+from txng.accounts.provinces import site_url
 from txng.audit.actions import record
+from txng.common.numbers import count
 from txng.stamps import codes, printing
 from txng.stamps.audit_actions import AuditAction
 from txng.stamps.models import OrderState, PrintOrder, Stamp, UrlKind
 
 FILES_PROGRESS_EVERY = 20  # pages between progress writes while making the PDF
+# Below this many stamps, starting a pool of processes costs more than it saves.
+PARALLEL_FROM = 5_000
 
 
-def stamp_url(order, code, *, domain=None):
+def stamp_url(order, code, *, base=None):
     """What the QR holds: the short URL, or the GS1 Digital Link URI for GTIN products."""
-    domain = domain or site_domain()
+    base = base or site_url()
     if order.url_kind == UrlKind.DIGITAL_LINK and order.product.gtin:
         gtin = order.product.gtin.zfill(14)
         lot = f"/10/{quote(order.lot.code, safe='')}" if order.lot_id else ""
         # AI 21 holds the code without its check character: only data symbols, all in GS1's
         # character set 82, and as unguessable as the code itself.
-        return f"https://{domain}/01/{gtin}{lot}/21/{code[:-1]}"
-    return f"https://{domain}/q/{code}"
+        return f"{base}/01/{gtin}{lot}/21/{code[:-1]}"
+    return f"{base}/q/{code}"
 
 
 @task()
@@ -81,12 +89,12 @@ def _generate_chunk(order_id, chunk):
 
 
 def _items(order):
-    domain = site_domain()
+    base = site_url()
     rows = (
         Stamp.objects.filter(order=order).order_by("serial").values_list("serial", "code")
     ).iterator(chunk_size=5000)
     for serial, code in rows:
-        yield printing.PrintItem(serial, code, stamp_url(order, code, domain=domain))
+        yield printing.PrintItem(serial, code, stamp_url(order, code, base=base))
 
 
 def _template(order):
@@ -98,6 +106,13 @@ def _template(order):
         layout=order.layout,
         product_name=order.product.name,
     )
+
+
+def _workers(order):
+    """Processes drawing the order's PDF: every core the worker may use, for a large order."""
+    if order.quantity < PARALLEL_FROM:
+        return 1
+    return settings.STAMP_PRINT_WORKERS or printing.usable_cores()
 
 
 def _write_files(order_id):
@@ -116,11 +131,14 @@ def _write_files(order_id):
         csv_path = os.path.join(tmp, printing.CSV_NAME)
         zip_path = os.path.join(tmp, "stamps.zip")
         with open(pdf_path, "wb") as out:
-            printing.write_pdf(_items(order), _template(order), out, progress=progress)
+            printing.write_pdf(
+                _items(order), _template(order), out, progress=progress, workers=_workers(order)
+            )
         with open(csv_path, "w", encoding="utf-8", newline="") as out:
             printing.write_csv(_items(order), out)
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-            zf.write(pdf_path, printing.PDF_NAME)
+            # The PDF's streams are compressed already: deflating it again saves under 2%.
+            zf.write(pdf_path, printing.PDF_NAME, compress_type=zipfile.ZIP_STORED)
             zf.write(csv_path, printing.CSV_NAME)
         with transaction.atomic():
             order = PrintOrder.objects.select_for_update().get(pk=order_id)
@@ -142,7 +160,7 @@ def _write_files(order_id):
             notify(
                 order.business,
                 _("Đơn in tem #%(pk)s: đã có tệp in (%(n)s tem).")
-                % {"pk": order.pk, "n": order.quantity},
+                % {"pk": order.pk, "n": count(order.quantity)},
                 reverse("stamps:order", args=[order.pk]),
             )
 
@@ -166,3 +184,12 @@ def resume_stalled():
             generate_order.enqueue(pk)
             resumed.append(pk)
     return resumed
+
+
+@task()
+def check_scan_signals():
+    """The counterfeit checks over the scan log, for a scheduler that enqueues tasks (the
+    check_scan_signals command does the same from cron)."""
+    from txng.stamps.scans import check_signals
+
+    return len(check_signals())

@@ -19,6 +19,9 @@ from txng.accounts.permissions import role_required
 from txng.audit.models import AuditEntry
 from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
+from txng.common.limits import posted_text
+from txng.common.numbers import count
+from txng.common.uploads import file_response
 from txng.stamps import actions
 from txng.stamps.forms import (
     ActivateForm,
@@ -108,8 +111,8 @@ def order(request, pk):
 @require_POST
 def decide(request, pk, action):
     obj = get_visible_or_404(PrintOrder.objects, request.user, pk=pk)
-    reason = request.POST.get("reason", "")
     try:
+        reason = posted_text(request, "reason", _("Lý do"))
         if action == "approve":
             actions.approve_order(obj, actor=request.user, note=reason)
             messages.success(request, _("Đã duyệt đơn; hệ thống đang tạo mã và tệp in."))
@@ -166,6 +169,10 @@ def _resolve_range(form, user):
 def _range_page(request, form_class, template, run, extra=None):
     orders = PrintOrder.objects.restrict(request.user, "change").filter(state=OrderState.READY)
     kwargs = {"orders": orders, **(extra or {})}
+    # The order page links here with ?order=<id>: that order comes preselected.
+    wanted = request.GET.get("order", "")
+    if wanted.isdigit() and orders.filter(pk=wanted).exists():
+        kwargs["initial"] = {"order": int(wanted)}
     form = form_class(request.POST or None, **kwargs)
 
     def run_range():
@@ -185,7 +192,11 @@ def activate(request):
 
     def run(order, first, last, data):
         n = actions.activate_range(order, first, last, data["lot"], actor=request.user)
-        return _("Đã kích hoạt %(n)s tem (sê-ri %(a)s–%(b)s).") % {"n": n, "a": first, "b": last}
+        return _("Đã kích hoạt %(n)s tem (sê-ri %(a)s–%(b)s).") % {
+            "n": count(n),
+            "a": first,
+            "b": last,
+        }
 
     lots = Lot.objects.restrict(request.user, "change").select_related("product")
     return _range_page(request, ActivateForm, "stamps/activate.html", run, {"lots": lots})
@@ -195,7 +206,7 @@ def activate(request):
 def void(request):
     def run(order, first, last, data):
         n = actions.void_range(order, first, last, actor=request.user, reason=data["reason"])
-        return _("Đã hủy %(n)s tem (sê-ri %(a)s–%(b)s).") % {"n": n, "a": first, "b": last}
+        return _("Đã hủy %(n)s tem (sê-ri %(a)s–%(b)s).") % {"n": count(n), "a": first, "b": last}
 
     return _range_page(request, VoidForm, "stamps/void.html", run)
 
@@ -240,7 +251,7 @@ def report_photo(request, pk):
     report = get_visible_or_404(FakeReport.objects, request.user, pk=pk)
     if not report.photo:
         raise Http404
-    return FileResponse(report.photo.open("rb"))
+    return file_response(report.photo)
 
 
 @role_required("dost")

@@ -13,6 +13,7 @@ router = Router(tags=["trace"])
 @router.get("/trace/{path:code}", summary="Truy xuất theo mã truy vết sản phẩm")
 def trace_by_code(request, code: str, depth: int = 50):
     lot = get_object_or_404(
-        Lot.objects.select_related("product", "business"), trace_code=normalise_trace_code(code)
+        Lot.objects.public_or_visible_to(request.user).select_related("product", "business"),
+        trace_code=normalise_trace_code(code),
     )
     return trace_json(request.user, lot, depth=clamp_depth(depth))

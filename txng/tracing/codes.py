@@ -34,10 +34,11 @@ def normalise_trace_code(code):
     return code
 
 
-def location_code(facility):
-    """The location trace code of a facility: its GLN, or an internal code."""
+def location_code(facility, business=None):
+    """The location trace code of a facility: its GLN, or an internal code. Without a facility,
+    the registered address of `business` (when given) is the place: `VN.L.B<business id>`."""
     if facility is None:
-        return ""
+        return f"VN.L.B{business.pk}" if business is not None else ""
     return facility.gln or f"VN.L.{facility.pk}"
 
 

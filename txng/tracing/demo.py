@@ -49,7 +49,7 @@ def load(ctx):
             ctx["log"]("tracing demo skipped: a business has no owner account")
             return
 
-    def lot(business, name, code, qty, unit="kg", made=None, expiry=None, **kw):
+    def lot(business, name, code, qty, unit="kg", made=None, expiry=None, started=None, **kw):
         product = _product(business, name)
         if product.facility_id is None:
             product.facility = business.facilities.order_by("pk").first()
@@ -62,7 +62,8 @@ def load(ctx):
             unit=unit,
             production_date=made,
             expiry_date=expiry,
-            time=_t(made.month, made.day, 6) if made else None,
+            # A grower's lot is the season's: it starts with the first field work.
+            time=_t(*started, 6) if started else _t(made.month, made.day, 6) if made else None,
             **kw,
         )
 
@@ -125,6 +126,7 @@ def load(ctx):
         made=date(2026, 9, 5),
         expiry=date(2027, 3, 5),
         process=process,
+        started=(3, 1),
     )
     diary(nuts, "land", 3, 2, person="Nông Văn Dũng", notes="Phát quang, tỉa cành")
     diary(
@@ -201,6 +203,7 @@ def load(ctx):
         300,
         made=date(2026, 8, 20),
         expiry=date(2027, 8, 20),
+        started=(8, 18),
     )
     diary(leaves, "harvest", 8, 18, person="Triệu Văn Sơn", notes="Hái 1 tôm 2 lá")
     diary(leaves, "drying", 8, 20, notes="Sao khô bằng tôn quay")

@@ -8,7 +8,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from txng.tracing import queries
-from txng.tracing.models import Lot
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,15 +32,6 @@ def _sheet(book, title, headers, rows, widths):
             if cell.data_type == "f":
                 cell.data_type = "s"
     return sheet
-
-
-def _holders(recall, user):
-    """Every holder for an authority; a business gets the rows of its own lots, not other
-    businesses' stock and contacts."""
-    holders = queries.recall_holders(recall)
-    if user.is_authority:
-        return holders
-    return holders.filter(pk__in=Lot.objects.visible_to(user))
 
 
 def recall_workbook(recall, user):
@@ -94,7 +84,7 @@ def recall_workbook(recall, user):
                 lot.get_unit_display(),
                 lot.get_status_display(),
             ]
-            for lot in _holders(recall, user)
+            for lot in queries.recall_holders(recall, user)
         ),
         [32, 14, 40, 14, 24, 30, 14, 10, 8, 14],
     )

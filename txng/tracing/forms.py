@@ -5,13 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from txng.accounts.models import Organisation
 from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Category, Facility, Product
+from txng.common import limits
+from txng.common.numbers import QuantityInput, quantity
 from txng.common.uploads import IMAGE_TYPES, UploadField
 from txng.tracing.codes import normalise_sscc
 from txng.tracing.models import Lot, LotKind, ProcessTemplate, Stage, StageKind, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-QTY = {"max_digits": 14, "decimal_places": 3, "min_value": 0}
+QTY = {"max_digits": 14, "decimal_places": 3, "min_value": 0, "widget": QuantityInput}
 
 
 def _now_local():
@@ -32,11 +34,18 @@ class LotForm(forms.Form):
         ProcessTemplate.objects.none(), label=_("Quy trình sản xuất"), required=False
     )
     kind = forms.ChoiceField(label=_("Loại"), choices=LotKind.choices)
-    supplier_name = forms.CharField(
-        label=_("Nhà cung cấp (nguyên liệu, bao bì mua ngoài)"), required=False
+    time = forms.DateTimeField(
+        label=_("Lô bắt đầu từ"),
+        widget=DATETIME,
+        initial=_now_local,
+        required=False,
+        help_text=_("Nhật ký và xuất hàng của lô phải từ thời điểm này trở đi."),
     )
-    supplier_lot = forms.CharField(label=_("Số lô của nhà cung cấp"), required=False)
-    origin = forms.CharField(label=_("Xuất xứ (nước, tỉnh)"), required=False)
+    supplier_name = forms.CharField(
+        max_length=255, label=_("Nhà cung cấp (nguyên liệu, bao bì mua ngoài)"), required=False
+    )
+    supplier_lot = forms.CharField(max_length=64, label=_("Số lô của nhà cung cấp"), required=False)
+    origin = forms.CharField(max_length=255, label=_("Xuất xứ (nước, tỉnh)"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,18 +66,40 @@ class DiaryForm(forms.Form):
         Stage.objects.none(), label=_("Công đoạn theo quy trình"), required=False
     )
     stage_kind = forms.ChoiceField(label=_("Công đoạn"), choices=StageKind.choices)
-    stage_name = forms.CharField(label=_("Tên công đoạn (nếu khác)"), required=False)
+    stage_name = forms.CharField(
+        max_length=200, label=_("Tên công đoạn (nếu khác)"), required=False
+    )
     time = forms.DateTimeField(label=_("Thời gian"), widget=DATETIME, initial=_now_local)
-    person = forms.CharField(label=_("Người thực hiện"), required=False)
+    person = forms.CharField(max_length=200, label=_("Người thực hiện"), required=False)
     quantity = forms.DecimalField(label=_("Khối lượng, số lượng"), required=False, **QTY)
-    input_name = forms.CharField(label=_("Vật tư sử dụng (phân bón, thuốc)"), required=False)
-    input_dose = forms.CharField(label=_("Liều lượng"), required=False)
-    input_supplier_lot = forms.CharField(label=_("Lô vật tư, nhà cung cấp"), required=False)
-    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
+    input_name = forms.CharField(
+        max_length=200, label=_("Vật tư sử dụng (phân bón, thuốc)"), required=False
+    )
+    input_dose = forms.CharField(max_length=100, label=_("Liều lượng"), required=False)
+    input_supplier_lot = forms.CharField(
+        max_length=200, label=_("Lô vật tư, nhà cung cấp"), required=False
+    )
+    notes = forms.CharField(
+        max_length=limits.REASON,
+        label=_("Ghi chú"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
     photo = UploadField(label=_("Ảnh"), required=False, allowed=IMAGE_TYPES)
+    facility = forms.ModelChoiceField(
+        Facility.objects.none(),
+        label=_("Nơi thực hiện"),
+        required=False,
+        help_text=_("Vùng trồng, xưởng hay kho nơi công đoạn diễn ra (để trống: nơi của lô)."),
+    )
 
     def __init__(self, *args, lot=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if lot is not None:
+            self.fields["facility"].queryset = Facility.objects.filter(business=lot.business_id)
+            self.fields["facility"].empty_label = (
+                str(lot.facility) if lot.facility_id else _("Nơi của lô")
+            )
         if lot is not None and lot.process_id:
             self.fields["stage"].queryset = Stage.objects.filter(template=lot.process_id)
             self.fields["stage_kind"].required = False
@@ -92,9 +123,11 @@ class ShipForm(forms.Form):
     receiver = forms.ModelChoiceField(
         Organisation.objects.none(), label=_("Bên nhận trên hệ thống"), required=False
     )
-    receiver_name = forms.CharField(label=_("Hoặc tên bên nhận ngoài hệ thống"), required=False)
-    receiver_address = forms.CharField(label=_("Địa chỉ bên nhận"), required=False)
-    transporter = forms.CharField(label=_("Đơn vị vận chuyển"), required=False)
+    receiver_name = forms.CharField(
+        max_length=255, label=_("Hoặc tên bên nhận ngoài hệ thống"), required=False
+    )
+    receiver_address = forms.CharField(max_length=500, label=_("Địa chỉ bên nhận"), required=False)
+    transporter = forms.CharField(max_length=255, label=_("Đơn vị vận chuyển"), required=False)
     invoice_no = forms.CharField(label=_("Số hóa đơn"), required=False, max_length=64)
     delivery_note_no = forms.CharField(label=_("Số phiếu xuất kho"), required=False, max_length=64)
     sscc = forms.CharField(
@@ -119,16 +152,24 @@ class ShipForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     received_quantity = forms.DecimalField(label=_("Số lượng thực nhận"), **QTY)
-    receipt_note = forms.CharField(label=_("Ghi chú (lý do chênh lệch)"), required=False)
+    receipt_note = forms.CharField(
+        max_length=500, label=_("Ghi chú (lý do chênh lệch)"), required=False
+    )
 
 
 class QuantityReasonForm(forms.Form):
-    quantity = forms.DecimalField(label=_("Số lượng"), max_digits=14, decimal_places=3)
-    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea({"rows": 2}))
+    quantity = forms.DecimalField(
+        label=_("Số lượng"), max_digits=14, decimal_places=3, widget=QuantityInput
+    )
+    reason = forms.CharField(
+        max_length=limits.REASON, label=_("Lý do"), widget=forms.Textarea({"rows": 2})
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea({"rows": 3}))
+    reason = forms.CharField(
+        max_length=limits.REASON, label=_("Lý do"), widget=forms.Textarea({"rows": 3})
+    )
 
 
 class RecallLotsForm(forms.Form):
@@ -140,7 +181,9 @@ class RecallLotsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Chọn ít nhất một lô để thu hồi.")},
     )
-    reason = forms.CharField(label=_("Lý do thu hồi"), widget=forms.Textarea({"rows": 3}))
+    reason = forms.CharField(
+        max_length=limits.REASON, label=_("Lý do thu hồi"), widget=forms.Textarea({"rows": 3})
+    )
 
     def __init__(self, *args, lots, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,12 +197,13 @@ class RecallLotsForm(forms.Form):
             "code": lot.code,
             "business": lot.business,
             "made": made,
-            "stock": f"{lot.in_stock.normalize():f} {lot.get_unit_display()}",
+            "stock": quantity(lot.in_stock, lot.unit),
         }
 
 
 class RecallResultForm(forms.Form):
     result = forms.CharField(
+        max_length=limits.REASON,
         label=_("Kết quả thu hồi"),
         help_text=_("Số lượng đã thu về ở từng nơi, cách xử lý (tiêu hủy, tái chế, trả về...)."),
         widget=forms.Textarea({"rows": 4}),
@@ -168,22 +212,26 @@ class RecallResultForm(forms.Form):
 
 class TransformForm(forms.Form):
     inputs = forms.CharField(
+        max_length=limits.DESCRIPTION,
         label=_("Lô đầu vào"),
         help_text=_("Mỗi dòng: số lô = số lượng. Ví dụ: HD-2026-01 = 120"),
         widget=forms.Textarea({"rows": 3}),
     )
     outputs = forms.CharField(
+        max_length=limits.DESCRIPTION,
         label=_("Lô đầu ra"),
         help_text=_("Mỗi dòng: số lô = số lượng (lô đã tạo trước)."),
         widget=forms.Textarea({"rows": 2}),
     )
-    note = forms.CharField(label=_("Ghi chú"), required=False)
+    note = forms.CharField(max_length=limits.REASON, label=_("Ghi chú"), required=False)
 
 
 class TracingRequestForm(forms.Form):
     business = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ sở"))
-    subject = forms.CharField(label=_("Sản phẩm, số lô hoặc mã truy vết"))
-    reason = forms.CharField(label=_("Nội dung yêu cầu"), widget=forms.Textarea({"rows": 3}))
+    subject = forms.CharField(max_length=255, label=_("Sản phẩm, số lô hoặc mã truy vết"))
+    reason = forms.CharField(
+        max_length=limits.REASON, label=_("Nội dung yêu cầu"), widget=forms.Textarea({"rows": 3})
+    )
     deadline = forms.DateField(
         label=_("Hạn trả lời"),
         required=False,
@@ -198,16 +246,23 @@ class TracingRequestForm(forms.Form):
 
 class AnswerForm(forms.Form):
     comment = forms.CharField(
-        label=_("Giải trình, ghi chú"), required=False, widget=forms.Textarea({"rows": 4})
+        max_length=limits.REASON,
+        label=_("Giải trình, ghi chú"),
+        required=False,
+        widget=forms.Textarea({"rows": 4}),
     )
 
 
 class ProcessForm(forms.Form):
-    name = forms.CharField(label=_("Tên quy trình"))
+    name = forms.CharField(max_length=255, label=_("Tên quy trình"))
     description = forms.CharField(
-        label=_("Mô tả, tiêu chuẩn áp dụng"), required=False, widget=forms.Textarea({"rows": 2})
+        max_length=limits.DESCRIPTION,
+        label=_("Mô tả, tiêu chuẩn áp dụng"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
     )
     stages = forms.CharField(
+        max_length=limits.DESCRIPTION,
         label=_("Các công đoạn"),
         help_text=_("Mỗi dòng một công đoạn theo thứ tự, ví dụ: Bón phân"),
         widget=forms.Textarea({"rows": 6}),
@@ -229,15 +284,33 @@ class ImportForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     stage_kind = forms.ChoiceField(label=_("Công đoạn"), choices=StageKind.choices)
-    stage_name = forms.CharField(label=_("Tên công đoạn"), required=False)
+    stage_name = forms.CharField(max_length=200, label=_("Tên công đoạn"), required=False)
     time = forms.DateTimeField(label=_("Thời gian"), widget=DATETIME)
-    person = forms.CharField(label=_("Người thực hiện"), required=False)
+    person = forms.CharField(max_length=200, label=_("Người thực hiện"), required=False)
     quantity = forms.DecimalField(label=_("Khối lượng, số lượng"), required=False, **QTY)
-    input_name = forms.CharField(label=_("Vật tư sử dụng (phân bón, thuốc)"), required=False)
-    input_dose = forms.CharField(label=_("Liều lượng"), required=False)
-    input_supplier_lot = forms.CharField(label=_("Lô vật tư, nhà cung cấp"), required=False)
-    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
-    reason = forms.CharField(label=_("Lý do sửa"), widget=forms.Textarea({"rows": 2}))
+    input_name = forms.CharField(
+        max_length=200, label=_("Vật tư sử dụng (phân bón, thuốc)"), required=False
+    )
+    input_dose = forms.CharField(max_length=100, label=_("Liều lượng"), required=False)
+    input_supplier_lot = forms.CharField(
+        max_length=200, label=_("Lô vật tư, nhà cung cấp"), required=False
+    )
+    notes = forms.CharField(
+        max_length=limits.REASON,
+        label=_("Ghi chú"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+    facility = forms.ModelChoiceField(
+        Facility.objects.none(), label=_("Nơi thực hiện"), required=False
+    )
+    reason = forms.CharField(
+        max_length=limits.REASON, label=_("Lý do sửa"), widget=forms.Textarea({"rows": 2})
+    )
+
+    def __init__(self, *args, lot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = Facility.objects.filter(business=lot.business_id)
 
 
 class RetentionForm(forms.Form):

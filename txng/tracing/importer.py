@@ -1,5 +1,9 @@
 """Bulk import of lots, diary entries and shipments from XLSX or CSV.
 
+Files are parsed only by the background worker (txng/tracing/tasks.py), never in a web request,
+and read as a stream that stops at the row and column limits: a small file can declare a
+million-row sheet or a gigabyte once unzipped, so nothing is trusted before it is counted.
+
 Every row goes through the same action as the web form, inside one transaction; a row that fails
 is noted (row and column, in Vietnamese) and the import goes on checking the rest, then
 everything is rolled back unless every row passed. Rows are checked in order, so two shipments
@@ -8,6 +12,8 @@ from one lot cannot together take more than its stock.
 
 import csv
 import io
+import logging
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -19,7 +25,7 @@ from openpyxl import Workbook, load_workbook
 
 from txng.accounts.models import Organisation
 from txng.catalog.models import Facility, Product
-from txng.tracing import actions
+from txng.tracing.actions import movements as actions
 from txng.tracing.models import ImportJob, ImportState, Lot, StageKind, Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -68,6 +74,18 @@ EXAMPLES = {
                   "Chợ Trùng Khánh", "Trùng Khánh, Cao Bằng", "0001234", "PX-01", ""],
 }  # fmt: skip
 MAX_ROWS = 20_000
+# A sheet's first columns hold the data; anything further right is ignored while reading.
+MAX_COLUMNS = 30
+# An XLSX is a ZIP: each member and the whole may unpack to at most this much.
+MAX_UNZIPPED_MEMBER = 50 * 1024 * 1024
+MAX_UNZIPPED_TOTAL = 100 * 1024 * 1024
+MAX_MEMBERS = 200
+
+log = logging.getLogger(__name__)
+
+
+def _too_many_rows():
+    return ValidationError({"file": _("Tối đa %d dòng mỗi tệp.") % MAX_ROWS})
 
 
 def template(kind):
@@ -82,15 +100,55 @@ def template(kind):
     return out.getvalue()
 
 
-def read_rows(data, name):
-    """Rows as lists of strings, header first, from XLSX or CSV bytes."""
-    if data[:2] == b"PK":
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise ValidationError({"file": _("Không đọc được tệp XLSX.")}) from exc
+def read_rows(data, name=""):
+    """Rows as lists of strings, header first, from XLSX or CSV bytes.
+
+    Raises ValidationError (in Vietnamese) for a file that cannot be read or that goes past the
+    limits; reading stops at the first row past MAX_ROWS."""
+    rows = _xlsx_rows(data) if data[:2] == b"PK" else _csv_rows(data)
+    out = []
+    for n, row in enumerate(rows, start=1):
+        if n > MAX_ROWS + 1:
+            raise _too_many_rows()
+        out.append([_cell(v) for v in row[:MAX_COLUMNS]])
+    return out
+
+
+def _check_zip(data):
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValidationError({"file": _("Không đọc được tệp XLSX.")}) from exc
+    # zipfile stops reading a member at its declared size, so the declared sizes are a bound.
+    sizes = [m.file_size for m in members]
+    if (
+        len(members) > MAX_MEMBERS
+        or max(sizes, default=0) > MAX_UNZIPPED_MEMBER
+        or sum(sizes) > MAX_UNZIPPED_TOTAL
+    ):
+        message = _("Tệp XLSX khi giải nén quá lớn (tối đa %d MB).") % (MAX_UNZIPPED_TOTAL >> 20)
+        raise ValidationError({"file": message})
+
+
+def _xlsx_rows(data):
+    _check_zip(data)
+    book = None
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        # The explicit max_col keeps openpyxl from padding each row to the width the file
+        # declares (up to 16,384 columns); rows are pulled one at a time by the caller.
+        yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    except ValidationError:
+        raise
+    except Exception as exc:  # openpyxl and the XML parser raise many kinds on a broken file
+        raise ValidationError({"file": _("Không đọc được tệp XLSX.")}) from exc
+    finally:
+        if book is not None:
+            book.close()
+
+
+def _csv_rows(data):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -98,7 +156,12 @@ def read_rows(data, name):
     # Excel in a Vietnamese locale saves CSV with ";"; pick what the header line uses most.
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+    except csv.Error as exc:
+        raise ValidationError(
+            {"file": _("Không đọc được tệp CSV (ô quá dài hoặc sai định dạng): %s") % exc}
+        ) from exc
 
 
 def _cell(value):
@@ -297,17 +360,33 @@ def _error_items(exc):
     return [("", exc.messages)]
 
 
+def _fail(job, messages):
+    job.errors = [{"row": 0, "column": "", "message": str(m)} for m in messages]
+    job.state = ImportState.FAILED
+    job.save(update_fields=["errors", "state", "done", "total"])
+
+
 def run_job(job):
-    """Run one ImportJob, keeping its progress and errors on the row."""
+    """Run one ImportJob, keeping its progress and errors on the row.
+
+    Whatever goes wrong, the job ends as done or failed, never left running; the stored file of
+    a failed import is deleted (it was refused, and may be hostile)."""
     ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING)
     try:
-        with job.file.open("rb") as handle:
-            rows = read_rows(handle.read(), job.file.name)
+        _run(job)
     except ValidationError as exc:
-        job.errors = [{"row": 0, "column": "", "message": m} for m in exc.messages]
-        job.state = ImportState.FAILED
-        job.save(update_fields=["errors", "state"])
-        return job
+        _fail(job, exc.messages)
+    except Exception:
+        log.exception("import job %s failed", job.pk)
+        _fail(job, [_("Không xử lý được tệp. Hãy kiểm tra tệp theo mẫu rồi thử lại.")])
+    if job.state == ImportState.FAILED and job.file:
+        job.file.delete(save=True)
+    return job
+
+
+def _run(job):
+    with job.file.open("rb") as handle:
+        rows = read_rows(handle.read(), job.file.name)
 
     side = None
     if connection.vendor == "postgresql":
@@ -333,4 +412,3 @@ def run_job(job):
     job.errors = errors
     job.state = ImportState.FAILED if errors else ImportState.DONE
     job.save(update_fields=["errors", "state", "done", "total"])
-    return job

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from txng.catalog.identifiers import validate_sscc
+from txng.common import limits
 from txng.common.access import RestrictedQuerySet
+from txng.common.units import Unit
 from txng.tracing.querysets import (
     LotQuerySet,
     TracingRequestQuerySet,
@@ -34,6 +36,8 @@ lot_code_validator = RegexValidator(
 class LotStatus(models.TextChoices):
     IN_PRODUCTION = "in_production", _("Đang sản xuất")
     FINISHED = "finished", _("Đã hoàn thành")
+    # Goods received from a supplier: nothing was produced here, so "finished" would mislead.
+    RECEIVED = "received", _("Đã nhận về kho")
     PARTLY_SHIPPED = "partly_shipped", _("Đã xuất một phần")
     SHIPPED = "shipped", _("Đã xuất hết")
     RECALLED = "recalled", _("Bị thu hồi")
@@ -44,17 +48,6 @@ class LotKind(models.TextChoices):
     PRODUCT = "product", _("Sản phẩm")
     MATERIAL = "material", _("Nguyên liệu")
     PACKAGING = "packaging", _("Bao bì")
-
-
-class Unit(models.TextChoices):
-    KG = "kg", _("kg")
-    G = "g", _("gam")
-    TONNE = "t", _("tấn")
-    LITRE = "l", _("lít")
-    PIECE = "piece", _("cái, chiếc")
-    PACK = "pack", _("gói")
-    BOX = "box", _("hộp")
-    BAG = "bag", _("bao")
 
 
 # UN/ECE Rec 20 codes for the EPCIS quantity list.
@@ -196,7 +189,9 @@ class ProcessTemplate(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    description = models.TextField(_("mô tả, tiêu chuẩn áp dụng"), blank=True)
+    description = models.TextField(
+        _("mô tả, tiêu chuẩn áp dụng"), blank=True, max_length=limits.DESCRIPTION
+    )
     published = models.BooleanField(_("công bố làm quy trình mẫu"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -377,7 +372,7 @@ class DiaryEntry(models.Model):
     input_name = models.CharField(_("vật tư sử dụng (phân bón, thuốc)"), max_length=200, blank=True)
     input_dose = models.CharField(_("liều lượng"), max_length=100, blank=True)
     input_supplier_lot = models.CharField(_("lô vật tư, nhà cung cấp"), max_length=200, blank=True)
-    notes = models.TextField(_("ghi chú"), blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True, max_length=limits.REASON)
     photo = models.ImageField(_("ảnh"), upload_to="public/diary/%Y/%m/", blank=True)
     event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="diary_entry")
     corrects = models.ForeignKey(
@@ -479,7 +474,7 @@ class RecallQuerySet(RestrictedQuerySet):
 
 
 class Recall(models.Model):
-    reason = models.TextField(_("lý do thu hồi"))
+    reason = models.TextField(_("lý do thu hồi"), max_length=limits.REASON)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -490,11 +485,13 @@ class Recall(models.Model):
     # Completed: the goods were brought back and dealt with, reported in `result`; the lots
     # stay recalled and the public warning stays, for the units still in consumers' hands.
     completed_at = models.DateTimeField(null=True, blank=True)
-    result = models.TextField(_("kết quả thu hồi"), blank=True)
+    result = models.TextField(_("kết quả thu hồi"), blank=True, max_length=limits.REASON)
     # Closed (lifted): the recall should not stand, e.g. a later test cleared the goods. The
     # lots go back to their earlier state and the warning ends; the history keeps both.
     closed_at = models.DateTimeField(null=True, blank=True)
-    close_reason = models.TextField(_("lý do chấm dứt thu hồi"), blank=True)
+    close_reason = models.TextField(
+        _("lý do chấm dứt thu hồi"), blank=True, max_length=limits.REASON
+    )
 
     objects = RecallQuerySet.as_manager()
 
@@ -576,11 +573,11 @@ class TracingRequest(models.Model):
     lot = models.ForeignKey(
         Lot, verbose_name=_("lô"), null=True, blank=True, on_delete=models.PROTECT
     )
-    reason = models.TextField(_("lý do, nội dung yêu cầu"))
+    reason = models.TextField(_("lý do, nội dung yêu cầu"), max_length=limits.REASON)
     deadline = models.DateField(_("hạn trả lời"))
     state = models.CharField(max_length=10, choices=RequestState.choices, default="open")
     result = models.JSONField(null=True, blank=True)
-    comment = models.TextField(_("giải trình của cơ sở"), blank=True)
+    comment = models.TextField(_("giải trình của cơ sở"), blank=True, max_length=limits.REASON)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"

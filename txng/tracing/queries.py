@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from txng.tracing.codes import location_code
 from txng.tracing.models import (
-    Event,
+    EventLot,
     EventType,
     LinkKind,
     Lot,
@@ -100,50 +100,83 @@ class Step:
     business: object
     place: str
     detail: str
-    place_code: str = ""  # the location trace code (GLN or internal), TT 02/2024
+    place_code: str = ""  # the location trace code (GLN or internal), TT 02/2024 item 5
     warning: bool = False
+    trace_code: str = ""  # the product trace code of the lot this stage is about (item 4)
+    receiver: object = None  # a shipment step: the business the goods went to
 
 
-def _place(event):
-    facility = event.facility
+def _place(event_or_facility, business):
+    facility = event_or_facility
     if facility is None:
-        return event.business.address or ""
+        return business.address or ""
     return ", ".join(x for x in (facility.name, facility.address) if x)
 
 
 def public_timeline(lot):
-    """What the scan page shows: every stage of this lot and of everything upstream of it,
-    oldest first. No prices, no customer names, no errors declared as wrong."""
+    """What the public trace and scan pages show: every stage of this lot and of everything
+    upstream of it, oldest first, each with its product trace code, location trace code and
+    time (Circular 02/2024 items 4-5). Only lots of published products; no prices, no
+    customer names, no quantities, no errors declared as wrong."""
     result = trace([lot.pk], direction="back")
-    lot_ids = set(result.back) | {lot.pk}
+    chain = set(result.back) | {lot.pk}
+    lot_ids = set(Lot.objects.public().filter(pk__in=chain).values_list("pk", flat=True))
+    lot_ids.add(lot.pk)
     # A lot's own events (subject or output), so a sibling's receipt of the same source lot
     # (where that lot is only an input) stays out of this lot's story.
-    events = (
-        Event.objects.filter(
-            lot_rows__lot__in=lot_ids, lot_rows__role__in=[LotRole.SUBJECT, LotRole.OUTPUT]
-        )
-        .exclude(disposition="returned")
-        .exclude(declares_error_on__isnull=False)
-        .exclude(error_declarations__isnull=False)
-        .exclude(biz_step="shipping")  # the receiver's "received from" step says it publicly
-        .exclude(biz_step="cycle_counting")
-        .exclude(type=EventType.AGGREGATION)  # packing onto a pallet and off it: logistics only
-        .select_related("business", "facility")
-        .distinct()
-        .order_by("event_time", "id")
+    rows = (
+        EventLot.objects.filter(lot__in=lot_ids, role__in=[LotRole.SUBJECT, LotRole.OUTPUT])
+        .exclude(event__disposition="returned")
+        .exclude(event__declares_error_on__isnull=False)
+        .exclude(event__error_declarations__isnull=False)
+        .exclude(event__biz_step="shipping")  # told below from the shipment, without customers
+        .exclude(event__biz_step="cycle_counting")
+        .exclude(event__type=EventType.AGGREGATION)  # pallets on and off: logistics only
+        .select_related("event__business", "event__facility", "lot__facility")
+        .order_by("event__event_time", "event__id", "lot_id")
     )
-    return [
-        Step(
-            time=event.event_time,
-            title=event.title,
-            business=event.business,
-            place=_place(event),
-            detail=event.public_detail,
-            place_code=location_code(event.facility),
-            warning=event.disposition == "recalled",
+    steps, seen = [], set()
+    for row in rows:
+        event = row.event
+        if event.pk in seen:
+            continue
+        seen.add(event.pk)
+        facility = event.facility or row.lot.facility
+        steps.append(
+            Step(
+                time=event.event_time,
+                title=event.title,
+                business=event.business,
+                place=_place(facility, event.business),
+                detail=event.public_detail,
+                place_code=location_code(facility, event.business),
+                warning=event.disposition == "recalled",
+                trace_code=row.lot.trace_code,
+            )
         )
-        for event in events
-    ]
+    # A delivery between two businesses of the chain: who to whom and when. Deliveries to
+    # buyers off the platform are a business's customers, and stay private.
+    shipments = Shipment.objects.filter(
+        lot__in=lot_ids, received_lot__in=lot_ids, receiver__isnull=False
+    ).select_related("lot__business", "lot__facility", "receiver", "ship_event__facility")
+    for shipment in shipments:
+        facility = shipment.ship_event.facility or shipment.lot.facility
+        sender = shipment.lot.business
+        steps.append(
+            Step(
+                time=shipment.shipped_at,
+                title=_("Vận chuyển"),
+                business=sender,
+                place=_place(facility, sender),
+                detail=_("Từ %(sender)s đến %(receiver)s")
+                % {"sender": sender, "receiver": shipment.receiver},
+                place_code=location_code(facility, sender),
+                trace_code=shipment.lot.trace_code,
+                receiver=shipment.receiver,
+            )
+        )
+    steps.sort(key=lambda s: s.time)
+    return steps
 
 
 def lots_with_graph(result):
@@ -220,6 +253,8 @@ def trace_json(user, lot, depth=MAX_DEPTH):
                 "place": s.place,
                 "detail": s.detail,
                 "place_code": s.place_code,
+                "trace_code": s.trace_code,
+                "to": s.receiver.name if s.receiver else None,
             }
             for s in steps
         ],
@@ -278,12 +313,18 @@ def visible_recalls(user):
     return Recall.objects.restrict(user, "view")
 
 
-def recall_holders(recall):
-    return (
+def recall_holders(recall, user):
+    """The recalled lots with their holders, as far as `user` may see them: every holder for an
+    authority; a business gets the rows of its own lots, not other businesses' stock and
+    contacts. The recall page and its export both show this."""
+    holders = (
         Lot.objects.filter(recall_rows__recall=recall)
         .select_related("business", "product")
         .order_by("business__name", "code")
     )
+    if user.is_authenticated and user.is_authority:
+        return holders
+    return holders.filter(pk__in=Lot.objects.visible_to(user))
 
 
 def recall_off_platform(recall, user):

@@ -15,6 +15,19 @@ def _managed_business_ids(user):
 class LotQuerySet(BusinessOwnedQuerySet):
     """A business: its own lots; an authority: lots of businesses it manages; DOST: all."""
 
+    def public(self):
+        """Lots the public may trace: those of a product that is published now (approved, not
+        taken down, producer active). A draft's lot stays private even with a printed code."""
+        from txng.catalog.models import Product
+
+        return self.filter(product__in=Product.objects.published())
+
+    def public_or_visible_to(self, user):
+        """What a trace by code may show `user`: public lots, and their own or managed ones."""
+        if not user.is_authenticated:
+            return self.public()
+        return self.filter(Q(pk__in=self.public().values("pk")) | Q(pk__in=self.visible_to(user)))
+
 
 class VisibleToBusinessQuerySet(RestrictedQuerySet):
     """Rows carrying `business` (or `owner`): the owner sees them, managing authorities too."""

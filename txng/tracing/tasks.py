@@ -1,8 +1,8 @@
 """Background work of tracing: the bulk import.
 
-The import runs one way: the view calls `start_import` here, which stores the file and imports
-it or queues `run_import`; txng.tracing.importer writes through the same actions as the web
-forms, so actions never import the importer or the tasks.
+The import runs one way: the view calls `start_import` here, which stores the file and queues
+`run_import`; the worker parses it with txng.tracing.importer, which writes through the same
+actions as the web forms. Nothing in the web request parses the file.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,24 +16,23 @@ from txng.tracing.audit_actions import AuditAction
 from txng.tracing.importer import COLUMNS, run_job
 from txng.tracing.models import ImportJob
 
-INLINE_IMPORT_BYTES = 64 * 1024
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 def start_import(*, actor, kind, upload):
-    """Store the file and import it: at once when small, else in the background worker."""
+    """Store the file and queue its import for the background worker."""
     require(actor.is_authenticated and actor.is_business)
     if kind not in COLUMNS:
         raise ValidationError({"kind": _("Loại dữ liệu không hợp lệ.")})
-    if upload.size > 10 * 1024 * 1024:
+    if upload.size > MAX_IMPORT_BYTES:
         raise ValidationError({"file": _("Tệp quá lớn (tối đa 10 MB).")})
     with transaction.atomic():
         job = ImportJob.objects.create(
             business=actor.organisation, created_by=actor, kind=kind, file=upload
         )
         record(actor, AuditAction.IMPORT, job, changes={"kind": [None, kind]})
-    if upload.size <= INLINE_IMPORT_BYTES:
-        return run_job(job)
-    run_import.enqueue(job.pk)
+        # Queued in the same transaction: the worker sees the job only once it is stored.
+        run_import.enqueue(job.pk)
     return job
 
 

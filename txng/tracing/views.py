@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from txng.accounts.permissions import is_member, role_required
+from txng.catalog import facts
 from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Category, Product
 from txng.common.access import get_visible_or_404
@@ -92,6 +93,29 @@ def _visible_lot(request, pk):
     )
 
 
+def _signed(text):
+    return f"{Decimal(text).normalize():+f}"
+
+
+def _stock_note(event):
+    """What the lot's own history says about a quantity that differs from the paperwork: a
+    stock adjustment with its reason, or a receipt short of what was shipped with its note.
+    (Only on this page: the public trace does not show a business's stock counts.)"""
+    document = event.document
+    if "txng:delta" in document:
+        return _("Điều chỉnh tồn %(delta)s. Lý do: %(reason)s") % {
+            "delta": _signed(document["txng:delta"]),
+            "reason": document.get("txng:reason", ""),
+        }
+    difference = document.get("txng:difference")
+    if difference and Decimal(difference) != 0:
+        return _("Nhận chênh lệch %(diff)s so với số đã xuất. Ghi chú: %(note)s") % {
+            "diff": _signed(difference),
+            "note": document.get("txng:note", ""),
+        }
+    return ""
+
+
 @login_required
 def lot_detail(request, pk):
     lot = _visible_lot(request, pk)
@@ -103,6 +127,9 @@ def lot_detail(request, pk):
         .distinct()
         .order_by("-event_time", "-id")
     )
+    history = list(history)
+    for event in history:
+        event.stock_note = _stock_note(event)
     stages = Stage.objects.filter(template=lot.process_id) if lot.process_id else []
     return render(
         request,
@@ -116,6 +143,9 @@ def lot_detail(request, pk):
             "ship_form": ShipForm(business=lot.business, prefix="ship") if own else None,
             "qty_form": QuantityReasonForm(prefix="mv"),
             "shipments": lot.shipments.select_related("receiver", "received_lot"),
+            # The receiver's side of a delivery: shipped and received quantities, so a
+            # difference shows to both businesses and to their authorities, never publicly.
+            "receipts": lot.receipts.select_related("lot__business"),
             "can_recall": actions.can_recall(request.user, lot) and lot.status != "recalled",
             "recall": lot.active_recall,
         },
@@ -350,14 +380,31 @@ def _visible_or_partner_lot(request, pk):
 
 
 def public_lot(request, code):
+    """The public trace page of one lot: the product's items, the lot's, and its journey
+    (all ten basic items of Circular 02/2024 when the business recorded them)."""
     lot = get_object_or_404(
-        Lot.objects.select_related("product", "business", "facility"),
+        Lot.objects.public_or_visible_to(request.user).select_related(
+            "product__business", "product__facility", "product__category", "business", "facility"
+        ),
         trace_code=normalise_trace_code(code),
     )
+    product = lot.product
+    steps = queries.public_timeline(lot)
     return render(
         request,
         "tracing/public_lot.html",
-        {"lot": lot, "steps": queries.public_timeline(lot), "recall": lot.active_recall},
+        {
+            "lot": lot,
+            "product": product,
+            "producer": product.business,
+            # A shop or distributor holding a received lot is not who made the product.
+            "holder": lot.business if lot.business_id != product.business_id else None,
+            "steps": steps,
+            "recall": lot.active_recall,
+            "facts_lot": lot,
+            "facts_missing": facts.missing_items(product, lot, steps),
+            "facts_count": facts.count_items(product, lot, steps),
+        },
     )
 
 
@@ -473,7 +520,7 @@ def recall_detail(request, pk):
         "tracing/recall.html",
         {
             "recall": recall,
-            "lots": queries.recall_holders(recall),
+            "lots": queries.recall_holders(recall, request.user),
             "visible_lots": set(
                 Lot.objects.visible_to(request.user)
                 .filter(recall_rows__recall=recall)
@@ -670,6 +717,7 @@ DIARY_FIELDS = [
     "input_dose",
     "input_supplier_lot",
     "notes",
+    "facility",
 ]
 
 
@@ -685,7 +733,7 @@ def diary_correct(request, pk):
     )
     initial = {name: getattr(entry, name) for name in DIARY_FIELDS}
     initial["time"] = timezone.localtime(entry.time).strftime("%Y-%m-%dT%H:%M")
-    form = CorrectionForm(request.POST or None, initial=initial)
+    form = CorrectionForm(request.POST or None, initial=initial, lot=entry.lot)
     if save_form(
         request,
         form,

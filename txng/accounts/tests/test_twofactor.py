@@ -77,3 +77,137 @@ def test_requirement_does_not_touch_businesses(client, biz_owner, settings):
     settings.OFFICIALS_REQUIRE_2FA = True
     client.force_login(biz_owner)
     assert client.get(reverse("accounts:home")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "tracing:recalls",
+        "tracing:requests",
+        "tracing:lots",
+        "tracing:retention",
+        "audit:log",
+        "enrolment:queue",
+        "admin:index",
+    ],
+)
+def test_required_2fa_covers_every_page_an_official_reaches(client, dost_admin, settings, url_name):
+    settings.OFFICIALS_REQUIRE_2FA = True
+    client.force_login(dost_admin)
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:security")
+
+
+def test_required_2fa_covers_exports_and_posts(client, dept_officer, settings):
+    settings.OFFICIALS_REQUIRE_2FA = True
+    client.force_login(dept_officer)
+    response = client.post(reverse("tracing:recall_many"), {})
+    assert response["Location"] == reverse("accounts:security")
+    assert client.get("/thu-hoi/1/danh-sach.xlsx")["Location"] == reverse("accounts:security")
+
+
+def test_an_official_with_a_device_but_an_unverified_session_is_asked_for_the_code(
+    client, dept_officer, settings
+):
+    device = _enable(client, dept_officer)
+    settings.OFFICIALS_REQUIRE_2FA = True
+    client.force_login(dept_officer)  # a session that never gave the code
+    response = client.get(reverse("tracing:recalls"))
+    assert response["Location"] == reverse("accounts:login_code")
+    right = client.post(reverse("accounts:login_code"), {"code": _code(device, 1)})
+    assert right["Location"] == reverse("tracing:recalls")
+    assert client.get(reverse("tracing:recalls")).status_code == 200
+
+
+def test_the_set_up_page_and_logout_stay_open(client, dept_officer, settings):
+    settings.OFFICIALS_REQUIRE_2FA = True
+    client.force_login(dept_officer)
+    assert client.get(reverse("accounts:security")).status_code == 200
+    assert client.post(reverse("accounts:logout")).status_code == 302
+
+
+def test_a_verified_official_works_everywhere(client, dept_officer, settings):
+    device = _enable(client, dept_officer)
+    settings.OFFICIALS_REQUIRE_2FA = True
+    client.post(
+        reverse("accounts:login"), {"username": dept_officer.username, "password": PASSWORD}
+    )
+    client.post(reverse("accounts:login_code"), {"code": _code(device, 1)})
+    assert client.get(reverse("tracing:recalls")).status_code == 200
+
+
+def test_2fa_is_on_by_default_in_production_and_off_in_the_demo():
+    import os
+    import subprocess
+    import sys
+
+    def read(**env):
+        full = {**os.environ, "SECRET_KEY": "x", **env}
+        full.pop("OFFICIALS_REQUIRE_2FA", None)
+        full.update({k: v for k, v in env.items()})
+        code = "import txng.settings as s; print(s.OFFICIALS_REQUIRE_2FA)"
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=full, capture_output=True, text=True, check=True
+        )
+        return out.stdout.strip()
+
+    assert read(DEBUG="0") == "True"
+    assert read(DEBUG="1") == "False"
+    assert read(DEBUG="0", OFFICIALS_REQUIRE_2FA="0") == "False"
+
+
+def test_django_admin_login_goes_through_the_sites_login(client):
+    response = client.get(reverse("admin:login") + "?next=/django-admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert "next=/django-admin/" in response["Location"]
+    evil = client.get(reverse("admin:login") + "?next=https://evil.example/")
+    assert "evil.example" not in evil["Location"]
+
+
+def test_django_admin_login_uses_the_sites_login_with_its_code_step(client, dost):
+    from txng.accounts.tests.factories import UserFactory
+
+    admin_user = UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    # Django's own admin form (no throttle) is gone: a POST to it also lands on the site login.
+    assert client.post(reverse("admin:login"), {"username": "quantri", "password": "sai"})[
+        "Location"
+    ].startswith(reverse("accounts:login"))
+    device = _enable(client, admin_user)
+    response = client.post(
+        reverse("accounts:login") + "?next=/django-admin/",
+        {"username": "quantri", "password": PASSWORD, "next": "/django-admin/"},
+    )
+    assert response["Location"] == reverse("accounts:login_code")
+    done = client.post(reverse("accounts:login_code"), {"code": _code(device, 1)})
+    assert done["Location"] == "/django-admin/"
+    assert client.get("/django-admin/").status_code == 200
+
+
+def test_django_admin_requires_2fa_for_staff(client, settings):
+    from txng.accounts.tests.factories import UserFactory
+
+    settings.OFFICIALS_REQUIRE_2FA = True
+    admin_user = UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    assert client.get("/django-admin/")["Location"] == reverse("accounts:security")
+
+
+def test_django_admin_never_shows_another_users_totp_key(client, dept_officer):
+    from txng.accounts.tests.factories import UserFactory
+
+    device = _enable(client, dept_officer)
+    admin_user = UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    base = "/django-admin/otp_totp/totpdevice/"
+    pages = [
+        client.get(base).content.decode(),
+        client.get(f"{base}{device.pk}/change/").content.decode(),
+    ]
+    for html in pages:
+        assert device.key not in html
+        assert "qrcode" not in html.lower()
+    assert client.get(f"{base}{device.pk}/config/").status_code == 403
+    assert client.get(f"{base}{device.pk}/qrcode/").status_code == 403
+    assert client.get(f"{base}add/").status_code == 403

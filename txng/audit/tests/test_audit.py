@@ -47,6 +47,18 @@ def test_database_refuses_raw_updates(dost_admin, business):
     assert AuditEntry.objects.get().reason == "x"
 
 
+@pytest.mark.django_db(transaction=True)  # committed rows: TRUNCATE waits on no pending checks
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger exists on PostgreSQL")
+def test_database_refuses_truncate_of_the_audit_table(dost_admin, business):
+    actions.lock_business(business, actor=dost_admin, reason="x")
+    refused = pytest.raises(DatabaseError, match="append-only: TRUNCATE refused")
+    with refused, transaction.atomic(), connection.cursor() as cur:
+        # As any session but the test suite's own (see conftest.py): not allowed.
+        cur.execute("SET LOCAL txng.allow_audit_truncate = 'off'")
+        cur.execute("TRUNCATE audit_auditentry")
+    assert AuditEntry.objects.get().reason == "x"
+
+
 def test_dost_browses_and_filters_the_log(client, dost_admin, business, other_business):
     actions.lock_business(business, actor=dost_admin, reason="Khóa A")
     actions.revoke_business(other_business, actor=dost_admin, reason="Thu hồi B")

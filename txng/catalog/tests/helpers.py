@@ -18,7 +18,6 @@ def product_data(**overrides):
         "shelf_life": "6 tháng",
         "storage": "",
         "facility": None,
-        "ocop_stars": 4,
     }
     data.update(overrides)
     return data
@@ -31,10 +30,15 @@ def draft(owner, **overrides):
     return product, rev
 
 
-def published(owner, reviewer, **overrides):
+def published(owner, reviewer, *, ocop_stars=None, **overrides):
+    """A published product; OCOP stars, if any, set by the reviewing authority."""
     product, rev = draft(owner, **overrides)
     actions.submit_revision(rev, actor=owner)
     actions.approve_revision(rev, actor=reviewer)
+    if ocop_stars:
+        actions.set_ocop_stars(
+            product, actor=reviewer, stars=ocop_stars, reason="QĐ công nhận OCOP số 1/QĐ-UBND"
+        )
     product.refresh_from_db()
     return product
 

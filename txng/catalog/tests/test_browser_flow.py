@@ -46,7 +46,8 @@ def test_publish_reject_fix_approve_find(
     phone.fill("#id_net_content", "500 g")
     phone.fill("#id_shelf_life", "6 tháng")
     phone.select_option("#id_facility", label="Vùng trồng Đình Phong")
-    phone.select_option("#id_ocop_stars", "4")
+    # OCOP stars are not the business's to declare: its form has no such field.
+    expect(phone.locator("#id_ocop_stars")).to_have_count(0)
     phone.get_by_role("button", name="Lưu bản nháp").click()
     expect(phone.locator(".msg-success")).to_contain_text("Đã lưu bản nháp")
     phone.set_input_files("#id_image", str(photo))

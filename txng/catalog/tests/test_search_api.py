@@ -16,7 +16,7 @@ def test_normalise_strips_vietnamese_marks():
 
 @pytest.fixture
 def shelf(biz_owner, dept_officer):
-    coffee = published(biz_owner, dept_officer, name="Cà phê Phja Đén")
+    coffee = published(biz_owner, dept_officer, name="Cà phê Phja Đén", ocop_stars=4)
     noodles = published(biz_owner, dept_officer, name="Miến dong Nguyên Bình", ocop_stars=3)
     draft(biz_owner, name="Cà phê chưa duyệt")
     return coffee, noodles

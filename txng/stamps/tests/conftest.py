@@ -12,7 +12,9 @@ from txng.tracing import actions as tracing_actions
 @pytest.fixture
 def product(biz_owner, dept_officer):
     """A published product, made through the catalog's own actions."""
-    return published(biz_owner, dept_officer, name="Hạt dẻ Trùng Khánh", gtin="08934567890007")
+    return published(
+        biz_owner, dept_officer, name="Hạt dẻ Trùng Khánh", gtin="08934567890007", ocop_stars=4
+    )
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ class ProductFactory(factory.django.DjangoModelFactory):
         model = Product
 
     name = factory.Sequence(lambda n: f"Hạt dẻ loại {n}")
+    # Stamps are ordered only for approved products; a draft is made explicitly when wanted.
+    state = "published"
 
 
 class LotFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from txng.stamps import codes as code_module
 from txng.stamps.codes import (
     ALPHABET,
     CHECK_ALPHABET,
@@ -105,3 +106,24 @@ def test_format_for_humans_round_trips(code):
 def test_is_well_formed_rejects_bad_shapes(code):
     assert not is_well_formed(code)
     assert not verify(code)
+
+
+def test_problem_names_what_is_wrong_most_telling_first():
+    code = code_module.new_code()
+    assert code_module.problem(code) is None
+    assert code_module.problem(code[:10]) == "short"
+    # One data character too many (a code may end in a symbol check, which only the last place
+    # may hold, so the extra character goes before it).
+    assert code_module.problem(code[:-1] + "7" + code[-1]) == "long"
+    assert code_module.problem(code[:5] + "!" + code[6:]) == "characters"
+    typo = code[:3] + ("1" if code[3] != "1" else "2") + code[4:]
+    assert code_module.problem(typo) == "check"
+
+
+def test_complete_adds_back_only_a_symbol_check_character():
+    for _ in range(200):
+        code = code_module.new_code()
+        body, check = code[:-1], code[-1]
+        expected = code if check in code_module.SYMBOL_CHECKS else body
+        assert code_module.complete(body) == expected
+        assert code_module.complete(code) == code

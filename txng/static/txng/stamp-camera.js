@@ -4,11 +4,20 @@
   "use strict";
   var box = document.querySelector("[data-camera]");
   if (!box || !("BarcodeDetector" in window) || !navigator.mediaDevices) return;
-  box.hidden = false;
   var video = box.querySelector("video");
   var status = box.querySelector("[data-camera-status]");
-  var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+  var detector = null;
   var stream = null;
+  // Some browsers define BarcodeDetector without a QR reader: offer the camera only when
+  // it can actually read a stamp.
+  var formats = window.BarcodeDetector.getSupportedFormats
+    ? window.BarcodeDetector.getSupportedFormats()
+    : Promise.resolve(["qr_code"]);
+  formats.then(function (list) {
+    if (list.indexOf("qr_code") < 0) return;
+    detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+    box.hidden = false;
+  }, function () {});
 
   function stop() {
     if (stream) stream.getTracks().forEach(function (t) { t.stop(); });

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from txng.accounts.actions import notify
 from txng.accounts.permissions import can_manage_business, is_member, require
 from txng.audit.actions import record
+from txng.common.locking import lock_for_transition
 from txng.tracing import events
 from txng.tracing.audit_actions import AuditAction
 from txng.tracing.cache import bump_trace_version
@@ -112,14 +113,9 @@ def _tell_holders(recall, lots, *, actor, time, disposition, title, notice, reas
 
 
 def can_close_recall(user, recall):
-    """DOST, the organisation that made the recall, or an authority managing every business
-    whose lots it named."""
-    if not user.is_authenticated:
-        return False
-    if recall.is_run_by(user):
-        return True
-    named = recall.lot_rows.filter(named=True).select_related("lot__business")
-    return all(can_manage_business(user, row.lot.business) for row in named)
+    """Only DOST and the organisation that made the recall complete or lift it: an agency that
+    merely manages one of the businesses (a commune, say) must not end a department's recall."""
+    return recall.is_run_by(user)
 
 
 def export_recall(recall, *, actor):
@@ -135,7 +131,7 @@ def export_recall(recall, *, actor):
 
 
 def _open_recall(recall, actor):
-    recall = Recall.objects.select_for_update().get(pk=recall.pk)
+    lock_for_transition(recall)
     require(can_close_recall(actor, recall))
     if recall.closed_at:
         raise ValidationError(_("Đợt thu hồi này đã chấm dứt."))
@@ -256,10 +252,8 @@ def answer_tracing_request(request, *, actor, comment=""):
     """The business answers with the trace generated from the records, and its comment."""
     from txng.tracing.queries import trace_report
 
-    request = TracingRequest.objects.select_for_update().get(pk=request.pk)
     require(is_member(actor, request.business))
-    if request.state != RequestState.OPEN:
-        raise ValidationError(_("Yêu cầu này đã được trả lời."))
+    lock_for_transition(request, (RequestState.OPEN,), message=_("Yêu cầu này đã được trả lời."))
     lots = (
         [request.lot]
         if request.lot
@@ -318,6 +312,7 @@ def clear_retention_policy(category, *, actor):
 def purge_lot(lot, *, actor):
     """Remove a lot's records once its retention period is over; never before."""
     require(actor.is_authenticated and actor.is_dost)
+    lock_for_transition(lot)  # no movement may land on a lot while its records are removed
     until = lot.retain_until()
     if timezone.localdate() <= until:
         raise ValidationError(

@@ -4,6 +4,7 @@ one EPCIS event (the record), the derived stock/links updated beside it, one aud
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -15,7 +16,10 @@ from txng.accounts.actions import notify
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
 from txng.catalog.identifiers import validate_sscc
+from txng.common.numbers import quantity as quantity_text
+from txng.common.units import unit_label
 from txng.tracing import events
+from txng.tracing.actions import plausibility
 from txng.tracing.audit_actions import AuditAction
 from txng.tracing.cache import bump_trace_version
 from txng.tracing.codes import normalise_sscc, sscc_uri
@@ -84,7 +88,11 @@ def _apply(lot, **deltas):
         raise ValidationError(
             {
                 "quantity": _("Lô %(code)s chỉ còn %(left)s %(unit)s trong kho.")
-                % {"code": lot.code, "left": _stock_before(lot, deltas), "unit": lot.unit}
+                % {
+                    "code": lot.code,
+                    "left": quantity_text(_stock_before(lot, deltas)),
+                    "unit": unit_label(lot.unit),
+                }
             }
         )
     if lot.status not in CLOSED and lot.shipped > 0:
@@ -140,9 +148,11 @@ def create_lot(
         supplier_lot=supplier_lot,
         origin=origin,
     )
+    bought = kind != LotKind.PRODUCT and bool(supplier_name)
+    if bought:
+        lot.status = LotStatus.RECEIVED
     lot.full_clean(exclude=["trace_code"])
     lot.save()
-    bought = kind != LotKind.PRODUCT and bool(supplier_name)
     time = time or timezone.now()
     ilmd = {}
     if expiry_date:
@@ -228,6 +238,7 @@ def add_diary_entry(
     time = time or timezone.now()
     if time > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"time": _("Thời gian không được ở tương lai.")})
+    plausibility.check_diary_time(lot, stage_kind, time, replacing=corrects)
     facility = facility or lot.facility
     inputs = {"input": input_name, "dose": input_dose, "inputLot": input_supplier_lot}
     document = _diary_document(
@@ -408,6 +419,7 @@ def ship(
     if receiver is not None and (receiver.pk == lot.business_id or not receiver.is_business):
         raise ValidationError({"receiver": _("Bên nhận phải là một cơ sở khác.")})
     shipped_at = shipped_at or timezone.now()
+    plausibility.check_after_start(lot, shipped_at, "shipped_at")
     receiver_name = receiver_name if receiver is None else receiver.name
     sscc = _check_sscc(sscc, lot.business, receiver, receiver_name, shipped_at)
     if sscc:
@@ -457,7 +469,12 @@ def ship(
         notify(
             receiver,
             _("%(biz)s gửi %(q)s %(unit)s %(product)s, chờ xác nhận nhận hàng.")
-            % {"biz": lot.business, "q": quantity, "unit": lot.unit, "product": lot.product},
+            % {
+                "biz": lot.business,
+                "q": quantity_text(quantity),
+                "unit": unit_label(lot.unit),
+                "product": lot.product,
+            },
             reverse("tracing:incoming"),
         )
     return shipment
@@ -545,6 +562,21 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
     if shipment.state != ShipmentState.IN_TRANSIT:
         raise ValidationError(_("Lô hàng này đã được xác nhận."))
     received_quantity = _positive(received_quantity, "received_quantity")
+    if received_quantity > shipment.quantity:
+        # Goods do not grow on the road; a larger figure would mint stock out of nothing.
+        raise ValidationError(
+            {
+                "received_quantity": _(
+                    "Số lượng thực nhận (%(got)s) không được lớn hơn số lượng đã xuất "
+                    "(%(sent)s %(unit)s)."
+                )
+                % {
+                    "got": f"{received_quantity.normalize():f}",
+                    "sent": f"{shipment.quantity.normalize():f}",
+                    "unit": shipment.lot.unit,
+                }
+            }
+        )
     if received_quantity != shipment.quantity and not note.strip():
         raise ValidationError(
             {"receipt_note": _("Số lượng nhận khác số lượng xuất: cần ghi rõ lý do chênh lệch.")}
@@ -562,7 +594,7 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         expiry_date=source.expiry_date,
         facility=facility or business.facilities.order_by("pk").first(),
         kind=source.kind,
-        status=LotStatus.FINISHED,
+        status=LotStatus.RECEIVED,
     )
     lot.save()
     time = time or timezone.now()
@@ -585,6 +617,7 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         extra={
             "receivedLot": lot.trace_code,
             "difference": str(received_quantity - shipment.quantity),
+            "note": note.strip(),
         },
     )
     event, _c = events.capture(
@@ -615,13 +648,18 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         actor,
         AuditAction.RECEIVE,
         lot,
-        changes={"received": [str(shipment.quantity), str(received_quantity)]},
+        changes={"received": [shipment.quantity, received_quantity]},
         reason=note,
     )
     notify(
         source.business,
         _("%(biz)s đã xác nhận nhận %(q)s %(unit)s lô %(code)s.")
-        % {"biz": business, "q": received_quantity, "unit": lot.unit, "code": source.code},
+        % {
+            "biz": business,
+            "q": quantity_text(received_quantity),
+            "unit": unit_label(lot.unit),
+            "code": source.code,
+        },
         reverse("tracing:lot", args=[source.pk]),
     )
     return lot
@@ -644,7 +682,12 @@ def return_goods(shipment, *, actor, quantity, reason, time=None):
         require(is_member(actor, source.business))
     limit = (shipment.received_quantity or shipment.quantity) - shipment.returned_quantity
     if quantity > limit:
-        raise ValidationError({"quantity": _("Chỉ có thể trả tối đa %(n)s.") % {"n": limit}})
+        raise ValidationError(
+            {
+                "quantity": _("Chỉ có thể trả tối đa %(n)s.")
+                % {"n": quantity_text(limit, source.unit)}
+            }
+        )
     time = time or timezone.now()
     document = events.build(
         "ObjectEvent",
@@ -685,8 +728,8 @@ def return_goods(shipment, *, actor, quantity, reason, time=None):
             _("%(biz)s trả lại %(q)s %(unit)s lô %(code)s: %(reason)s")
             % {
                 "biz": holder.business,
-                "q": quantity,
-                "unit": source.unit,
+                "q": quantity_text(quantity),
+                "unit": unit_label(source.unit),
                 "code": source.code,
                 "reason": reason,
             },
@@ -756,8 +799,29 @@ def adjust_stock(lot, *, actor, delta, reason, time=None):
         facility=lot.facility,
         actor=actor,
     )
+    before = lot.in_stock
     _apply(lot, adjusted=delta)
-    record(
-        actor, AuditAction.ADJUST, lot, changes={"in_stock": [None, lot.in_stock]}, reason=reason
-    )
+    changes = {"in_stock": [before, lot.in_stock]}
+    record(actor, AuditAction.ADJUST, lot, changes=changes, reason=reason)
+    if _large_adjustment(lot, delta):
+        message = _(
+            "%(biz)s điều chỉnh tồn lô %(code)s %(delta)s %(unit)s (vượt %(pct)s%% lô). "
+            "Lý do: %(reason)s"
+        ) % {
+            "biz": lot.business,
+            "code": lot.code,
+            "delta": f"{delta.normalize():+f}",
+            "unit": lot.unit,
+            "pct": settings.STOCK_ADJUST_REASON_PERCENT,
+            "reason": reason.strip(),
+        }
+        for agency in lot.business.managers.all():
+            notify(agency, message, reverse("tracing:lot", args=[lot.pk]))
     return lot
+
+
+def _large_adjustment(lot, delta):
+    """Above STOCK_ADJUST_REASON_PERCENT of what the lot produced or received: more than a
+    miscount, so the managing agency hears of it."""
+    base = lot.produced + lot.received
+    return abs(delta) * 100 > base * settings.STOCK_ADJUST_REASON_PERCENT

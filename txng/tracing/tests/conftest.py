@@ -5,9 +5,12 @@ from txng.catalog.models import Facility, Product
 from txng.tracing import actions
 
 
-def make_product(business, name="Hạt dẻ", gtin=""):
+def make_product(business, name="Hạt dẻ", gtin="", state="published"):
+    """A published product (its lots are public); pass state="draft" for an unapproved one."""
     facility = Facility.objects.create(business=business, name=f"Xưởng {business.pk}", kind="farm")
-    return Product.objects.create(business=business, name=name, gtin=gtin, facility=facility)
+    return Product.objects.create(
+        business=business, name=name, gtin=gtin, facility=facility, state=state
+    )
 
 
 @pytest.fixture

@@ -33,11 +33,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--base-url",
             default="http://127.0.0.1:8000",
-            help="Where the demo will be served, to print the URLs to try in full.",
+            help="Where the demo will be served: the URLs to try and the QR stamps point there.",
         )
 
     def handle(self, *args, **options):
         self.base_url = options["base_url"].rstrip("/")
+        # The demo's stamps point at the demo itself, so a printed one scans on a real phone.
+        settings.SITE_DOMAIN = self.base_url
         if not settings.DEBUG:
             raise CommandError("Demo data uses a shared password; run it only with DEBUG=1.")
         # Demo accounts get passwords directly; keep their activation mails off the console.
