@@ -6,6 +6,7 @@ written anew so nothing but pixels survives.
 """
 
 import io
+import warnings
 from pathlib import PurePath
 
 import filetype
@@ -71,7 +72,10 @@ def reencode_image(upload, *, max_side=MAX_IMAGE_SIDE):
     13000×13000 pixels, which Pillow (whose own limit is ~179 MP) would decode into 1.5 GB."""
     try:
         upload.seek(0)
-        image = Image.open(upload, formats=PILLOW_FORMATS)
+        with warnings.catch_warnings():
+            # Pillow warns above ~89 MP at open; the check below refuses far earlier.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(upload, formats=PILLOW_FORMATS)
         width, height = image.size
         if width * height > settings.UPLOAD_MAX_PIXELS:
             raise ValidationError(

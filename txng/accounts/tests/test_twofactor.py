@@ -141,14 +141,19 @@ def test_2fa_is_on_by_default_in_production_and_off_in_the_demo():
     import os
     import subprocess
     import sys
+    from pathlib import Path
 
     def read(**env):
-        full = {**os.environ, "SECRET_KEY": "x", **env}
-        full.pop("OFFICIALS_REQUIRE_2FA", None)
-        full.update({k: v for k, v in env.items()})
+        full = {k: v for k, v in os.environ.items() if k != "OFFICIALS_REQUIRE_2FA"}
+        full.update(SECRET_KEY="x", **env)
         code = "import txng.settings as s; print(s.OFFICIALS_REQUIRE_2FA)"
         out = subprocess.run(
-            [sys.executable, "-c", code], env=full, capture_output=True, text=True, check=True
+            [sys.executable, "-c", code],
+            cwd=Path(__file__).resolve().parents[3],
+            env=full,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return out.stdout.strip()
 

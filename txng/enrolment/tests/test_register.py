@@ -91,7 +91,9 @@ def test_invalid_tax_code_is_named_in_the_error(client, dost, commune):
     response = client.post(
         reverse("enrolment:register"), form_data(dost, commune, tax_code="0100109107")
     )
-    assert "Mã số thuế: Mã số thuế sai chữ số kiểm tra." in response.content.decode()
+    page = response.content.decode()
+    assert "Mã số thuế sai chữ số kiểm tra." in page
+    assert "Mã số thuế: Mã số thuế" not in page  # the field is named once
     assert Dossier.objects.count() == 0
 
 

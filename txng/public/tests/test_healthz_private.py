@@ -14,8 +14,9 @@ def test_healthz_tells_the_public_only_ok_or_not_and_logs_the_error(client, monk
     def broken(self, sql, params=None):
         raise OperationalError(secret)
 
-    monkeypatch.setattr(CursorWrapper, "execute", broken)
-    with caplog.at_level(logging.ERROR):
+    # Undone before the test's teardown, which itself needs the database (the shared cache).
+    with monkeypatch.context() as patch, caplog.at_level(logging.ERROR):
+        patch.setattr(CursorWrapper, "execute", broken)
         response = client.get(reverse("public:healthz"))
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "error"}

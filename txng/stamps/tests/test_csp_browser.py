@@ -34,10 +34,11 @@ def _violations(page, console):
     return console + page.evaluate("window.__csp || []")
 
 
-def test_pages_load_without_any_csp_violation(desktop, stamps, biz_owner):
+def test_pages_load_without_any_csp_violation(desktop, stamps, product, biz_owner):
     console = _watch(desktop)
     scan = reverse("stamps:scan", args=[stamps[0].code])
-    for url in ["/", scan, "/api/v1/docs", "/accounts/login/"]:
+    pages = ["/", scan, product.get_absolute_url(), "/api/v1/docs", "/accounts/login/"]
+    for url in pages:
         response = desktop.goto(url)
         assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
         desktop.wait_for_load_state("networkidle")
