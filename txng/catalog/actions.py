@@ -117,7 +117,15 @@ def open_revision(business, product=None):
     ).first()
 
 
+def _lock_target(business, product):
+    """Every change to a product's (or a profile's) revisions locks the product (or the
+    business) first, then the revision: one order for all, so two of them never deadlock, and
+    two drafts saved at once never open two revisions."""
+    lock_for_transition(product if product is not None else business)
+
+
 def _start_revision(business, product, *, actor, data):
+    _lock_target(business, product)
     rev = open_revision(business, product)
     if rev is not None and lock_for_transition(rev).state not in OPEN_STATES:
         rev = None  # approved between the read and the lock: the edit starts a new revision
@@ -219,12 +227,13 @@ def can_review(user, rev):
 @transaction.atomic
 def approve_revision(rev, *, actor, note=""):
     require(can_review(actor, rev))
+    _lock_target(rev.business, rev.product)  # a take-down or a new draft may be running now
     old = _move(rev, "approve")
     now = timezone.now()
     rev.reviewed_by, rev.reviewed_at, rev.reason = actor, now, note
     rev.save()
     if rev.product_id:
-        product = lock_for_transition(rev.product)  # a take-down may be running at this moment
+        product = rev.product
         apply_data(product, rev.data, PRODUCT_FIELDS)
         product.state = PublicState.PUBLISHED
         product.withdrawn_reason = ""

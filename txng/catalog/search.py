@@ -81,16 +81,23 @@ def search_products(qs, query):
 
 def nearest_words(word, limit=3):
     """The known words most like a misspelt one ("dongg" → "dong"), by trigram similarity
-    through the GIN index on the small SearchWord table."""
+    through the GIN index on the small SearchWord table: the word itself when it is known,
+    else the closest ones (those as close as the best, less a margin: each adds matches)."""
     # By name through the app registry: models imports this module for Product.search, and
     # the layering test keeps modules of one app out of import circles.
     SearchWord = django_apps.get_model("catalog", "SearchWord")  # noqa: N806
-    return list(
+    rows = list(
         SearchWord.objects.filter(word__trigram_similar=word)
         .annotate(likeness=TrigramSimilarity("word", word))
         .order_by("-likeness", "word")
-        .values_list("word", flat=True)[:limit]
+        .values_list("word", "likeness")[:limit]
     )
+    if not rows:
+        return []
+    if rows[0][0] == word:
+        return [word]
+    best = rows[0][1]
+    return [w for w, likeness in rows if likeness >= best - 0.05]
 
 
 def _typo(qs, words):

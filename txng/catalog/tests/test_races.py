@@ -41,3 +41,16 @@ def test_two_take_downs_at_once_leave_one(biz_owner, dept_officer, commune_offic
     )
     assert_one_won(outcomes)
     assert AuditEntry.objects.filter(action="catalog.take_down").count() == 1
+
+
+def test_two_drafts_saved_at_once_open_one_revision(biz_owner, dept_officer):
+    from txng.catalog.tests.helpers import product_data
+
+    product = published(biz_owner, dept_officer)
+    outcomes = race(
+        lambda: Product.objects.get(pk=product.pk),
+        lambda p: actions.save_product_draft(p, actor=biz_owner, data=product_data(brand="A")),
+        lambda p: actions.save_product_draft(p, actor=biz_owner, data=product_data(brand="B")),
+    )
+    assert outcomes == ["won", "won"]
+    assert Revision.objects.filter(product=product, state=RevisionState.DRAFT).count() == 1
