@@ -18,9 +18,8 @@ from txng.audit.middleware import client_ip
 from txng.common.ratelimit import hit, rate_limited
 from txng.stamps import codes, frames, scans
 from txng.stamps.forms import FakeReportForm, LocationForm
-from txng.stamps.lookup import find_stamp, order_version
+from txng.stamps.lookup import cached_order, find_stamp, page_versions
 from txng.stamps.models import Scan, ScanResult, StampState
-from txng.tracing.cache import trace_version
 from txng.tracing.queries import public_timeline
 
 LOCATION_SALT = "stamps.scan-location"
@@ -59,15 +58,12 @@ PROBLEM_MESSAGES = {
 def scan(request, code):
     normal = codes.complete(codes.normalise(code))
     if codes.problem(normal) is not None:
-        if scans.is_page_view(request):
-            scans.log_scan(request, normal[:40], None, ScanResult.MISTYPED)
+        scans.record_scan(request, normal[:40], ScanResult.MISTYPED)
         return _mistyped(request, code, normal)
     if normal != code:
         return redirect("stamps:scan", code=normal, permanent=True)
-    version = order_version()
-    stamp = find_stamp(normal, version)
-    entry = scans.log_scan(request, normal, stamp) if scans.is_page_view(request) else None
-    return render_stamp(request, normal, stamp, entry, version=version)
+    stamp, entry = scans.record_scan(request, normal)
+    return render_stamp(request, normal, stamp, entry)
 
 
 def _mistyped(request, typed, normal):
@@ -97,24 +93,24 @@ def verdict(stamp, lot, *, recalled, expired):
     return "genuine"
 
 
-def render_stamp(request, code, stamp, entry, *, version=None, lot_mismatch=False):
+def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
     """The scan page for `stamp` (None: an unknown code), its scan logged as `entry` (None when
     the request was not counted)."""
     if stamp is None:
         response = render(request, "stamps/scan_unknown.html", {"code": code}, status=404)
         return _cache_headers(response)
-    version = version or order_version()
+    version, tracing = page_versions()
     lot = stamp.lot if stamp.state == StampState.ACTIVATED else None
     recalled = lot is not None and stamp.recall_id is not None
     recall_reason = stamp.recall_reason if recalled else ""
     expired = bool(lot and lot.expiry_date and lot.expiry_date < timezone.localdate())
     said = verdict(stamp, lot, recalled=recalled, expired=expired)
-    tracing = trace_version() if lot is not None else None
+    tracing = tracing if lot is not None else None
     # Picks the sentence's plural form and the "scanned before" note; the count is a hole.
     shown_count = min(stamp.scan_count, 2)
 
     def context():
-        product = stamp.order.product
+        product = cached_order(stamp.order_id, version).product
         return {
             "stamp": stamp,
             "product": product,
