@@ -103,6 +103,18 @@ TEMPLATES = [
 ]
 
 
+def database_options():
+    """DB_SERVER_SIDE_BINDING=1 has psycopg bind parameters on the server, which lets it prepare
+    a statement run DB_PREPARE_THRESHOLD times on a connection (Django's documented options;
+    off by default, as in Django: a pooler in transaction mode cannot keep prepared statements)."""
+    if not env_bool("DB_SERVER_SIDE_BINDING", False):
+        return {}
+    return {
+        "server_side_binding": True,
+        "prepare_threshold": int(env("DB_PREPARE_THRESHOLD", "5")),
+    }
+
+
 def database_from_url(url):
     """DATABASE_URL=postgres://user:pass@host:port/name, or sqlite:///path (default).
 
@@ -120,6 +132,7 @@ def database_from_url(url):
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(env("DB_CONN_MAX_AGE", "60")),
             "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),
+            "OPTIONS": database_options(),
         }
     path = parsed.path if parsed.scheme == "sqlite" and parsed.path else BASE_DIR / "var/db.sqlite3"
     return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 20}}

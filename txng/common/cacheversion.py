@@ -31,9 +31,3 @@ class CacheVersion:
     def bump(self, **_signal_kwargs):
         """Usable as a signal receiver too."""
         transaction.on_commit(self._new)
-
-
-def read_versions(*versions):
-    """The tokens of several CacheVersions, in one cache read when they are all set."""
-    found = cache.get_many([version.key for version in versions])
-    return [found.get(version.key) or version.get() for version in versions]

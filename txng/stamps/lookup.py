@@ -8,23 +8,16 @@ than joined on every scan.
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Subquery
 
-from txng.common.cacheversion import CacheVersion, read_versions
+from txng.common.cacheversion import CacheVersion
 from txng.stamps.models import PrintOrder, Signal, Stamp
-from txng.tracing.cache import TRACE_VERSION
 from txng.tracing.models import RecallLot
 
 ORDER_SECONDS = 3600  # versioned: the timeout only frees the space
 
 # Bumped when a print order, product, business or facility changes (signals in apps.py).
-_order_version = CacheVersion("stamps:scan-order-version")
-order_version = _order_version.get
-bump_order_version = _order_version.bump
-
-
-def page_versions():
-    """(order version, trace version): what the scan page's cached parts are keyed on, in one
-    cache read."""
-    return read_versions(_order_version, TRACE_VERSION)
+ORDER_VERSION = CacheVersion("stamps:scan-order-version")
+order_version = ORDER_VERSION.get
+bump_order_version = ORDER_VERSION.bump
 
 
 def cached_order(pk, version):

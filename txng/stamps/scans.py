@@ -215,12 +215,6 @@ def record_scan(request, code, result=None):
         "ip_hash": hash_ip(client_ip(request)),
         "ua": _ua(request),
         "result": result,
-        "unknown": ScanResult.UNKNOWN,
-        "activated": StampState.ACTIVATED,
-        "ok": ScanResult.OK,
-        "voided": StampState.VOIDED,
-        "voided_result": ScanResult.VOIDED,
-        "not_activated": ScanResult.NOT_ACTIVATED,
     }
     with connection.cursor() as cursor:
         cursor.execute(RECORD_SCAN_SQL, params)
@@ -264,7 +258,13 @@ LOT_COLUMNS = ["code", "production_date", "expiry_date", "trace_code"]
 # database as it was when the statement began, so the repeat check does not see its own row and
 # the page's count comes from what the UPDATE returns.
 RECORD_SCAN_SQL = """
-WITH found AS (
+WITH input AS (
+    -- Each parameter once, typed: the statement then also runs with server-side binding.
+    SELECT %(code)s::varchar AS code, %(now)s::timestamptz AS at,
+           %(since)s::timestamptz AS since, %(ip_hash)s::varchar AS ip_hash,
+           %(ua)s::varchar AS ua, %(result)s::varchar AS result
+),
+found AS (
     -- The stamp, its order's producer and product, its lot, the lot's newest open recall and
     -- whether its code is on the counterfeit list (a signal was raised for it).
     SELECT s.id, s.order_id, s.serial, s.code, s.state, s.lot_id, s.activated_at,
@@ -274,7 +274,8 @@ WITH found AS (
            l.expiry_date AS lot_expiry_date, l.trace_code AS lot_trace_code,
            r.id AS recall_id, r.reason AS recall_reason,
            EXISTS (SELECT 1 FROM stamps_signal g WHERE g.code = s.code) AS flagged
-    FROM stamps_stamp s
+    FROM input
+    JOIN stamps_stamp s ON s.code = input.code
     JOIN stamps_printorder o ON o.id = s.order_id
     LEFT JOIN tracing_lot l ON l.id = s.lot_id
     LEFT JOIN LATERAL (
@@ -284,34 +285,34 @@ WITH found AS (
         ORDER BY rc.created_at DESC
         LIMIT 1
     ) r ON true
-    WHERE s.code = %(code)s
 ),
 logged AS (
-    -- The scan, with or without a stamp. A repeat by the same visitor (hashed IP and browser
-    -- family) within the window is stored uncounted.
+    -- The scan, with or without a stamp; its result as RESULT_BY_STATE says. A repeat by the
+    -- same visitor (hashed IP and browser family) within the window is stored uncounted.
     INSERT INTO stamps_scan
         (at, code, stamp_id, business_id, product_id, result, ip_hash, ua_family, province,
          counted)
-    SELECT %(now)s, %(code)s, found.id, found.business_id, found.product_id,
-           COALESCE(%(result)s, CASE
-               WHEN found.id IS NULL THEN %(unknown)s
-               WHEN found.state = %(activated)s THEN %(ok)s
-               WHEN found.state = %(voided)s THEN %(voided_result)s
-               ELSE %(not_activated)s
+    SELECT input.at, input.code, found.id, found.business_id, found.product_id,
+           COALESCE(input.result, CASE
+               WHEN found.id IS NULL THEN 'unknown'
+               WHEN found.state = 'activated' THEN 'ok'
+               WHEN found.state = 'voided' THEN 'voided'
+               ELSE 'not_activated'
            END),
-           %(ip_hash)s, %(ua)s, '',
-           NOT (%(ip_hash)s <> '' AND EXISTS (
+           input.ip_hash, input.ua, '',
+           NOT (input.ip_hash <> '' AND EXISTS (
                SELECT 1 FROM stamps_scan p
-               WHERE p.code = %(code)s AND p.at >= %(since)s AND p.ip_hash = %(ip_hash)s
-                 AND p.ua_family = %(ua)s AND p.counted
+               WHERE p.code = input.code AND p.at >= input.since
+                 AND p.ip_hash = input.ip_hash AND p.ua_family = input.ua AND p.counted
            ))
-    FROM (SELECT 1) AS one LEFT JOIN found ON true
+    FROM input LEFT JOIN found ON true
     RETURNING id, result, counted
 ),
 bumped AS (
     -- A counted scan of a stamp adds to its count; the first one sets its first-scan time.
     UPDATE stamps_stamp
-    SET scan_count = scan_count + 1, first_scanned_at = COALESCE(first_scanned_at, %(now)s)
+    SET scan_count = scan_count + 1,
+        first_scanned_at = COALESCE(first_scanned_at, (SELECT at FROM input))
     FROM logged
     WHERE stamps_stamp.id = (SELECT id FROM found) AND logged.counted
     RETURNING scan_count, first_scanned_at
