@@ -220,18 +220,18 @@ def record_scan(request, code, result=None):
         cursor.execute(RECORD_SCAN_SQL, params)
         row = dict(zip([col[0] for col in cursor.description], cursor.fetchone(), strict=True))
     scan = Scan.from_db(
-        "default",
+        connection.alias,
         ["id", "at", "code", "stamp_id", "result", "counted"],
         [row["scan_id"], now, params["code"], row["id"], row["result"], row["counted"]],
     )
     if row["id"] is None:
         return None, scan
-    stamp = Stamp.from_db("default", STAMP_COLUMNS, [row[name] for name in STAMP_COLUMNS])
+    stamp = Stamp.from_db(connection.alias, STAMP_COLUMNS, [row[name] for name in STAMP_COLUMNS])
     if row["counted"]:
         stamp.scan_count, stamp.first_scanned_at = row["new_count"], row["new_first"]
     if stamp.lot_id is not None:
         stamp.lot = Lot.from_db(
-            "default",
+            connection.alias,
             ["id", "code", "production_date", "expiry_date", "trace_code"],
             [stamp.lot_id, *(row[f"lot_{name}"] for name in LOT_COLUMNS)],
         )
