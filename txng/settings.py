@@ -106,8 +106,8 @@ TEMPLATES = [
 def database_options():
     """psycopg binds parameters on the server and prepares a statement once it has run
     DB_PREPARE_THRESHOLD times on a connection (Django's documented OPTIONS): the scan page's
-    one statement is then planned once per connection instead of on every scan, which more than
-    doubles the scans a worker answers (bench/scan.py). Behind a pooler in transaction mode that
+    one statement is then planned once per connection instead of on every scan (planning it
+    takes about three times as long as running it). Behind a pooler in transaction mode that
     cannot keep prepared statements, set DB_SERVER_SIDE_BINDING=0."""
     if not env_bool("DB_SERVER_SIDE_BINDING", True):
         return {}
