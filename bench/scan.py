@@ -5,23 +5,27 @@ project with gunicorn (DEBUG off, the full middleware stack) plus one extra URL,
 that returns "ok" without touching the database, and drives both with wrk.
 
     .venv/bin/python bench/scan.py [--seconds 10] [--connections 16] [--workers 2]
-                                   [--cache db|redis]
+                                   [--cache both|redis|db] [--rounds 5] [--tcp]
 
 Goal (issue 16): /q/<code> reaches at least 0.3x the bare view's requests per second with every
-scan committed before its answer. Every /q/ request does real work: one query reads the stamp,
-its lot, open recall and counterfeit flag; one short transaction checks for a repeat by the
-same visitor, stores the scan and bumps the stamp's counter; the page is filled into its frame
-from the shared cache (PostgreSQL's database cache by default, or a Redis started here).
+scan committed before its answer. Every /q/ request does real work: one statement reads the
+stamp, its lot, open recall and counterfeit flag, checks for a repeat by the same visitor,
+stores the scan and bumps the stamp's counter (committed on return, in autocommit); the page
+is filled into its frame from the shared cache, read twice (the versions, then the frame). The
+cache is a Redis started here on a free port (the production recommendation), then PostgreSQL's
+database cache (the fallback), each under its own gunicorn; --cache picks one.
 Requests spread over 20,000 stamps on one lot. Then a kill test: a gunicorn worker is killed
 with SIGKILL in the middle of a wrk run, and every scan answered with 200 must be in the table.
 The first view's page weight (HTML, no images) is printed against its goal of < 100 KB.
 """
 
 import argparse
+import functools
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -52,11 +56,10 @@ def bare(request):
 
 
 def statement(request, code):
-    # A scan without its page: the read and the committed write.
-    from txng.stamps.lookup import find_stamp
-    from txng.stamps.scans import log_scan
+    # A scan without its page: the read and the committed write, in one statement.
+    from txng.stamps.scans import record_scan
 
-    log_scan(request, code, find_stamp(code))
+    record_scan(request, code)
     return HttpResponse("ok")
 
 
@@ -168,13 +171,143 @@ def kill_test(base, master, script, seconds, connections, count):
     return answered - bad, count() - before
 
 
+def start_redis():
+    """A throwaway redis-server on a free port of 127.0.0.1, nothing kept on disk."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process, f"redis://127.0.0.1:{port}/0"
+
+
+def measure(env, cache, stamp_codes, tmp, args):
+    """Serve the project under gunicorn with `env` and measure it; returns the median ratio."""
+    code = stamp_codes[0]
+    script = Path(tmp, "scan.lua")
+    script.write_text(LUA % ", ".join(f'"/q/{c}"' for c in stamp_codes))
+    floor_script = Path(tmp, "statement.lua")
+    floor_script.write_text(LUA % ", ".join(f'"/bench/statement/{c}"' for c in stamp_codes))
+    port = free_port()
+    gunicorn = [PY, "-m", "gunicorn", "txng.wsgi:application", "-b", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        [*gunicorn, "-w", str(args.workers), "--log-level", "warning"], env=env, cwd=ROOT
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/bench/bare/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        page = urllib.request.urlopen(f"{base}/q/{code}").read()
+        print(
+            f"\n== cache: {cache} ({env['CACHE_URL']}) ==\n"
+            f"gunicorn {args.workers} workers, wrk 2 threads {args.connections} "
+            f"connections {args.seconds}s, PostgreSQL over "
+            f"{'TCP' if args.tcp else 'its Unix socket'}"
+        )
+        print(
+            f"page weight of the first view: {len(page) / 1000:.1f} KB of HTML, no images "
+            f"({'meets' if len(page) < 100_000 else 'misses'} the goal of < 100 KB)"
+        )
+        count = functools.partial(count_scans, env)
+        scanned_before = count()
+        wrk(f"{base}/bench/bare/", 2, args.connections)  # warm up both
+        _rps, _p50, _p99, bad, answered = wrk(f"{base}/q/{code}", 2, args.connections, script)
+        scanned = answered - bad  # a scan answered with an error need not be stored
+        # Alternate them so a change in machine load hits all alike; report the median. The
+        # third is for reading the other two: a view that logs the scan and returns no page.
+        targets = {
+            "bare Django view": (f"{base}/bench/bare/", None),
+            "/q/<code>": (f"{base}/q/{code}", script),
+            "scan, no page": (f"{base}/bench/statement/{code}", floor_script),
+        }
+        runs = {name: [] for name in targets}
+        for _ in range(args.rounds):
+            for name, (url, lua) in targets.items():
+                runs[name].append(wrk(url, args.seconds, args.connections, lua))
+                scanned += runs[name][-1][-1] - runs[name][-1][3] if lua else 0
+        for name, results in runs.items():
+            rps, p50, p99, bad, _ = sorted(results)[len(results) // 2]
+            each = ", ".join(f"{r[0]:.0f}" for r in results)
+            print(
+                f"{name:<18} {rps:9.1f} req/s  p50 {p50:>8}  p99 {p99:>8}  non-2xx {bad}"
+                f"  (runs: {each})"
+            )
+        print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        # Each round's two runs follow each other, so their ratio is the least disturbed by
+        # a change in the machine's speed (a shared host's is not steady); report the median.
+        ratios = sorted(
+            q[0] / b[0] for q, b in zip(runs["/q/<code>"], runs["bare Django view"], strict=True)
+        )
+        ratio = ratios[len(ratios) // 2]
+        verdict = "meets" if ratio >= 0.3 else "misses"
+        print(
+            f"ratio /q/ : bare = {ratio:.2f}x, median of the rounds' "
+            f"({', '.join(f'{r:.2f}' for r in ratios)}); {verdict} the goal of >= 0.3x"
+        )
+        stored = count() - scanned_before
+        print(
+            f"scans stored {stored:,} for {scanned:,} scan requests answered: "
+            f"{'none' if stored >= scanned else scanned - stored} lost"
+        )
+        answered, stored = kill_test(
+            f"{base}/q/{code}", server.pid, str(script), args.seconds, args.connections, count
+        )
+        lost = max(0, answered - stored)
+        print(
+            f"kill test: answered {answered:,}, stored {stored:,} ({lost} lost; requests cut"
+            " off by the kill or by wrk's stop may be stored without an answer)"
+        )
+        return ratio
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def shell(env, code):
+    """The words of the last line that `code` prints in manage.py shell."""
+    return (
+        subprocess.run(
+            [PY, str(ROOT / "manage.py"), "shell", "-c", code],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        .split()
+    )
+
+
+def count_scans(env):
+    return int(shell(env, COUNT)[0])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--cache", choices=["db", "redis"], default="db")
+    parser.add_argument(
+        "--cache",
+        choices=["both", "redis", "db"],
+        default="both",
+        help="the shared cache: a Redis started here, PostgreSQL's database cache, or each in turn",
+    )
     parser.add_argument(
         "--tcp",
         action="store_true",
@@ -183,6 +316,9 @@ def main():
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
+    caches = ["redis", "db"] if args.cache == "both" else [args.cache]
+    if "redis" in caches and not shutil.which("redis-server"):
+        sys.exit("redis-server is missing: apt-get install redis-server (or --cache db)")
 
     with (
         tempfile.TemporaryDirectory(prefix="txng-scanbench-") as tmp,
@@ -200,15 +336,10 @@ def main():
             DJANGO_SETTINGS_MODULE="scan_bench_settings",
             PYTHONPATH=f"{tmp}:{ROOT}",
             MEDIA_ROOT=str(Path(tmp) / "media"),
+            CACHE_URL="db://txng_cache",
         )
-        server = redis = None
-        if args.cache == "redis":
-            redis_port = free_port()
-            redis = subprocess.Popen(
-                ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
-                stdout=subprocess.DEVNULL,
-            )
-            env["CACHE_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        env.pop("REDIS_URL", None)
+        redis = None
         try:
             manage = [PY, str(ROOT / "manage.py")]
             subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
@@ -217,126 +348,30 @@ def main():
             subprocess.run(
                 [*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT
             )
-
-            def shell(code):
-                """The words of the last line that `code` prints in manage.py shell."""
-                return (
-                    subprocess.run(
-                        [*manage, "shell", "-c", code],
-                        env=env,
-                        check=True,
-                        cwd=ROOT,
-                        stdout=subprocess.PIPE,
-                        text=True,
-                    )
-                    .stdout.strip()
-                    .splitlines()[-1]
-                    .split()
-                )
-
-            stamp_codes = shell(FIXTURE)
-            code = stamp_codes[0]
-            script = Path(tmp, "scan.lua")
-            script.write_text(LUA % ", ".join(f'"/q/{c}"' for c in stamp_codes))
-            floor_script = Path(tmp, "statement.lua")
-            floor_script.write_text(LUA % ", ".join(f'"/bench/statement/{c}"' for c in stamp_codes))
-            port = free_port()
-            server = subprocess.Popen(
-                [
-                    PY,
-                    "-m",
-                    "gunicorn",
-                    "txng.wsgi:application",
-                    "-b",
-                    f"127.0.0.1:{port}",
-                    "-w",
-                    str(args.workers),
-                    "--log-level",
-                    "warning",
-                ],
-                env=env,
-                cwd=ROOT,
-            )
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
+            stamp_codes = shell(env, FIXTURE)
+            ratios = {}
+            for cache in caches:
+                cache_env = dict(env)
+                if cache == "redis":
+                    redis, cache_env["CACHE_URL"] = start_redis()
                 try:
-                    urllib.request.urlopen(f"{base}/bench/bare/", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            page = urllib.request.urlopen(f"{base}/q/{code}").read()
+                    ratios[cache] = measure(cache_env, cache, stamp_codes, tmp, args)
+                finally:
+                    if redis is not None:
+                        redis.terminate()
+                        redis.wait(timeout=30)
+                        redis = None
+            rows, counted_rows, counters = map(int, shell(env, COUNT))
             print(
-                f"gunicorn {args.workers} workers, wrk 2 threads {args.connections} "
-                f"connections {args.seconds}s, PostgreSQL over "
-                f"{'TCP' if args.tcp else 'its Unix socket'}, cache: {args.cache}"
-            )
-            print(
-                f"page weight of the first view: {len(page) / 1000:.1f} KB of HTML, no images "
-                f"({'meets' if len(page) < 100_000 else 'misses'} the goal of < 100 KB)"
-            )
-            wrk(f"{base}/bench/bare/", 2, args.connections)  # warm up both
-            scanned = 1 + wrk(f"{base}/q/{code}", 2, args.connections, script)[-1]
-            # Alternate them so a change in machine load hits all alike; report the median. The
-            # third is for reading the other two: a view that logs the scan and returns no page.
-            targets = {
-                "bare Django view": (f"{base}/bench/bare/", None),
-                "/q/<code>": (f"{base}/q/{code}", script),
-                "scan, no page": (f"{base}/bench/statement/{code}", floor_script),
-            }
-            runs = {name: [] for name in targets}
-            for _ in range(args.rounds):
-                for name, (url, lua) in targets.items():
-                    runs[name].append(wrk(url, args.seconds, args.connections, lua))
-                    scanned += runs[name][-1][-1] if lua else 0
-            medians = {}
-            for name, results in runs.items():
-                rps, p50, p99, bad, _ = sorted(results)[len(results) // 2]
-                medians[name] = rps
-                each = ", ".join(f"{r[0]:.0f}" for r in results)
-                print(
-                    f"{name:<18} {rps:9.1f} req/s  p50 {p50:>8}  p99 {p99:>8}  non-2xx {bad}"
-                    f"  (runs: {each})"
-                )
-            print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-            # Each round's two runs follow each other, so their ratio is the least disturbed by
-            # a change in the machine's speed (a shared host's is not steady); report the median.
-            ratios = sorted(
-                q[0] / b[0]
-                for q, b in zip(runs["/q/<code>"], runs["bare Django view"], strict=True)
-            )
-            ratio = ratios[len(ratios) // 2]
-            verdict = "meets" if ratio >= 0.3 else "misses"
-            print(
-                f"ratio /q/ : bare = {ratio:.2f}x, median of the rounds' "
-                f"({', '.join(f'{r:.2f}' for r in ratios)}); {verdict} the goal of >= 0.3x"
-            )
-
-            def count():
-                return int(shell(COUNT)[0])
-
-            stored = count()
-            print(
-                f"scans stored {stored:,} for {scanned:,} scan requests answered: "
-                f"{'none' if stored >= scanned else scanned - stored} lost"
-            )
-            answered, stored = kill_test(
-                f"{base}/q/{code}", server.pid, str(script), args.seconds, args.connections, count
-            )
-            lost = max(0, answered - stored)
-            print(
-                f"kill test: answered {answered:,}, stored {stored:,} ({lost} lost; requests cut"
-                " off by the kill or by wrk's stop may be stored without an answer)"
-            )
-            rows, counted_rows, counters = map(int, shell(COUNT))
-            print(
-                f"scan rows {rows:,}, of which counted {counted_rows:,} (the rest are one"
+                f"\nscan rows {rows:,}, of which counted {counted_rows:,} (the rest are one"
                 f" visitor's repeats within SCAN_REPEAT_WINDOW_SECONDS); stamp counters add up"
                 f" to {counters:,}"
             )
+            print(
+                "ratio /q/ : bare, "
+                + "; ".join(f"cache {name}: {ratio:.2f}x" for name, ratio in ratios.items())
+            )
         finally:
-            if server is not None and server.poll() is None:
-                server.terminate()
-                server.wait(timeout=30)
             if redis is not None:
                 redis.terminate()
                 redis.wait(timeout=30)

@@ -3,9 +3,9 @@
 Thousands of stamps on one lot show the same page except for a few values: the code, the scan
 count, the request's path (and a CSRF token, should the page ever hold a form). The page is
 rendered with a placeholder ("hole") for each of those, kept in the shared cache under a key
-naming everything else it shows (with the versions of the product and the trace), and every
-scan only fills the holes. Requests that carry a session or pending messages (a signed-in user,
-a just-submitted report) get a page of their own.
+naming everything else it shows, beside the versions of the product and the trace it shows, and
+every scan only fills the holes. Requests that carry a session or pending messages (a signed-in
+user, a just-submitted report) get a page of their own.
 """
 
 import hashlib
@@ -40,20 +40,29 @@ def shareable(request):
     )
 
 
-def render_framed(request, template, context, *, key, fills):
+def render_framed(request, template, context, *, key, versions, fills):
     """The page `template` renders, except that each name in `fills` (a value that differs from
     one request to the next) is a hole, filled per request. `key` (a tuple) names everything
-    else the page shows, versions included; `context()` gives the template's context, needed
-    only when the frame has to be rendered. The frame is shared when the request is shareable."""
+    else the page shows apart from `versions` (CacheVersions of what it shows, such as the
+    product's); `context(tokens)` gives the template's context for those versions' current
+    tokens, needed only when the frame has to be rendered. The frame is shared when the request
+    is shareable.
+
+    The frame is kept with the tokens it was rendered under, and read in the same cache read as
+    the current tokens (one round trip): a frame whose tokens are no longer current is rendered
+    again and replaces it."""
     fills = {**fills, "next_path": request.get_full_path()}
     if not shareable(request):
-        return render_to_string(template, {**context(), **fills}, request)
+        tokens = [version.get() for version in versions]
+        return render_to_string(template, {**context(tokens), **fills}, request)
     cache_key = "stamps:scan-frame:" + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    page = cache.get(cache_key)
-    if page is None:
+    found = cache.get_many([cache_key, *(version.key for version in versions)])
+    tokens = [found.get(version.key) or version.get() for version in versions]
+    frame_tokens, page = found.get(cache_key, (None, None))
+    if frame_tokens != tokens:
         holes = {name: hole(name) for name in [*fills, "csrf_token"]}
-        page = render_to_string(template, {**context(), **holes}, request)
-        cache.set(cache_key, page, FRAME_SECONDS)
+        page = render_to_string(template, {**context(tokens), **holes}, request)
+        cache.set(cache_key, (tokens, page), FRAME_SECONDS)
     if hole("csrf_token") in page:  # a form on the page gets this visitor's own token
         fills["csrf_token"] = get_token(request)
     return fill(page, fills)

@@ -15,9 +15,9 @@ from txng.tracing.models import RecallLot
 ORDER_SECONDS = 3600  # versioned: the timeout only frees the space
 
 # Bumped when a print order, product, business or facility changes (signals in apps.py).
-_order_version = CacheVersion("stamps:scan-order-version")
-order_version = _order_version.get
-bump_order_version = _order_version.bump
+ORDER_VERSION = CacheVersion("stamps:scan-order-version")
+order_version = ORDER_VERSION.get
+bump_order_version = ORDER_VERSION.bump
 
 
 def cached_order(pk, version):

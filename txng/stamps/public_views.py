@@ -19,9 +19,9 @@ from txng.common.ratelimit import hit, rate_limited
 from txng.stamps import codes, frames, scans
 from txng.stamps.audit_actions import AuditAction
 from txng.stamps.forms import FakeReportForm, LocationForm
-from txng.stamps.lookup import find_stamp, order_version
+from txng.stamps.lookup import ORDER_VERSION, cached_order, find_stamp
 from txng.stamps.models import Scan, ScanResult, StampState
-from txng.tracing.cache import trace_version
+from txng.tracing.cache import TRACE_VERSION
 from txng.tracing.queries import public_timeline
 
 LOCATION_SALT = "stamps.scan-location"
@@ -60,15 +60,12 @@ PROBLEM_MESSAGES = {
 def scan(request, code):
     normal = codes.complete(codes.normalise(code))
     if codes.problem(normal) is not None:
-        if scans.is_page_view(request):
-            scans.log_scan(request, normal[:40], None, ScanResult.MISTYPED)
+        scans.record_scan(request, normal[:40], ScanResult.MISTYPED)
         return _mistyped(request, code, normal)
     if normal != code:
         return redirect("stamps:scan", code=normal, permanent=True)
-    version = order_version()
-    stamp = find_stamp(normal, version)
-    entry = scans.log_scan(request, normal, stamp) if scans.is_page_view(request) else None
-    return render_stamp(request, normal, stamp, entry, version=version)
+    stamp, entry = scans.record_scan(request, normal)
+    return render_stamp(request, normal, stamp, entry)
 
 
 def _mistyped(request, typed, normal):
@@ -98,24 +95,22 @@ def verdict(stamp, lot, *, recalled, expired):
     return "genuine"
 
 
-def render_stamp(request, code, stamp, entry, *, version=None, lot_mismatch=False):
+def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
     """The scan page for `stamp` (None: an unknown code), its scan logged as `entry` (None when
     the request was not counted)."""
     if stamp is None:
         response = render(request, "stamps/scan_unknown.html", {"code": code}, status=404)
         return _cache_headers(response)
-    version = version or order_version()
     lot = stamp.lot if stamp.state == StampState.ACTIVATED else None
     recalled = lot is not None and stamp.recall_id is not None
     recall_reason = stamp.recall_reason if recalled else ""
     expired = bool(lot and lot.expiry_date and lot.expiry_date < timezone.localdate())
     said = verdict(stamp, lot, recalled=recalled, expired=expired)
-    tracing = trace_version() if lot is not None else None
     # Picks the sentence's plural form and the "scanned before" note; the count is a hole.
     shown_count = min(stamp.scan_count, 2)
 
-    def context():
-        product = stamp.order.product
+    def context(tokens):
+        product = cached_order(stamp.order_id, tokens[0]).product
         return {
             "stamp": stamp,
             "product": product,
@@ -137,20 +132,19 @@ def render_stamp(request, code, stamp, entry, *, version=None, lot_mismatch=Fals
         request,
         "stamps/scan.html",
         context,
-        # Everything the page shows apart from the filled-in holes below, with the versions of
-        # the product (and its producer) and of the trace.
+        # Everything the page shows apart from the filled-in holes below and the versions of
+        # the product (with its producer) and of the trace (when it shows a lot's timeline).
         key=(
             stamp.order_id,
-            version,
             stamp.state,
             lot and (lot.pk, lot.code, lot.production_date, lot.expiry_date, lot.trace_code),
             said,
             recall_reason,
             lot_mismatch,
-            tracing,
             get_language(),
             shown_count,
         ),
+        versions=[ORDER_VERSION, TRACE_VERSION] if lot is not None else [ORDER_VERSION],
         fills={
             "times": str(stamp.scan_count),
             "first_scan": timezone.localtime(first).strftime("%d/%m/%Y %H:%M") if first else "—",

@@ -1,8 +1,9 @@
 """The scan log and counterfeit signals.
 
-A scan page request logs its scan with log_scan: one short transaction, committed before the
-page is answered. The counterfeit checks over the log (check_signals) run periodically, outside
-the page's request.
+The scan page finds its stamp and logs its scan with record_scan: on PostgreSQL one statement,
+committed before the page is answered. log_scan does the same write with the ORM, for a stamp
+already found (the GS1 Digital Link page) and on SQLite. The counterfeit checks over the log
+(check_signals) run periodically, outside the page's request.
 """
 
 import functools
@@ -14,7 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify, notify_dost
 from txng.common.http import client_ip
+from txng.stamps.lookup import find_stamp
 from txng.stamps.models import (
     FakeReport,
     Scan,
@@ -32,6 +34,7 @@ from txng.stamps.models import (
     Stamp,
     StampState,
 )
+from txng.tracing.models import Lot
 
 # Provinces after the 2025 merger, by the coordinates of their administrative centre. A coarse
 # location (0.1°) is matched to the nearest one within NEAR_KM; statistics only need "where".
@@ -192,6 +195,132 @@ def log_scan(request, code, stamp, result=None):
             stamp.scan_count += 1
             stamp.first_scanned_at = stamp.first_scanned_at or now
     return scan
+
+
+def record_scan(request, code, result=None):
+    """Find the stamp of `code` (see find_stamp) and, if the request is a page view, log its
+    scan as log_scan does; returns (stamp or None, scan or None). On PostgreSQL it is one
+    statement in autocommit, so the scan is committed when this returns; elsewhere find_stamp
+    and log_scan. The stamp comes without its print order (see lookup.cached_order)."""
+    if not is_page_view(request):
+        return find_stamp(code), None
+    if connection.vendor != "postgresql":
+        stamp = find_stamp(code)
+        return stamp, log_scan(request, code, stamp, result)
+    now = timezone.now()
+    params = {
+        "code": code[:40],
+        "now": now,
+        "since": now - timedelta(seconds=settings.SCAN_REPEAT_WINDOW_SECONDS),
+        "ip_hash": hash_ip(client_ip(request)),
+        "ua": _ua(request),
+        "result": result,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(RECORD_SCAN_SQL, params)
+        row = dict(zip([col[0] for col in cursor.description], cursor.fetchone(), strict=True))
+    scan = Scan.from_db(
+        connection.alias,
+        ["id", "at", "code", "stamp_id", "result", "counted"],
+        [row["scan_id"], now, params["code"], row["id"], row["result"], row["counted"]],
+    )
+    if row["id"] is None:
+        return None, scan
+    stamp = Stamp.from_db(connection.alias, STAMP_COLUMNS, [row[name] for name in STAMP_COLUMNS])
+    if row["counted"]:
+        stamp.scan_count, stamp.first_scanned_at = row["new_count"], row["new_first"]
+    if stamp.lot_id is not None:
+        stamp.lot = Lot.from_db(
+            connection.alias,
+            ["id", "code", "production_date", "expiry_date", "trace_code"],
+            [stamp.lot_id, *(row[f"lot_{name}"] for name in LOT_COLUMNS)],
+        )
+    stamp.recall_id, stamp.recall_reason = row["recall_id"], row["recall_reason"]
+    stamp.flagged = row["flagged"]
+    return stamp, scan
+
+
+STAMP_COLUMNS = [
+    "id",
+    "order_id",
+    "serial",
+    "code",
+    "state",
+    "lot_id",
+    "activated_at",
+    "void_reason",
+    "scan_count",
+    "first_scanned_at",
+]
+LOT_COLUMNS = ["code", "production_date", "expiry_date", "trace_code"]
+
+# What find_stamp reads and log_scan writes, in one round trip. Data-modifying CTEs all see the
+# database as it was when the statement began, so the repeat check does not see its own row and
+# the page's count comes from what the UPDATE returns.
+RECORD_SCAN_SQL = """
+WITH input AS (
+    -- Each parameter once, typed: the statement then also runs with server-side binding.
+    SELECT %(code)s::varchar AS code, %(now)s::timestamptz AS at,
+           %(since)s::timestamptz AS since, %(ip_hash)s::varchar AS ip_hash,
+           %(ua)s::varchar AS ua, %(result)s::varchar AS result
+),
+found AS (
+    -- The stamp, its order's producer and product, its lot, the lot's newest open recall and
+    -- whether its code is on the counterfeit list (a signal was raised for it).
+    SELECT s.id, s.order_id, s.serial, s.code, s.state, s.lot_id, s.activated_at,
+           s.void_reason, s.scan_count, s.first_scanned_at,
+           o.business_id, o.product_id,
+           l.code AS lot_code, l.production_date AS lot_production_date,
+           l.expiry_date AS lot_expiry_date, l.trace_code AS lot_trace_code,
+           r.id AS recall_id, r.reason AS recall_reason,
+           EXISTS (SELECT 1 FROM stamps_signal g WHERE g.code = s.code) AS flagged
+    FROM input
+    JOIN stamps_stamp s ON s.code = input.code
+    JOIN stamps_printorder o ON o.id = s.order_id
+    LEFT JOIN tracing_lot l ON l.id = s.lot_id
+    LEFT JOIN LATERAL (
+        SELECT rc.id, rc.reason
+        FROM tracing_recalllot rl JOIN tracing_recall rc ON rc.id = rl.recall_id
+        WHERE rl.lot_id = s.lot_id AND rc.closed_at IS NULL
+        ORDER BY rc.created_at DESC
+        LIMIT 1
+    ) r ON true
+),
+logged AS (
+    -- The scan, with or without a stamp; its result as RESULT_BY_STATE says. A repeat by the
+    -- same visitor (hashed IP and browser family) within the window is stored uncounted.
+    INSERT INTO stamps_scan
+        (at, code, stamp_id, business_id, product_id, result, ip_hash, ua_family, province,
+         counted)
+    SELECT input.at, input.code, found.id, found.business_id, found.product_id,
+           COALESCE(input.result, CASE
+               WHEN found.id IS NULL THEN 'unknown'
+               WHEN found.state = 'activated' THEN 'ok'
+               WHEN found.state = 'voided' THEN 'voided'
+               ELSE 'not_activated'
+           END),
+           input.ip_hash, input.ua, '',
+           NOT (input.ip_hash <> '' AND EXISTS (
+               SELECT 1 FROM stamps_scan p
+               WHERE p.code = input.code AND p.at >= input.since
+                 AND p.ip_hash = input.ip_hash AND p.ua_family = input.ua AND p.counted
+           ))
+    FROM input LEFT JOIN found ON true
+    RETURNING id, result, counted
+),
+bumped AS (
+    -- A counted scan of a stamp adds to its count; the first one sets its first-scan time.
+    UPDATE stamps_stamp
+    SET scan_count = scan_count + 1,
+        first_scanned_at = COALESCE(first_scanned_at, (SELECT at FROM input))
+    FROM logged
+    WHERE stamps_stamp.id = (SELECT id FROM found) AND logged.counted
+    RETURNING scan_count, first_scanned_at
+)
+SELECT logged.id AS scan_id, logged.result, logged.counted, found.*,
+       bumped.scan_count AS new_count, bumped.first_scanned_at AS new_first
+FROM logged LEFT JOIN found ON true LEFT JOIN bumped ON true
+"""
 
 
 def _raise(kind, code, stamp, detail):

@@ -8,6 +8,6 @@ timeout runs out.
 
 from txng.common.cacheversion import CacheVersion
 
-_version = CacheVersion("tracing:version")
-trace_version = _version.get
-bump_trace_version = _version.bump
+TRACE_VERSION = CacheVersion("tracing:version")  # read with others: cacheversion.read_versions
+trace_version = TRACE_VERSION.get
+bump_trace_version = TRACE_VERSION.bump
