@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from txng.accounts.actions import notify, notify_dost
 from txng.audit.middleware import client_ip
+from txng.catalog import facts
 from txng.common.ratelimit import hit, rate_limited
 from txng.stamps import codes, frames, scans
 from txng.stamps.forms import FakeReportForm, LocationForm
@@ -115,6 +116,7 @@ def render_stamp(request, code, stamp, entry, *, version=None, lot_mismatch=Fals
 
     def context():
         product = stamp.order.product
+        steps = public_timeline(lot) if lot else []
         return {
             "stamp": stamp,
             "product": product,
@@ -122,7 +124,11 @@ def render_stamp(request, code, stamp, entry, *, version=None, lot_mismatch=Fals
             "lot": lot,
             "verdict": said,
             "recall_reason": recall_reason,
-            "timeline": public_timeline(lot) if lot else [],
+            "timeline": steps,
+            # The facts block then lists the lot's items too and says whether all ten of
+            # Circular 02/2024 are there, as the trace page does.
+            "facts_lot": lot,
+            "facts_missing": facts.missing_items(product, lot, steps) if lot else [],
             "lot_mismatch": lot_mismatch,
             # Only approved content: full Circular 02/2024 facts for a published product; for
             # any other, neither its name nor its facts (they were never approved), only the

@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 
 from txng.accounts.models import Notification
+from txng.catalog import facts
+from txng.catalog.models import ProductImage
+from txng.catalog.tests.helpers import facility
 from txng.common.demo_files import png_upload
 from txng.stamps import codes
 from txng.stamps.models import (
@@ -24,6 +27,7 @@ from txng.stamps.scans import check_signals
 from txng.stamps.tests.factories import OrderFactory, make_stamps
 from txng.tracing import actions as tracing_actions
 from txng.tracing.models import Lot
+from txng.tracing.queries import public_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +66,40 @@ def test_scan_page_is_small_cacheable_and_has_no_warning_when_fine(client, stamp
     assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert "csrftoken" not in response.cookies  # no per-visitor cookie for an anonymous scan
     assert 'role="alert"' not in text(response)
+
+
+def test_scan_of_activated_stamp_on_recorded_chain_shows_all_ten_items(
+    client, stamps, lot, biz_owner
+):
+    product = lot.product
+    product.facility = facility(product.business, address="Xóm Nà Giàng, xã Trùng Khánh")
+    product.save()
+    ProductImage.objects.create(product=product, image="public/products/hat-de.jpg", approved=True)
+    tracing_actions.add_diary_entry(lot, actor=biz_owner, stage_kind="harvest", notes="")
+    response = scan(client, stamps[0].code)
+    page = text(response)
+    steps = public_timeline(lot)
+    assert len(steps) == 2
+    assert facts.count_items(product, lot, steps) == 10
+    assert "Có đủ 10 thông tin cơ bản" in page and "còn thiếu" not in page
+    for item in (
+        "Hạt dẻ Trùng Khánh",  # 1 name
+        "/media/public/products/hat-de.jpg",  # 2 image
+        "Xóm Nà Giàng",  # 3 producer's address
+        "TCCS 01:2024",  # 10 standards
+        "6 tháng",  # 9 shelf life
+        lot.production_date.strftime("%d/%m/%Y"),  # 6 production time
+    ):
+        assert item in page, item
+    journey = page.split('data-testid="timeline"')[1].split("</ol>")[0]
+    assert journey.count("<li") == 2
+    for step in steps:  # 4-5: each stage's product trace code, location trace code and time
+        assert step.trace_code == lot.trace_code and step.place_code
+        assert step.place_code in journey
+        assert timezone.localtime(step.time).strftime("%d/%m/%Y %H:%M") in journey
+    assert journey.count(lot.trace_code) == 2  # 7 trace code, per stage (and in the facts)
+    assert page.index("Tem chính hãng") < page.index('data-testid="timeline"')
+    assert len(response.content) < 100_000
 
 
 def test_voided_stamp_warns(client, stamps):
