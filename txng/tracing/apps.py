@@ -8,7 +8,11 @@ class TracingConfig(AppConfig):
 
     def ready(self):
         from txng.audit.labels import register
-        from txng.tracing.cache import bump_trace_version
+        from txng.catalog import journeys
+        from txng.tracing.cache import bump_trace_version, trace_version
+        from txng.tracing.queries import public_timeline
+
+        journeys.register(steps=public_timeline, version=trace_version)
         from txng.tracing.models import Event, EventLot, LotLink, Recall, RecallLot
 
         # Saves and deletes one by one (the admin, corrections); bulk writes call
