@@ -10,8 +10,10 @@ A typo ("mien dongg", "hat de trung kan"), PostgreSQL only: see `_typo`.
 
 from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.functional import cached_property
 
 from txng.catalog.text import normalise
 
@@ -21,6 +23,9 @@ models.TextField.register_lookup(TrigramWordSimilar)
 models.CharField.register_lookup(TrigramSimilar)
 
 MAX_TERMS = 6
+# Past this many matches the search page says "more than 1,000" and stops counting: an exact
+# COUNT of a common word or a corrected typo read thousands of rows for one number.
+COUNT_CAP = 1000
 # The last resort of a typo (`_typo`): word similarity of the whole query to a product's text.
 WORD_SIMILARITY_ALONE = "0.6"
 
@@ -144,3 +149,19 @@ def search_businesses(qs, query):
         cond &= Q(profile__slug__contains=term.replace(" ", "-"))
     cond |= Q(name__icontains=query.strip())
     return qs.filter(cond).order_by(models.functions.Length("name"), "name")
+
+
+class CappedPaginator(Paginator):
+    """Counts matches only up to COUNT_CAP + 1 (the unordered query, LIMIT cap + 1, which stops
+    reading once it has that many); `capped` tells the page to say "more than" the cap. The
+    pages past the cap are not offered."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.cap
