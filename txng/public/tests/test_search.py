@@ -146,3 +146,16 @@ def test_search_stops_counting_past_the_cap_and_says_more_than(
     monkeypatch.setattr(CappedPaginator, "cap", 100)
     html = client.get(reverse("public:search"), {"q": "mien"}).content.decode()
     assert "6 sản phẩm" in html and "Hơn 100" not in html
+
+
+@postgres_only
+def test_typo_ranks_only_a_capped_sample_of_many_matches(business, shelf, monkeypatch):
+    from txng.catalog import search
+
+    for i in range(3):
+        _product(business, f"Miến dong loại {i}")
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    found = Product.objects.published().search("mien dongg")
+    assert found.count() == 3  # cap + 1 of the five matches, so "more than" stays true
+    assert all("dong" in p.search_text for p in found)
+    assert Product.objects.published().search("mien dong").count() == 5  # no typo: all
