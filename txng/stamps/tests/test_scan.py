@@ -454,12 +454,16 @@ def test_english_scan_count_uses_the_right_plural_with_cached_frames(client, sta
         )
 
 
-def test_english_page_tells_the_products_shelf_life_from_the_lots_expiry_date(client, stamps):
-    # One Vietnamese phrase ("Hạn sử dụng") for both; English needs two.
+def test_english_page_tells_the_products_shelf_life_from_the_lots_expiry_date(client, stamps, lot):
+    # One Vietnamese phrase ("Hạn sử dụng") for both; English needs two. The facts block knows
+    # the lot (as on the trace page): the lot's date, then the product's shelf life beside it.
     client.cookies["django_language"] = "en"
     page = text(scan(client, stamps[0].code))
-    assert "<dt>Shelf life</dt><dd>6 tháng</dd>" in page
-    assert "<dt>Expiry date</dt>" in page
+    expiry = lot.expiry_date.strftime("%d/%m/%Y")
+    assert f"<dt>Expiry date</dt><dd>{expiry} <small>(6 tháng)</small></dd>" in page
+    assert "<dt>Shelf life</dt>" not in page  # never the product's label on the lot's date
+    # A stamp not yet on a lot: only the product's shelf life, under its own label.
+    assert "<dt>Shelf life</dt><dd>6 tháng</dd>" in text(scan(client, stamps[3].code))
 
 
 def test_a_lifted_recall_leaves_the_scan_page_at_once(client, stamps, lot, biz_owner):
