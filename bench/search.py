@@ -112,9 +112,9 @@ def main():
 
         django.setup()
         from django.core.management import call_command
-        from django.core.paginator import Paginator
 
         from txng.catalog.models import Product
+        from txng.catalog.search import CappedPaginator
         from txng.catalog.text import normalise
 
         call_command("migrate", verbosity=0)
@@ -135,7 +135,7 @@ def main():
         published = Product.objects.published()
 
         def search_page(q):
-            page = Paginator(published.search(q), 20).get_page(1)
+            page = CappedPaginator(published.search(q), 20).get_page(1)
             return page.paginator.count, list(page)
 
         def equality(gtin):

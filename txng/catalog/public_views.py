@@ -10,6 +10,7 @@ from django.views.decorators.http import condition
 
 from txng.accounts.models import Organisation, OrgKind, OrgStatus
 from txng.accounts.permissions import can_manage_business, is_member
+from txng.catalog import facts, journeys
 from txng.catalog.models import Document, Product, PublicState, business_url
 from txng.common.uploads import file_response
 
@@ -37,7 +38,13 @@ def _product_last_modified(request, pk, slug=None):
     return max(t for t in (row["updated_at"], row["last_lot"]) if t)
 
 
-@condition(last_modified_func=_product_last_modified)
+def _product_etag(request, pk, slug=None):
+    # The latest lot's journey shows too: any new stage changes the trace version.
+    modified = _product_last_modified(request, pk, slug)
+    return f"{modified.timestamp() if modified else 0}-{journeys.version()}"
+
+
+@condition(etag_func=_product_etag, last_modified_func=_product_last_modified)
 def product(request, pk, slug=None):
     product = get_object_or_404(
         Product.objects.select_related("business", "facility", "category", "facility__commune"),
@@ -79,15 +86,25 @@ def product(request, pk, slug=None):
     )
     # The producer's own lots (a shop's received lots are the same goods): each carries the
     # production time and trace code, and links to its journey (Circular 02/2024 items 4-7).
-    lots = product.lots.filter(business=product.business_id).order_by(
-        "-production_date", "-created_at"
-    )[:5]
+    lots = list(
+        product.lots.filter(business=product.business_id)
+        .select_related("facility")
+        .order_by("-production_date", "-created_at")[:5]
+    )
+    # The latest lot stands for the product's lot items: with its journey the page can carry
+    # all ten basic items, as a scan or the lot's trace page does.
+    latest = lots[0] if lots else None
+    steps = journeys.lot_steps(latest) if latest else []
     return render(
         request,
         "catalog/product_public.html",
         {
             "product": product,
             "lots": lots,
+            "latest": latest,
+            "steps": steps,
+            "facts_lot": latest,
+            "facts_missing": facts.missing_items(product, latest, steps) if latest else [],
             "og_url": url,
             "og_image": image,
             "ld_json": _ld_json(ld),

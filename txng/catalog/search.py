@@ -11,8 +11,10 @@ A typo ("mien dongg", "hat de trung kan"), PostgreSQL only: see `_typo`.
 from django.apps import apps as django_apps
 from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.functional import cached_property
 
 from txng.catalog.text import normalise
 
@@ -22,6 +24,9 @@ models.TextField.register_lookup(TrigramWordSimilar)
 models.CharField.register_lookup(TrigramSimilar)
 
 MAX_TERMS = 6
+# Past this many matches the search page says "more than 1,000" and stops counting: an exact
+# COUNT of a common word or a corrected typo read thousands of rows for one number.
+COUNT_CAP = 1000
 # The last resort of a typo (`_typo`): word similarity of the whole query to a product's text.
 WORD_SIMILARITY_ALONE = "0.6"
 
@@ -124,14 +129,26 @@ def _typo(qs, words):
             found = found.filter(either)
         if found.exists():
             best = [options[0] for options in chosen]
-            return _tier(found, best).order_by("-relevance", "-published_at", "pk")
+            return _tier(_candidates(found), best).order_by("-relevance", "-published_at", "pk")
     text = " ".join(words)
     _set_threshold(WORD_SIMILARITY_ALONE)
     return (
-        qs.filter(search_text__trigram_word_similar=text)
+        _candidates(qs.filter(search_text__trigram_word_similar=text))
         .annotate(likeness=TrigramWordSimilarity(text, "search_text"))
         .order_by("-likeness", "-published_at", "pk")
     )
+
+
+def _candidates(found):
+    """At most COUNT_CAP + 1 of the matches of a corrected query, in no order (the database stops
+    reading once it has them), to rank. A typo whose surviving words are common ("le bo lam"
+    keeps only "lam"), or the last resort's whole-query similarity, matched thousands of
+    products, and ranking them all cost up to 800 ms under load (bench/search.py); a corrected
+    query is a guess, so ranking a sample of its matches is fair. One more than the cap keeps
+    the page's "more than 1,000" true."""
+    # The outer query needs only the ids: repeating the match tests there (a word similarity
+    # per row) cost as much again. Every filter of `found` is inside the subquery.
+    return found.model.objects.filter(pk__in=found.order_by().values("pk")[: COUNT_CAP + 1])
 
 
 def search_businesses(qs, query):
@@ -146,3 +163,21 @@ def search_businesses(qs, query):
         cond &= Q(profile__slug__contains=term.replace(" ", "-"))
     cond |= Q(name__icontains=query.strip())
     return qs.filter(cond).order_by(models.functions.Length("name"), "name")
+
+
+class CappedPaginator(Paginator):
+    """Counts matches only up to COUNT_CAP + 1 (the unordered query, LIMIT cap + 1, which stops
+    reading once it has that many); `capped` tells the page to say "more than" the cap. The
+    pages past the cap are not offered."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self):
+        # Only the ids: the ranking's annotations (a CASE of LIKE tests, a word similarity)
+        # would otherwise be computed for every counted row.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.cap

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from txng.accounts.models import Organisation, OrgStatus
 from txng.accounts.permissions import role_required
 from txng.catalog.models import Category, Product
+from txng.catalog.search import CappedPaginator
 from txng.catalog.text import normalise
 from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
@@ -89,7 +90,7 @@ def search(request):
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     if not query:
         qs = qs.order_by("-published_at", "name")
-    page = Paginator(qs.prefetch_related("images"), 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.prefetch_related("images"), 20).get_page(request.GET.get("page"))
     found = finders.find_codes(query) if query and page.number == 1 else {}
     businesses = finders.find_businesses(query) if query and page.number == 1 else []
     return render(

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from txng.accounts.actions import notify, notify_dost
+from txng.catalog import facts
 from txng.common.http import client_ip
 from txng.common.ratelimit import hit, rate_limited
 from txng.stamps import codes, frames, scans
@@ -111,6 +112,7 @@ def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
 
     def context(tokens):
         product = cached_order(stamp.order_id, tokens[0]).product
+        steps = public_timeline(lot) if lot else []
         return {
             "stamp": stamp,
             "product": product,
@@ -118,7 +120,11 @@ def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
             "lot": lot,
             "verdict": said,
             "recall_reason": recall_reason,
-            "timeline": public_timeline(lot) if lot else [],
+            "timeline": steps,
+            # The facts block then lists the lot's items too and says whether all ten of
+            # Circular 02/2024 are there, as the trace page does.
+            "facts_lot": lot,
+            "facts_missing": facts.missing_items(product, lot, steps) if lot else [],
             "lot_mismatch": lot_mismatch,
             # Only approved content: full Circular 02/2024 facts for a published product; for
             # any other, neither its name nor its facts (they were never approved), only the

@@ -8,9 +8,13 @@ class TracingConfig(AppConfig):
     def ready(self):
         from txng.accounts import dashboard
         from txng.audit.labels import register
+        from txng.catalog import journeys
         from txng.tracing.audit_actions import GROUP, AuditAction
-        from txng.tracing.cache import bump_trace_version
+        from txng.tracing.cache import bump_trace_version, trace_version
         from txng.tracing.dashboard import tiles
+        from txng.tracing.queries import public_timeline
+
+        journeys.register(steps=public_timeline, version=trace_version)
         from txng.tracing.models import Event, EventLot, LotLink, Recall, RecallLot
 
         # Saves and deletes one by one (the admin, corrections); bulk writes call

@@ -127,3 +127,35 @@ def test_saved_products_words_correct_a_misspelt_word(shelf):
     assert "dong" in nearest_words("dongg")
     assert nearest_words("trng")[0] == "trung"
     assert nearest_words("kan") == []  # nothing close enough: the word is left out
+
+
+def test_search_stops_counting_past_the_cap_and_says_more_than(
+    client, business, shelf, monkeypatch
+):
+    from txng.catalog.search import CappedPaginator
+
+    for i in range(4):
+        _product(business, f"Miến dong loại {i}")
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    response = client.get(reverse("public:search"), {"q": "mien"})
+    html = response.content.decode()
+    assert response.context["page"].paginator.count == 4  # cap + 1: enough to say "more than"
+    assert "Hơn 3 sản phẩm" in html
+    first = [p.name for p in response.context["page"]]
+    assert first[0].startswith("Miến dong")  # still ranked, only the count stops early
+    monkeypatch.setattr(CappedPaginator, "cap", 100)
+    html = client.get(reverse("public:search"), {"q": "mien"}).content.decode()
+    assert "6 sản phẩm" in html and "Hơn 100" not in html
+
+
+@postgres_only
+def test_typo_ranks_only_a_capped_sample_of_many_matches(business, shelf, monkeypatch):
+    from txng.catalog import search
+
+    for i in range(3):
+        _product(business, f"Miến dong loại {i}")
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    found = Product.objects.published().search("mien dongg")
+    assert found.count() == 3  # cap + 1 of the five matches, so "more than" stays true
+    assert all("dong" in p.search_text for p in found)
+    assert Product.objects.published().search("mien dong").count() == 5  # no typo: all

@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 
 from txng.accounts.models import Notification
+from txng.catalog import facts
+from txng.catalog.models import ProductImage
+from txng.catalog.tests.helpers import facility
 from txng.common.demo_files import png_upload
 from txng.stamps import codes
 from txng.stamps.models import (
@@ -24,6 +27,7 @@ from txng.stamps.scans import check_signals
 from txng.stamps.tests.factories import OrderFactory, make_stamps
 from txng.tracing import actions as tracing_actions
 from txng.tracing.models import Lot
+from txng.tracing.queries import public_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +66,40 @@ def test_scan_page_is_small_cacheable_and_has_no_warning_when_fine(client, stamp
     assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert "csrftoken" not in response.cookies  # no per-visitor cookie for an anonymous scan
     assert 'role="alert"' not in text(response)
+
+
+def test_scan_of_activated_stamp_on_recorded_chain_shows_all_ten_items(
+    client, stamps, lot, biz_owner
+):
+    product = lot.product
+    product.facility = facility(product.business, address="Xóm Nà Giàng, xã Trùng Khánh")
+    product.save()
+    ProductImage.objects.create(product=product, image="public/products/hat-de.jpg", approved=True)
+    tracing_actions.add_diary_entry(lot, actor=biz_owner, stage_kind="harvest", notes="")
+    response = scan(client, stamps[0].code)
+    page = text(response)
+    steps = public_timeline(lot)
+    assert len(steps) == 2
+    assert facts.count_items(product, lot, steps) == 10
+    assert "Có đủ 10 thông tin cơ bản" in page and "còn thiếu" not in page
+    for item in (
+        "Hạt dẻ Trùng Khánh",  # 1 name
+        "/media/public/products/hat-de.jpg",  # 2 image
+        "Xóm Nà Giàng",  # 3 producer's address
+        "TCCS 01:2024",  # 10 standards
+        "6 tháng",  # 9 shelf life
+        lot.production_date.strftime("%d/%m/%Y"),  # 6 production time
+    ):
+        assert item in page, item
+    journey = page.split('data-testid="timeline"')[1].split("</ol>")[0]
+    assert journey.count("<li") == 2
+    for step in steps:  # 4-5: each stage's product trace code, location trace code and time
+        assert step.trace_code == lot.trace_code and step.place_code
+        assert step.place_code in journey
+        assert timezone.localtime(step.time).strftime("%d/%m/%Y %H:%M") in journey
+    assert journey.count(lot.trace_code) == 2  # 7 trace code, per stage (and in the facts)
+    assert page.index("Tem chính hãng") < page.index('data-testid="timeline"')
+    assert len(response.content) < 100_000
 
 
 def test_voided_stamp_warns(client, stamps):
@@ -416,12 +454,16 @@ def test_english_scan_count_uses_the_right_plural_with_cached_frames(client, sta
         )
 
 
-def test_english_page_tells_the_products_shelf_life_from_the_lots_expiry_date(client, stamps):
-    # One Vietnamese phrase ("Hạn sử dụng") for both; English needs two.
+def test_english_page_tells_the_products_shelf_life_from_the_lots_expiry_date(client, stamps, lot):
+    # One Vietnamese phrase ("Hạn sử dụng") for both; English needs two. The facts block knows
+    # the lot (as on the trace page): the lot's date, then the product's shelf life beside it.
     client.cookies["django_language"] = "en"
     page = text(scan(client, stamps[0].code))
-    assert "<dt>Shelf life</dt><dd>6 tháng</dd>" in page
-    assert "<dt>Expiry date</dt>" in page
+    expiry = lot.expiry_date.strftime("%d/%m/%Y")
+    assert f"<dt>Expiry date</dt><dd>{expiry} <small>(6 tháng)</small></dd>" in page
+    assert "<dt>Shelf life</dt>" not in page  # never the product's label on the lot's date
+    # A stamp not yet on a lot: only the product's shelf life, under its own label.
+    assert "<dt>Shelf life</dt><dd>6 tháng</dd>" in text(scan(client, stamps[3].code))
 
 
 def test_a_lifted_recall_leaves_the_scan_page_at_once(client, stamps, lot, biz_owner):

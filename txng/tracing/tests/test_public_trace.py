@@ -185,3 +185,39 @@ def test_received_quantity_difference_shows_to_both_businesses_and_authorities(
     client.logout()
     public = client.get(held.get_absolute_url()).content.decode()
     assert "29,5" not in public and "hao hụt" not in public
+
+
+def test_product_page_has_all_ten_items_from_its_latest_lot(client, biz_owner, product):
+    older = actions.create_lot(
+        actor=biz_owner,
+        product=product,
+        code="HD-2026-01",
+        quantity=5,
+        production_date=datetime.date(2026, 1, 5),
+    )
+    lot = full_lot(biz_owner, product)
+    steps = queries.public_timeline(lot)
+    response = client.get(product.get_absolute_url())
+    html = response.content.decode()
+    assert response.context["facts_lot"] == lot
+    assert "Có đủ 10 thông tin cơ bản" in html and "còn thiếu" not in html
+    journey = html.split('data-testid="latest-journey"')[1].split("</section>")[0]
+    assert len(steps) == 2 and journey.count("<li") == 2
+    for step in steps:  # items 4-5: each stage's product and location trace codes and time
+        assert step.trace_code == lot.trace_code and step.place_code in journey
+        assert timezone.localtime(step.time).strftime("%d/%m/%Y %H:%M") in journey
+    assert older.trace_code not in journey
+    assert older.get_absolute_url() in html  # the older lot still links to its own journey
+
+
+def test_product_page_changes_its_etag_when_the_latest_lot_gains_a_stage(
+    client, biz_owner, product, django_capture_on_commit_callbacks
+):
+    lot = full_lot(biz_owner, product)
+    first = client.get(product.get_absolute_url())
+    again = client.get(product.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.add_diary_entry(lot, actor=biz_owner, stage_kind="packing", notes="")
+    later = client.get(product.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert later.status_code == 200 and later.content.decode().count('data-testid="timeline"')
