@@ -42,8 +42,9 @@ def test_product_search_and_recall_pages_on_phone_and_desktop(
         page.goto(product.get_absolute_url())
         expect(page.get_by_test_id("product-lots")).to_contain_text("20/09/2026")
         expect(page.get_by_test_id("product-lots")).to_contain_text(lot.trace_code)
-        expect(page.get_by_test_id("per-lot-notice")).to_be_visible()
-        assert "Có đủ" not in page.content()
+        # The latest lot stands for the lot items (issue 17): all ten, with its journey.
+        expect(page.get_by_test_id("circular-notice")).to_contain_text("Có đủ 10")
+        expect(page.get_by_test_id("latest-journey")).to_contain_text(lot.trace_code)
         page.screenshot(path=screenshot_dir / f"public-product-{width}.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.goto("/search/?q=hat+de+trung+kan")
