@@ -61,15 +61,12 @@ class LotForm(forms.Form):
         return data
 
 
-class DiaryForm(forms.Form):
-    stage = forms.ModelChoiceField(
-        Stage.objects.none(), label=_("Công đoạn theo quy trình"), required=False
-    )
+class StageRecordForm(forms.Form):
+    """What a diary entry and its correction both record about one stage."""
+
     stage_kind = forms.ChoiceField(label=_("Công đoạn"), choices=StageKind.choices)
-    stage_name = forms.CharField(
-        max_length=200, label=_("Tên công đoạn (nếu khác)"), required=False
-    )
-    time = forms.DateTimeField(label=_("Thời gian"), widget=DATETIME, initial=_now_local)
+    stage_name = forms.CharField(max_length=200, label=_("Tên công đoạn"), required=False)
+    time = forms.DateTimeField(label=_("Thời gian"), widget=DATETIME)
     person = forms.CharField(max_length=200, label=_("Người thực hiện"), required=False)
     quantity = forms.DecimalField(label=_("Khối lượng, số lượng"), required=False, **QTY)
     input_name = forms.CharField(
@@ -85,6 +82,22 @@ class DiaryForm(forms.Form):
         required=False,
         widget=forms.Textarea({"rows": 2}),
     )
+    facility = forms.ModelChoiceField(
+        Facility.objects.none(), label=_("Nơi thực hiện"), required=False
+    )
+
+
+class DiaryForm(StageRecordForm):
+    # The process's stage first, the photo before the place, as the form always read.
+    field_order = ["stage", *StageRecordForm.base_fields]
+    field_order.insert(field_order.index("facility"), "photo")
+    stage = forms.ModelChoiceField(
+        Stage.objects.none(), label=_("Công đoạn theo quy trình"), required=False
+    )
+    stage_name = forms.CharField(
+        max_length=200, label=_("Tên công đoạn (nếu khác)"), required=False
+    )
+    time = forms.DateTimeField(label=_("Thời gian"), widget=DATETIME, initial=_now_local)
     photo = UploadField(label=_("Ảnh"), required=False, allowed=IMAGE_TYPES)
     facility = forms.ModelChoiceField(
         Facility.objects.none(),
@@ -282,28 +295,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("Tệp XLSX hoặc CSV"))
 
 
-class CorrectionForm(forms.Form):
-    stage_kind = forms.ChoiceField(label=_("Công đoạn"), choices=StageKind.choices)
-    stage_name = forms.CharField(max_length=200, label=_("Tên công đoạn"), required=False)
-    time = forms.DateTimeField(label=_("Thời gian"), widget=DATETIME)
-    person = forms.CharField(max_length=200, label=_("Người thực hiện"), required=False)
-    quantity = forms.DecimalField(label=_("Khối lượng, số lượng"), required=False, **QTY)
-    input_name = forms.CharField(
-        max_length=200, label=_("Vật tư sử dụng (phân bón, thuốc)"), required=False
-    )
-    input_dose = forms.CharField(max_length=100, label=_("Liều lượng"), required=False)
-    input_supplier_lot = forms.CharField(
-        max_length=200, label=_("Lô vật tư, nhà cung cấp"), required=False
-    )
-    notes = forms.CharField(
-        max_length=limits.REASON,
-        label=_("Ghi chú"),
-        required=False,
-        widget=forms.Textarea({"rows": 2}),
-    )
-    facility = forms.ModelChoiceField(
-        Facility.objects.none(), label=_("Nơi thực hiện"), required=False
-    )
+class CorrectionForm(StageRecordForm):
     reason = forms.CharField(
         max_length=limits.REASON, label=_("Lý do sửa"), widget=forms.Textarea({"rows": 2})
     )
