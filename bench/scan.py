@@ -11,9 +11,9 @@ Goal (issue 16): /q/<code> reaches at least 0.3x the bare view's requests per se
 scan committed before its answer. Every /q/ request does real work: one statement reads the
 stamp, its lot, open recall and counterfeit flag, checks for a repeat by the same visitor,
 stores the scan and bumps the stamp's counter (committed on return, in autocommit); the page
-is filled into its frame from the shared cache, read twice (the versions, then the frame). The
-cache is a Redis started here on a free port (the production recommendation), then PostgreSQL's
-database cache (the fallback), each under its own gunicorn; --cache picks one.
+is filled into its frame from the shared cache, read once (the frame with the versions it
+shows). The cache is a Redis started here on a free port (the production recommendation),
+then PostgreSQL's database cache (the fallback), each under its own gunicorn; --cache picks one.
 Requests spread over 20,000 stamps on one lot. Then a kill test: a gunicorn worker is killed
 with SIGKILL in the middle of a wrk run, and every scan answered with 200 must be in the table.
 The first view's page weight (HTML, no images) is printed against its goal of < 100 KB.

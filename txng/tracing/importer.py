@@ -26,6 +26,7 @@ from openpyxl import Workbook, load_workbook
 from txng.accounts.models import Organisation
 from txng.catalog.models import Facility, Product
 from txng.tracing.actions import movements as actions
+from txng.tracing.actions import shipments
 from txng.tracing.models import ImportJob, ImportState, Lot, StageKind, Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -305,7 +306,7 @@ class Importer:
                 if not receiver:
                     raise RowError(self.headers["receiver"], _("không có cơ sở với mã số thuế này"))
                 receiver = receiver[0]
-            actions.ship(
+            shipments.ship(
                 lot,
                 actor=self.actor,
                 quantity=c("quantity", values["quantity"], _decimal),

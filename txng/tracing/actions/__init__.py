@@ -24,13 +24,15 @@ from txng.tracing.actions.movements import (  # noqa: F401
     STAGE_BIZ_STEP,
     add_diary_entry,
     adjust_stock,
-    confirm_receipt,
     correct_diary_entry,
     create_lot,
     declare_error,
     destroy,
     finish_lot,
+    transform,
+)
+from txng.tracing.actions.shipments import (  # noqa: F401
+    confirm_receipt,
     return_goods,
     ship,
-    transform,
 )
