@@ -319,3 +319,14 @@ CONTACT_PHONE = env("CONTACT_PHONE", "")
 # Scans of one stamp by one visitor (hashed IP and browser family) within this many seconds
 # count once towards the stamp's count and the counterfeit signals.
 SCAN_REPEAT_WINDOW_SECONDS = int(env("SCAN_REPEAT_WINDOW_SECONDS", "600"))
+# Working days an agency has to settle a case, per kind (txng.feedback); a case past its deadline
+# is flagged in the queue and counted on the front page.
+FEEDBACK_CASE_DEADLINE_DAYS = {
+    "complaint": int(env("CASE_DAYS_COMPLAINT", "15")),
+    "violation": int(env("CASE_DAYS_VIOLATION", "15")),
+    "fake_stamp": int(env("CASE_DAYS_FAKE_STAMP", "10")),
+    "finding": int(env("CASE_DAYS_FINDING", "30")),
+}
+# Consumers' comments go public at once (post-moderation) when true; otherwise after an
+# official approves them.
+FEEDBACK_POST_MODERATION = env_bool("FEEDBACK_POST_MODERATION")

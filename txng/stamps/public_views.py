@@ -17,7 +17,7 @@ from txng.accounts.actions import notify, notify_dost
 from txng.catalog import facts
 from txng.common.http import client_ip
 from txng.common.ratelimit import hit, rate_limited
-from txng.stamps import codes, frames, scans
+from txng.stamps import codes, frames, hooks, scans
 from txng.stamps.audit_actions import AuditAction
 from txng.stamps.forms import FakeReportForm, LocationForm
 from txng.stamps.lookup import ORDER_VERSION, cached_order, find_stamp
@@ -203,8 +203,10 @@ def report(request, code):
     stamp = find_stamp(code) if codes.verify(code) else None
     form = FakeReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        submit_report(form.save(commit=False), code=code, stamp=stamp, request=request)
+        report = submit_report(form.save(commit=False), code=code, stamp=stamp, request=request)
         messages.success(request, _("Cảm ơn bạn. Phản ánh đã được gửi tới cơ quan quản lý."))
+        if report.tracking_url:
+            return redirect(report.tracking_url)
         if stamp is not None:
             return redirect("stamps:scan", code=code)
         return redirect("public:home")
@@ -222,12 +224,15 @@ def submit_report(report, *, code, stamp, request):
     report.ip_hash = scans.hash_ip(client_ip(request))
     report.save()
     record(None, AuditAction.FAKE_REPORT, report, keep_ip=False)
+    # A receiver (feedback's cases) puts the report in DOST's queue of cases and tells DOST.
+    report.tracking_url = hooks.report_received(report)
     message = _("Phản ánh nghi hàng giả: mã %(code)s, mua tại %(where)s") % {
         "code": code or "—",
         "where": report.where_bought,
     }
     link = reverse("stamps:scans")
-    notify_dost(message, link)
+    if report.tracking_url is None:
+        notify_dost(message, link)
     if report.business is not None:
         for agency in report.business.managers.all():
             notify(agency, message, link)

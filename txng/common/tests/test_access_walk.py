@@ -22,6 +22,7 @@ from txng.audit.models import AuditEntry
 from txng.catalog.models import Category, Document, ProductImage
 from txng.catalog.tests.helpers import draft, facility
 from txng.enrolment.tests.helpers import make_dossier
+from txng.feedback.actions import file_case
 from txng.public.models import Article, Banner, Post, Section
 from txng.stamps.models import FakeReport
 from txng.stamps.tests.factories import OrderFactory, make_stamps
@@ -54,6 +55,8 @@ PUBLIC = {
     "stamps:location": "a consumer's scan location, to spot counterfeits",
     "stamps:scan": "the consumer scan page /q/<code>",
     "stamps:report": "a consumer reports a suspected fake",
+    "feedback:file": "anyone files a complaint or a violation report",
+    "feedback:track": "a reporter follows a case by its unguessable code (no contact, no answer)",
     "resolver:stamp": "GS1 Digital Link of a stamp: the scan page",
     "resolver:stamp_lot": "GS1 Digital Link of a stamp with its lot: the scan page",
     "resolver:product": "GS1 Digital Link of a product: its public page",
@@ -160,7 +163,16 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
     banner = Banner.objects.create(title="Băng rôn", image="public/b.jpg")  # banners are public
     dossier = make_dossier(department, commune, name=f"{SECRET} HTX", tax_code="0100109106")
     event = lot.event_rows.first().event
+    case = file_case(
+        kind="complaint",
+        description=SECRET,
+        business=business,
+        product=product,
+        reporter_email="secret@example.vn",
+    )
     return {
+        "case": case.pk,
+        "case_code": case.code,
         "business": business.pk,
         "staff": staff.pk,
         "shop_owner": shop_owner,
@@ -251,6 +263,8 @@ def kwargs_for(name, pattern, w):
         "public:section_edit": "section",
         "public:banner_edit": "banner",
         "public:banner_delete": "banner",
+        "feedback:case": "case",
+        "feedback:act": "case",
     }.get(name)
     values = {
         "pk": w[pk] if pk else 1 if name.startswith("admin:") else None,
@@ -278,6 +292,8 @@ def kwargs_for(name, pattern, w):
     }
     if name == "stamps:scan":
         values["code"] = w["stamp"]
+    if name == "feedback:track":
+        values["code"] = w["case_code"]
     params = list(pattern.pattern.converters) or list(pattern.pattern.regex.groupindex)
     missing = [p for p in params if values.get(p) is None]
     assert not missing, f"{name}: no object for {missing}; add it to kwargs_for"

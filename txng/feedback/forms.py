@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from txng.common import limits
+from txng.common.uploads import IMAGE_TYPES, UploadField
+from txng.feedback.models import Case, CaseKind
+from txng.feedback.spam import HumanCheckMixin, clean_text
+
+PUBLIC_KINDS = [(k.value, k.label) for k in CaseKind if k != CaseKind.FINDING]
+
+
+class CaseForm(HumanCheckMixin, forms.ModelForm):
+    kind = forms.ChoiceField(label=_("Loại phản ánh"), choices=PUBLIC_KINDS)
+    photo = UploadField(label=_("Ảnh chụp (không bắt buộc)"), allowed=IMAGE_TYPES, required=False)
+
+    class Meta:
+        model = Case
+        fields = [
+            "kind",
+            "description",
+            "where",
+            "photo",
+            "reporter_name",
+            "reporter_email",
+            "reporter_phone",
+            "contact_shared",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_description(self):
+        text = clean_text(self.cleaned_data["description"])
+        if not text:
+            raise forms.ValidationError(_("Hãy mô tả điều bạn phản ánh."))
+        return text
+
+    def clean_where(self):
+        return clean_text(self.cleaned_data["where"])
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do, nội dung"),
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LotsForm(ReasonForm):
+    lots = forms.ModelMultipleChoiceField(label=_("Lô hàng"), queryset=None)
+
+    def __init__(self, *args, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lots"].queryset = lots
+
+
+class TracingForm(ReasonForm):
+    lot = forms.ModelChoiceField(label=_("Lô hàng (không bắt buộc)"), queryset=None, required=False)
+
+    def __init__(self, *args, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = lots
+
+
+class ReassignForm(ReasonForm):
+    agency = forms.ModelChoiceField(label=_("Cơ quan xử lý"), queryset=None)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
