@@ -24,7 +24,6 @@ from txng.stamps.lookup import find_stamp
 from txng.stamps.scans import hash_ip
 from txng.tracing.models import Lot
 
-
 BUSINESS_LIMIT = 50  # cases an hour about one business, from all visitors together
 
 
