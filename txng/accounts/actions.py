@@ -205,12 +205,19 @@ def record_password_change(user, *, how):
     record(user, action, user, changes={"password": ["", "(đã đổi)"]})
 
 
+# Called with each new notice inside its transaction: feedback queues the instant emails.
+NOTICE_LISTENERS = []
+
+
 def notify(organisation, message, link="", *, kind=NotificationKind.GENERAL):
     """In-app notice to every user of an organisation (written in the caller's transaction).
     `kind` says what it is about, so each user can choose how that kind reaches them."""
-    return Notification.objects.create(
+    notice = Notification.objects.create(
         organisation=organisation, kind=kind, message=message[:500], link=link
     )
+    for listener in NOTICE_LISTENERS:
+        listener(notice)
+    return notice
 
 
 def notify_dost(message, link="", *, kind=NotificationKind.GENERAL):

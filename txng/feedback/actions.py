@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify
-from txng.accounts.models import Organisation, OrgKind
+from txng.accounts.models import NotificationKind, Organisation, OrgKind
 from txng.accounts.permissions import is_dost, is_member, require
 from txng.audit.actions import record
 from txng.common.locking import lock_for_transition
@@ -55,8 +55,8 @@ def _step(case, step, *, actor=None, note="", link=""):
     return CaseEvent.objects.create(case=case, step=step, actor=actor, note=note, link=link)
 
 
-def _tell_agency(case, message):
-    notify(case.agency, message, reverse("feedback:case", args=[case.pk]))
+def _tell_agency(case, message, kind=NotificationKind.CASE_UPDATED):
+    notify(case.agency, message, reverse("feedback:case", args=[case.pk]), kind=kind)
 
 
 def _mail_reporter(case, what):
@@ -131,6 +131,7 @@ def file_case(
             "kind": case.get_kind_display(),
             "date": case.deadline.strftime("%d/%m/%Y"),
         },
+        NotificationKind.CASE_ASSIGNED,
     )
     _mail_reporter(case, "received")
     return case
@@ -180,7 +181,11 @@ def reassign(case, *, actor, agency, reason):
     record(
         actor, AuditAction.CASE_REASSIGN, case, changes={"agency": [before, agency]}, reason=reason
     )
-    _tell_agency(case, _("Phản ánh %(code)s được chuyển tới đơn vị xử lý") % {"code": case.code})
+    _tell_agency(
+        case,
+        _("Phản ánh %(code)s được chuyển tới đơn vị xử lý") % {"code": case.code},
+        NotificationKind.CASE_ASSIGNED,
+    )
     return case
 
 
@@ -201,6 +206,7 @@ def ask_business(case, *, actor, question):
         case.business,
         _("Cơ quan quản lý yêu cầu giải trình phản ánh %(code)s") % {"code": case.code},
         reverse("feedback:case", args=[case.pk]),
+        kind=NotificationKind.CASE_UPDATED,
     )
     return case
 
@@ -231,6 +237,7 @@ def _close(case, *, actor, state, step, action, text, field):
             _("Phản ánh %(code)s: %(state)s")
             % {"code": case.code, "state": case.get_state_display()},
             reverse("feedback:case", args=[case.pk]),
+            kind=NotificationKind.CASE_UPDATED,
         )
     _mail_reporter(case, state)
     return case

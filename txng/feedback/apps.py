@@ -7,6 +7,7 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from txng.accounts import dashboard
         from txng.audit.labels import register
+        from txng.feedback import pages
         from txng.feedback.audit_actions import GROUP, AuditAction
         from txng.feedback.dashboard import tiles
         from txng.feedback.fake_reports import case_from_fake_report
@@ -16,3 +17,9 @@ class FeedbackConfig(AppConfig):
         dashboard.register(tiles, position=60)
         # stamps sits below feedback: it tells whoever listens that a fake report came in.
         hooks.register_report_receiver(case_from_fake_report)
+        pages.register()
+        from txng.accounts import actions as accounts_actions
+        from txng.feedback.notifications import queue_instant
+
+        if queue_instant not in accounts_actions.NOTICE_LISTENERS:
+            accounts_actions.NOTICE_LISTENERS.append(queue_instant)

@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     COMMENT_APPROVE = "feedback.comment_approve", _("Duyệt đánh giá")
     COMMENT_HIDE = "feedback.comment_hide", _("Ẩn đánh giá")
     COMMENT_REPLY = "feedback.comment_reply", _("Trả lời đánh giá")
+    PREFERENCES = "feedback.preferences", _("Đổi cách nhận thông báo")
 
 
 GROUP = _("Phản ánh, đánh giá")

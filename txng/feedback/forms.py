@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.common import limits
 from txng.common.uploads import IMAGE_TYPES, UploadField
-from txng.feedback.models import Case, CaseKind
+from txng.feedback.models import Case, CaseKind, Comment
 from txng.feedback.spam import HumanCheckMixin, clean_text
 
 PUBLIC_KINDS = [(k.value, k.label) for k in CaseKind if k != CaseKind.FINDING]
@@ -67,3 +67,57 @@ class ReassignForm(ReasonForm):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+
+
+class CommentForm(HumanCheckMixin, forms.ModelForm):
+    stars = forms.TypedChoiceField(
+        label=_("Số sao"),
+        coerce=int,
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    photo = UploadField(label=_("Ảnh (không bắt buộc)"), allowed=IMAGE_TYPES, required=False)
+
+    class Meta:
+        model = Comment
+        fields = ["stars", "body", "author_name", "photo"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+
+    def clean_body(self):
+        text = clean_text(self.cleaned_data["body"])
+        if not text:
+            raise forms.ValidationError(_("Hãy viết nhận xét."))
+        return text
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Trả lời công khai"),
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PreferencesForm(forms.Form):
+    """One choice per kind of notice, and the language of the mails."""
+
+    def __init__(self, *args, current, language, **kwargs):
+        from django.conf import settings
+
+        from txng.accounts.models import Delivery, NotificationKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Ngôn ngữ thư"), choices=settings.LANGUAGES, initial=language
+        )
+        for kind in NotificationKind:
+            self.fields[f"kind_{kind.value}"] = forms.ChoiceField(
+                label=kind.label, choices=Delivery.choices, initial=current[kind.value]
+            )
+
+    def choices(self):
+        return {
+            name.removeprefix("kind_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("kind_")
+        }

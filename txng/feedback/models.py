@@ -218,3 +218,108 @@ class CaseEvent(models.Model):
     @property
     def is_public(self):
         return self.step in PUBLIC_STEPS
+
+
+class CommentState(models.TextChoices):
+    PENDING = "pending", _("Chờ duyệt")
+    PUBLISHED = "published", _("Đang hiển thị")
+    HIDDEN = "hidden", _("Đã ẩn")
+
+
+class CommentQuerySet(RestrictedQuerySet):
+    business_field = "product__business"
+
+    def public(self):
+        """What anyone may read: published comments on products that are public."""
+        return self.filter(
+            state=CommentState.PUBLISHED,
+            product__state="published",
+            product__business__status="active",
+        )
+
+    def visible_to(self, user):
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
+        if user.is_authority:
+            return self.manage_rule(user)
+        return self.change_rule(user)
+
+    def manage_rule(self, user):
+        """DOST and the managing agencies moderate the comments on their businesses' products."""
+        if not user.is_authenticated or not user.is_authority:
+            return self.none()
+        if user.is_dost:
+            return self.all()
+        return self.filter(product__business__managers=user.organisation.root)
+
+    def change_rule(self, user):
+        """The business answers the published comments on its own products."""
+        if not user.is_authenticated or not user.is_business:
+            return self.none()
+        return self.filter(product__business=user.organisation_id, state=CommentState.PUBLISHED)
+
+
+class Comment(models.Model):
+    """A consumer's rating (1–5 stars) and comment on a product, with the business's reply."""
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="comments"
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("số sao"), choices=[(n, str(n)) for n in range(1, 6)]
+    )
+    body = models.TextField(_("nhận xét"), max_length=2000)
+    author_name = models.CharField(_("tên hiển thị (không bắt buộc)"), max_length=80, blank=True)
+    photo = models.ImageField(
+        _("ảnh (không bắt buộc)"), upload_to="feedback/comments/", blank=True, max_length=300
+    )
+    # Written from a scan of one of this product's stamps: the scan proves the product was held.
+    verified = models.BooleanField(default=False)
+    stamp_code = models.CharField(max_length=40, blank=True)
+    state = models.CharField(max_length=20, choices=CommentState.choices)
+    hidden_reason = models.TextField(blank=True, max_length=2000)
+    moderated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip_hash = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(_("trả lời của cơ sở"), blank=True, max_length=2000)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["product", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stars__gte=1) & Q(stars__lte=5), name="comment_stars_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="hidden") | ~Q(hidden_reason=""),
+                name="hidden_comment_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id}: {self.stars}★ {self.body[:40]}"
+
+
+class MailSettings(models.Model):
+    """A user's mail language and when their last daily digest went out (the notification
+    preferences themselves are accounts.NotificationPreference)."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="mail_settings"
+    )
+    language = models.CharField(_("ngôn ngữ thư"), max_length=10, default="vi")
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user}: {self.language}"

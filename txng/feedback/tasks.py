@@ -30,3 +30,21 @@ def mail_reporter(case_pk, what):
     message = EmailMultiAlternatives(subject, text, to=[case.reporter_email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+@task()
+def mail_notice(notice_pk):
+    """Instant email of one in-app notice to the users who chose it."""
+    from txng.accounts.models import Notification
+    from txng.feedback.notifications import send_instant
+
+    notice = Notification.objects.filter(pk=notice_pk).select_related("organisation").first()
+    if notice is not None:
+        send_instant(notice)
+
+
+@task()
+def send_digests():
+    from txng.feedback import notifications
+
+    return notifications.send_digests()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from txng.feedback import views
+from txng.feedback import comment_views, views
 
 app_name = "feedback"
 urlpatterns = [
@@ -9,4 +9,9 @@ urlpatterns = [
     path("manage/phan-anh/", views.cases, name="cases"),
     path("manage/phan-anh/<int:pk>/", views.case, name="case"),
     path("manage/phan-anh/<int:pk>/<str:action>/", views.act, name="act"),
+    path("manage/thong-bao/cach-nhan/", views.preferences, name="preferences"),
+    path("danh-gia/<int:pk>/", comment_views.rate, name="rate"),
+    path("danh-gia/anh/<int:pk>/", comment_views.photo, name="comment_photo"),
+    path("manage/danh-gia/", comment_views.comments, name="comments"),
+    path("manage/danh-gia/<int:pk>/<str:action>/", comment_views.comment_act, name="comment_act"),
 ]

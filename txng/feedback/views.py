@@ -238,3 +238,25 @@ def case_view_with(request, pk, key, form):
     response = case(request, pk, forms={key: form})
     response.status_code = 400
     return response
+
+
+@login_required
+def preferences(request):
+    from txng.feedback import notifications
+    from txng.feedback.forms import PreferencesForm
+
+    form = PreferencesForm(
+        request.POST or None,
+        current=notifications.preferences(request.user),
+        language=notifications.mail_language(request.user),
+    )
+    if save_form(
+        request,
+        form,
+        lambda: notifications.set_preferences(
+            request.user, choices=form.choices(), language=form.cleaned_data["language"]
+        ),
+        _("Đã lưu cách nhận thông báo."),
+    ):
+        return redirect("feedback:preferences")
+    return render(request, "feedback/preferences.html", {"form": form})
