@@ -47,7 +47,11 @@ def scanned_here(product, code, ip_hash):
         return False
     since = timezone.now() - timedelta(days=VERIFIED_SCAN_DAYS)
     return Scan.objects.filter(
-        code=code, product=product, ip_hash=ip_hash, result=ScanResult.OK, at__gte=since
+        code=code,
+        stamp__order__product=product,
+        ip_hash=ip_hash,
+        result=ScanResult.OK,
+        at__gte=since,
     ).exists()
 
 
