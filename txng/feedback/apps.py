@@ -19,7 +19,7 @@ class FeedbackConfig(AppConfig):
         hooks.register_report_receiver(case_from_fake_report)
         pages.register()
         from txng.accounts import actions as accounts_actions
-        from txng.feedback.notifications import queue_instant
+        from txng.feedback.tasks import queue_instant
 
         if queue_instant not in accounts_actions.NOTICE_LISTENERS:
             accounts_actions.NOTICE_LISTENERS.append(queue_instant)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.urls import reverse
 
-from txng.feedback.actions import file_case
+from txng.feedback.actions import file_case, route
 from txng.feedback.models import CaseKind
 
 
@@ -18,6 +18,8 @@ def _is_email(value):
 
 def case_from_fake_report(report):
     contact = (report.contact or "").strip()
+    if route(report.business, CaseKind.FAKE_STAMP) is None:
+        return None  # no DOST yet (a fresh install): stamps keeps the report as before
     product = None
     if report.stamp_id is not None:
         product = report.stamp.order.product

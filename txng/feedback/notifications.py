@@ -2,8 +2,6 @@
 or in-app only (accounts.NotificationPreference; without a row, DEFAULT_DELIVERY). Mail is sent
 by the task worker, never inside a request, with a plain-text part, in the user's language."""
 
-from functools import partial
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -71,13 +69,6 @@ def recipients(notice, delivery):
     )
     default = default_delivery(notice.kind)
     return [user for user in users if chosen.get(user.pk, default) == delivery]
-
-
-def queue_instant(notice):
-    """accounts.notify's listener: the worker mails the notice once the change is committed."""
-    from txng.feedback.tasks import mail_notice
-
-    transaction.on_commit(partial(mail_notice.enqueue, notice.pk))
 
 
 def _send(user, template, context, subject):

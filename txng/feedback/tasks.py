@@ -1,14 +1,18 @@
 """Mail about cases, sent by the task worker (never inside a request), with a plain-text part,
 in the language of the person it is for."""
 
+from functools import partial
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
 from txng.accounts.provinces import site_url
+from txng.feedback import notifications
 from txng.feedback.models import Case
 
 
@@ -32,19 +36,22 @@ def mail_reporter(case_pk, what):
     message.send()
 
 
+def queue_instant(notice):
+    """accounts.notify's listener: the worker mails the notice once the change is committed
+    (never inside the request)."""
+    transaction.on_commit(partial(mail_notice.enqueue, notice.pk))
+
+
 @task()
 def mail_notice(notice_pk):
     """Instant email of one in-app notice to the users who chose it."""
     from txng.accounts.models import Notification
-    from txng.feedback.notifications import send_instant
 
     notice = Notification.objects.filter(pk=notice_pk).select_related("organisation").first()
     if notice is not None:
-        send_instant(notice)
+        notifications.send_instant(notice)
 
 
 @task()
 def send_digests():
-    from txng.feedback import notifications
-
     return notifications.send_digests()

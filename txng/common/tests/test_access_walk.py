@@ -23,6 +23,7 @@ from txng.catalog.models import Category, Document, ProductImage
 from txng.catalog.tests.helpers import draft, facility
 from txng.enrolment.tests.helpers import make_dossier
 from txng.feedback.actions import file_case
+from txng.feedback.models import Comment
 from txng.public.models import Article, Banner, Post, Section
 from txng.stamps.models import FakeReport
 from txng.stamps.tests.factories import OrderFactory, make_stamps
@@ -56,6 +57,8 @@ PUBLIC = {
     "stamps:scan": "the consumer scan page /q/<code>",
     "stamps:report": "a consumer reports a suspected fake",
     "feedback:file": "anyone files a complaint or a violation report",
+    "feedback:rate": "anyone rates a published product (a draft answers 404)",
+    "feedback:comment_photo": "a published comment's photo; others only to their moderators",
     "feedback:track": "a reporter follows a case by its unguessable code (no contact, no answer)",
     "resolver:stamp": "GS1 Digital Link of a stamp: the scan page",
     "resolver:stamp_lot": "GS1 Digital Link of a stamp with its lot: the scan page",
@@ -170,7 +173,15 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         product=product,
         reporter_email="secret@example.vn",
     )
+    comment = Comment.objects.create(
+        product=product,
+        stars=1,
+        body=SECRET,
+        state="pending",
+        photo=ContentFile(b"\x89PNG secret", name="secret.png"),
+    )
     return {
+        "comment": comment.pk,
         "case": case.pk,
         "case_code": case.code,
         "business": business.pk,
@@ -265,6 +276,9 @@ def kwargs_for(name, pattern, w):
         "public:banner_delete": "banner",
         "feedback:case": "case",
         "feedback:act": "case",
+        "feedback:rate": "product",
+        "feedback:comment_photo": "comment",
+        "feedback:comment_act": "comment",
     }.get(name)
     values = {
         "pk": w[pk] if pk else 1 if name.startswith("admin:") else None,
