@@ -88,3 +88,22 @@ def test_fake_stamp_report_becomes_a_case_for_dost(client, product, dost, human)
     assert case.kind == CaseKind.FAKE_STAMP and case.agency == dost
     assert case.fake_report == FakeReport.objects.get() and case.product == product
     assert case.reporter_email == "b@example.vn" and case.state == CaseState.RECEIVED
+
+
+def test_business_does_not_see_a_fake_reports_contact(client, product, dost, biz_owner, login):
+    order = OrderFactory(product=product)
+    stamps = make_stamps(order)
+    client.post(
+        reverse("stamps:report", args=[stamps[0].code]),
+        {"what": "Tem in mờ", "where_bought": "Chợ đêm", "contact": "0912999888"},
+    )
+    page = login(biz_owner).get(reverse("stamps:scans")).content.decode()
+    assert "Tem in mờ" in page and "0912999888" not in page
+
+
+def test_privacy_notice_says_the_business_does_not_see_the_reporter(client):
+    page = client.get(reverse("public:privacy")).content.decode()
+    assert "cơ sở bị phản ánh không được xem, trừ khi bạn đánh dấu đồng ý" in page
+    assert (
+        'href="/du-lieu-ca-nhan/#phan-anh"' in client.get(reverse("feedback:file")).content.decode()
+    )
