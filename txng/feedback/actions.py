@@ -97,8 +97,13 @@ def file_case(
     agency = route(business, kind)
     if agency is None:
         raise ValidationError(_("Chưa có cơ quan tiếp nhận phản ánh."))
-    if kind == CaseKind.FINDING and not actor.is_dost and business is not None:
-        agency = actor.organisation.root
+    if (
+        kind == CaseKind.FINDING
+        and business is not None
+        and not actor.is_dost
+        and business.can_be_managed_by(actor.organisation)
+    ):
+        agency = actor.organisation.root  # the official's own finding stays with their agency
     case = Case(
         kind=kind,
         agency=agency,

@@ -13,6 +13,11 @@ class CaseForm(HumanCheckMixin, forms.ModelForm):
     kind = forms.ChoiceField(label=_("Loại phản ánh"), choices=PUBLIC_KINDS)
     photo = UploadField(label=_("Ảnh chụp (không bắt buộc)"), allowed=IMAGE_TYPES, required=False)
 
+    def __init__(self, *args, official=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if official:
+            self.fields["kind"].choices = CaseKind.choices
+
     class Meta:
         model = Case
         fields = [

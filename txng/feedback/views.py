@@ -48,7 +48,8 @@ def _subject(request):
 def file_case(request):
     product, business, code = _subject(request)
     initial = {"kind": CaseKind.FAKE_STAMP if code else CaseKind.COMPLAINT}
-    form = CaseForm(request.POST or None, request.FILES or None, initial=initial)
+    official = request.user.is_authenticated and request.user.is_authority
+    form = CaseForm(request.POST or None, request.FILES or None, initial=initial, official=official)
     # One business cannot be flooded from many addresses either.
     if (
         request.method == "POST"

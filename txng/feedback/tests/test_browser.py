@@ -113,7 +113,7 @@ def test_complaint_explained_and_resolved_shows_on_tracking_page(
     expect(business.get_by_text("Đã gửi giải trình.")).to_be_visible()
 
     agency.reload()
-    expect(agency.get_by_text("Lô hàng được bảo quản khô")).to_be_visible()
+    expect(agency.get_by_text("Lô hàng được bảo quản khô").first).to_be_visible()
     agency.get_by_label("Lý do, nội dung").fill("Cơ sở đã đổi hàng cho người tiêu dùng")
     agency.get_by_role("button", name="Đã giải quyết").click()
     expect(agency.get_by_text("Đã giải quyết phản ánh.")).to_be_visible()

@@ -229,3 +229,20 @@ def test_reporter_mail_is_in_the_reporters_language(
     # The mail is rendered with the reporter's language active (English strings are filled in
     # the .po by the lead; the language itself is what this proves).
     assert 'lang="en"' in mail.outbox[0].alternatives[0][0]
+
+
+def test_officials_own_finding_stays_with_their_agency_public_cannot_file_one(
+    product, dost, department, dept_officer, human, client, login
+):
+    case = actions.file_case(
+        kind=CaseKind.FINDING,
+        description="Kiểm tra thấy nhãn sai",
+        product=product,
+        actor=dept_officer,
+    )
+    assert case.agency == department
+    with pytest.raises(PermissionDenied):
+        actions.file_case(kind=CaseKind.FINDING, description="x", product=product)
+    data = {"kind": "finding", "description": "x"} | human
+    response = client.post(reverse("feedback:file") + f"?product={product.pk}", data)
+    assert response.status_code == 200 and Case.objects.count() == 1
