@@ -35,8 +35,16 @@ def version():
     return cache.get(VERSION_KEY) or 0
 
 
+def _increment():
+    cache.add(VERSION_KEY, 0, None)
+    try:
+        cache.incr(VERSION_KEY)  # atomic: two moderations at once both count
+    except ValueError:  # evicted between add and incr
+        cache.set(VERSION_KEY, 1, None)
+
+
 def _bump():
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, version() + 1, None))
+    transaction.on_commit(_increment)
 
 
 def scanned_here(product, code, ip_hash):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("phan-anh/<str:code>/", views.track, name="track"),
     path("manage/phan-anh/", views.cases, name="cases"),
     path("manage/phan-anh/<int:pk>/", views.case, name="case"),
+    path("manage/phan-anh/<int:pk>/anh/", views.case_photo, name="case_photo"),
     path("manage/phan-anh/<int:pk>/<str:action>/", views.act, name="act"),
     path("manage/thong-bao/cach-nhan/", views.preferences, name="preferences"),
     path("danh-gia/<int:pk>/", comment_views.rate, name="rate"),

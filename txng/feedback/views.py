@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from txng.common.access import get_visible_or_404
 from txng.common.forms import add_errors, save_form
 from txng.common.http import client_ip
 from txng.common.ratelimit import hit, rate_limited
+from txng.common.uploads import file_response
 from txng.feedback import actions
 from txng.feedback.forms import CaseForm, LotsForm, ReasonForm, ReassignForm, TracingForm
 from txng.feedback.models import Case, CaseKind, CaseState
@@ -261,3 +262,12 @@ def preferences(request):
     ):
         return redirect("feedback:preferences")
     return render(request, "feedback/preferences.html", {"form": form})
+
+
+@login_required
+def case_photo(request, pk):
+    """The reporter's photo: only the officials handling the case (it may show the reporter)."""
+    case = get_visible_or_404(Case.objects, request.user, "manage", pk=pk)
+    if not case.photo:
+        raise Http404
+    return file_response(case.photo)

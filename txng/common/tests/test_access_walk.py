@@ -172,6 +172,7 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         business=business,
         product=product,
         reporter_email="secret@example.vn",
+        photo=ContentFile(b"\x89PNG secret", name="secret.png"),
     )
     comment = Comment.objects.create(
         product=product,
@@ -276,6 +277,7 @@ def kwargs_for(name, pattern, w):
         "public:banner_delete": "banner",
         "feedback:case": "case",
         "feedback:act": "case",
+        "feedback:case_photo": "case",
         "feedback:rate": "product",
         "feedback:comment_photo": "comment",
         "feedback:comment_act": "comment",

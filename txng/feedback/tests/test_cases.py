@@ -246,3 +246,28 @@ def test_officials_own_finding_stays_with_their_agency_public_cannot_file_one(
     data = {"kind": "finding", "description": "x"} | human
     response = client.post(reverse("feedback:file") + f"?product={product.pk}", data)
     assert response.status_code == 200 and Case.objects.count() == 1
+
+
+def test_reporters_photo_is_served_only_to_the_officials_handling_the_case(
+    product, dost, commune_officer, biz_owner, login
+):
+    from django.core.files.base import ContentFile
+
+    case = complaint(product, photo=ContentFile(b"\x89PNG", name="a.png"))
+    actions.ask_business(case, actor=commune_officer, question="Giải trình")
+    url = reverse("feedback:case_photo", args=[case.pk])
+    assert login(biz_owner).get(url).status_code == 404
+    assert login(commune_officer).get(url).status_code == 200
+
+
+def test_dost_reassigns_from_the_case_page(product, dost_admin, department, login):
+    case = complaint(product)
+    client = login(dost_admin)
+    page = client.get(reverse("feedback:case", args=[case.pk])).content.decode()
+    assert department.name in page
+    response = client.post(
+        reverse("feedback:act", args=[case.pk, "reassign"]),
+        {"agency": department.pk, "reason": "Thuộc ngành"},
+    )
+    assert response.status_code == 302
+    assert Case.objects.get().agency == department

@@ -168,3 +168,14 @@ def test_business_page_shows_reply_rate_and_median_time(
     assert stats["rate"] == 50 and round(stats["median"].total_seconds() / 3600) == 5
     page = client.get(business_url(product.business)).content.decode()
     assert "Trả lời 50% trong 2 đánh giá" in page and "5 giờ" in page
+
+
+def test_moderation_changes_the_product_pages_etag(
+    client, product, human, commune_officer, django_capture_on_commit_callbacks
+):
+    post(client, product, human)
+    before = client.get(product.get_absolute_url())["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        comments.approve_comment(Comment.objects.get(), actor=commune_officer)
+    after = client.get(product.get_absolute_url(), HTTP_IF_NONE_MATCH=before)
+    assert after.status_code == 200 and "Hạt dẻ bùi" in after.content.decode()
