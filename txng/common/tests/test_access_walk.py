@@ -217,7 +217,6 @@ def kwargs_for(name, pattern, w):
         "catalog:image_add": "product",
         "catalog:take_down": "product",
         "catalog:feature": "product",
-        "catalog:set_ocop": "product",
         "catalog:image_remove": "image",
         "catalog:revision": "revision",
         "catalog:my_revision": "revision",
