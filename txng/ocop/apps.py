@@ -5,6 +5,7 @@ class OcopConfig(AppConfig):
     name = "txng.ocop"
 
     def ready(self):
+        from txng.accounts.models import Organisation
         from txng.audit.labels import register
         from txng.catalog.models import Product
         from txng.ocop.audit_actions import GROUP, AuditAction
@@ -22,3 +23,17 @@ class OcopConfig(AppConfig):
 
         if not hasattr(Product, "ocop_result"):
             Product.ocop_result = property(ocop_result)
+
+        # The business's valid participation certificate, for its public page's badge.
+        def txng_certificate(org):
+            from txng.ocop.models import CertState
+
+            if not hasattr(org, "_txng_certificate"):
+                certs = org.txng_certificates.filter(revoked_at__isnull=True)
+                org._txng_certificate = next(
+                    (c for c in certs if c.status()[0] == CertState.VALID), None
+                )
+            return org._txng_certificate
+
+        if not hasattr(Organisation, "txng_certificate"):
+            Organisation.txng_certificate = property(txng_certificate)

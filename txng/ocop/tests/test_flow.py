@@ -63,9 +63,7 @@ def test_a_department_is_not_the_commune_precheck(app, dept_officer):
         actions.commune_score(app, actor=dept_officer, answers=best_answers(EXAMPLE_CRITERIA))
 
 
-def test_only_round_members_score_in_council(
-    app, commune_officer, dost_admin, dost, dept_officer
-):
+def test_only_round_members_score_in_council(app, commune_officer, dost_admin, dost, dept_officer):
     members = council(dost, 2)
     to_council(app, commune_officer=commune_officer, dost_admin=dost_admin, members=members)
     with pytest.raises(PermissionDenied):
@@ -105,7 +103,9 @@ def test_result_is_the_members_average_and_stars_follow_it(
     )
     assert (result.points, result.stars) == (70, 4)
     assert result.valid_until == date(2029, 3, 1)  # 36 months
-    assert Notification.objects.filter(organisation=biz_owner.organisation, message__contains="4 sao").exists()
+    assert Notification.objects.filter(
+        organisation=biz_owner.organisation, message__contains="4 sao"
+    ).exists()
 
 
 def test_five_stars_only_with_the_ministry_result(app, commune_officer, dost_admin, dost):
@@ -115,7 +115,11 @@ def test_five_stars_only_with_the_ministry_result(app, commune_officer, dost_adm
     with pytest.raises(ValidationError, match="Bộ Nông nghiệp"):
         actions.recognise(app, actor=dost_admin, decision_number="1", decided_on=date(2026, 1, 5))
     result = actions.recognise(
-        app, actor=dost_admin, decision_number="9/QĐ-BNNMT", decided_on=date(2026, 1, 5), ministry=True
+        app,
+        actor=dost_admin,
+        decision_number="9/QĐ-BNNMT",
+        decided_on=date(2026, 1, 5),
+        ministry=True,
     )
     assert result.stars == 5 and "Bộ Nông nghiệp" in result.decided_by
 
@@ -132,7 +136,9 @@ def test_under_50_is_not_recognised(app, commune_officer, dost_admin, dost):
 def test_scoring_keeps_the_sheet_version_it_started_with(
     app, commune_officer, dost_admin, dost, sheet
 ):
-    to_council(app, commune_officer=commune_officer, dost_admin=dost_admin, members=council(dost, 1))
+    to_council(
+        app, commune_officer=commune_officer, dost_admin=dost_admin, members=council(dost, 1)
+    )
     # DOST publishes a new version (one criterion re-weighted inside part C) meanwhile.
     changed = [dict(c) for c in EXAMPLE_CRITERIA]
     changed[-1] = {**changed[-1], "text": "Khả năng xuất khẩu (bản 2)"}
@@ -142,8 +148,11 @@ def test_scoring_keeps_the_sheet_version_it_started_with(
     scored = actions.council_score(app, actor=member, answers=best_answers(EXAMPLE_CRITERIA))
     assert scored.sheet == sheet and app.sheet == sheet
     # A new application uses the new version.
-    other = actions.apply(published(app.business.users.get(), dost_admin, name="Bánh cuốn"),
-                          actor=app.business.users.get(), group="food")
+    other = actions.apply(
+        published(app.business.users.get(), dost_admin, name="Bánh cuốn"),
+        actor=app.business.users.get(),
+        group="food",
+    )
     actions.commune_score(other, actor=commune_officer, answers=best_answers(changed))
     other.refresh_from_db()
     assert other.sheet == v2
@@ -159,7 +168,9 @@ def test_result_is_valid_36_months_then_gone_from_the_public_page(client, produc
     result = result_for(product, stars=4, recognised_on=start, decision="77/QĐ-UBND")
     html = client.get(product.get_absolute_url()).content.decode()
     assert "OCOP 4 sao" in html and "77/QĐ-UBND" in html and str(start.year) in html
-    assert result.is_valid(result.valid_until) and not result.is_valid(result.valid_until + timedelta(days=1))
+    assert result.is_valid(result.valid_until) and not result.is_valid(
+        result.valid_until + timedelta(days=1)
+    )
     Result.objects.filter(pk=result.pk).update(
         recognised_on=start - timedelta(days=365 * 3 + 30), valid_until=start - timedelta(days=20)
     )
@@ -178,7 +189,9 @@ def test_public_search_filters_by_valid_stars_only(client, product, biz_owner, d
 
 def test_reminders_90_and_30_days_before_expiry_once_each(product, biz_owner):
     result = result_for(product, stars=3, recognised_on=date(2024, 1, 1))
-    notices = Notification.objects.filter(organisation=biz_owner.organisation, message__contains="hết hiệu lực")
+    notices = Notification.objects.filter(
+        organisation=biz_owner.organisation, message__contains="hết hiệu lực"
+    )
     end = result.valid_until
     assert actions.remind_expiring(today=end - timedelta(days=91)) == 0
     assert actions.remind_expiring(today=end - timedelta(days=90)) == 1
@@ -233,11 +246,16 @@ def test_an_incomplete_form_names_what_is_missing_and_keeps_the_ticks(client, ap
     client.force_login(commune_officer)
     response = client.post(reverse("ocop:score", args=[app.pk]), {"c0": "2"})
     html = response.content.decode()
-    assert "Chưa chấm tiêu chí" in html and 'value="2" data-points="3" data-part="A" required checked' in html
+    assert (
+        "Chưa chấm tiêu chí" in html
+        and 'value="2" data-points="3" data-part="A" required checked' in html
+    )
     assert not app.scorings.exists()
 
 
-def test_overview_lists_only_the_commune_businesses(client, app, other_commune_officer, commune_officer):
+def test_overview_lists_only_the_commune_businesses(
+    client, app, other_commune_officer, commune_officer
+):
     client.force_login(other_commune_officer)
     assert "Miến dong" not in client.get(reverse("ocop:overview")).content.decode()
     client.force_login(commune_officer)
@@ -253,7 +271,12 @@ def test_overview_exports_xlsx(client, product, dost_admin):
     client.force_login(dost_admin)
     response = client.get(reverse("ocop:overview"), {"format": "xlsx", "stars": 4})
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in ws[2]][:4] == ["Miến dong Nguyên Bình", product.business.name, "Thực phẩm", 4]
+    assert [c.value for c in ws[2]][:4] == [
+        "Miến dong Nguyên Bình",
+        product.business.name,
+        "Thực phẩm",
+        4,
+    ]
 
 
 def test_stars_follow_points_for_any_council(app, commune_officer, dost_admin, dost):

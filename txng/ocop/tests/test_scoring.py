@@ -15,8 +15,18 @@ from txng.ocop.tests.helpers import best_answers
 
 @pytest.mark.parametrize(
     ("points", "stars"),
-    [(100, 5), (90, 5), ("89.99", 4), (70, 4), ("69.99", 3), (50, 3), ("49.99", 2), (30, 2),
-     ("29.99", 1), (0, 1)],
+    [
+        (100, 5),
+        (90, 5),
+        ("89.99", 4),
+        (70, 4),
+        ("69.99", 3),
+        (50, 3),
+        ("49.99", 2),
+        (30, 2),
+        ("29.99", 1),
+        (0, 1),
+    ],
 )
 def test_star_bands_are_half_open(points, stars):
     assert scoring.stars_for(points) == stars
@@ -51,7 +61,9 @@ def test_an_unanswered_criterion_is_named():
 
 
 def test_average_of_members_rounds_half_up_to_two_places():
-    assert scoring.average([Decimal("70"), Decimal("69.99"), Decimal("70")]) == Decimal("69.997").quantize(Decimal("0.01"))
+    assert scoring.average([Decimal("70"), Decimal("69.99"), Decimal("70")]) == Decimal(
+        "69.997"
+    ).quantize(Decimal("0.01"))
     assert scoring.average([89, 90, 90]) == Decimal("89.67")
     assert scoring.stars_for(scoring.average([89, 90, 90])) == 4
 
