@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify
-from txng.accounts.models import OrgKind
+from txng.accounts.models import NotificationKind, OrgKind
 from txng.accounts.permissions import can_manage_business, is_dost, is_member, require
 from txng.audit.actions import record
 from txng.catalog.models import Document, Product
@@ -99,6 +99,7 @@ def apply(product, *, actor, group, evidence=(), note=""):
             commune,
             _("Hồ sơ OCOP mới chờ sơ loại: %(p)s") % {"p": product.name},
             reverse("ocop:application", args=[app.pk]),
+            kind=NotificationKind.GENERAL,
         )
     return app
 
@@ -191,7 +192,11 @@ def propose(app, *, actor, reason=""):
     app.state, app.state_reason = AppState.PROPOSED, reason
     app.save(update_fields=["state", "state_reason", "updated_at"])
     record(actor, AuditAction.PROPOSE, app, changes={"state": ["submitted", "proposed"]})
-    notify(app.business, _("Xã đã đề xuất sản phẩm %(p)s lên tỉnh.") % {"p": app.product.name})
+    notify(
+        app.business,
+        _("Xã đã đề xuất sản phẩm %(p)s lên tỉnh.") % {"p": app.product.name},
+        kind=NotificationKind.OCOP_DECIDED,
+    )
     return app
 
 
@@ -209,6 +214,7 @@ def return_application(app, *, actor, reason):
         app.business,
         _("Hồ sơ OCOP %(p)s bị trả lại: %(r)s") % {"p": app.product.name, "r": reason},
         reverse("ocop:application", args=[app.pk]),
+        kind=NotificationKind.OCOP_DECIDED,
     )
     return app
 
@@ -292,6 +298,7 @@ def recognise(app, *, actor, decision_number, decided_on, ministry=False):
         _("Sản phẩm %(p)s được công nhận OCOP %(s)d sao (QĐ %(d)s).")
         % {"p": app.product.name, "s": stars, "d": result.decision_number},
         reverse("ocop:application", args=[app.pk]),
+        kind=NotificationKind.OCOP_DECIDED,
     )
     return result
 
@@ -310,6 +317,7 @@ def not_recognise(app, *, actor, reason):
     notify(
         app.business,
         _("Sản phẩm %(p)s không được công nhận OCOP: %(r)s") % {"p": app.product.name, "r": reason},
+        kind=NotificationKind.OCOP_DECIDED,
     )
     return app
 
@@ -337,6 +345,7 @@ def remind_expiring(*, today=None):
                         "d": result.valid_until.strftime("%d/%m/%Y"),
                     },
                     reverse("ocop:mine"),
+                    kind=NotificationKind.OCOP_EXPIRING,
                 )
                 # The 30-day notice also settles the 90-day one, never sent late after it.
                 stamp = {"reminded_30": timezone.now()} if days == 30 else {}

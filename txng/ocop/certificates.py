@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify
-from txng.accounts.models import Organisation, OrgStatus
+from txng.accounts.models import NotificationKind, Organisation, OrgStatus
 from txng.accounts.permissions import is_dost, require
 from txng.accounts.provinces import site_url
 from txng.audit.actions import record
@@ -129,6 +129,7 @@ def issue(business, *, actor, products=None, signer="", today=None):
         business,
         _("Cơ sở được cấp Giấy xác nhận tham gia Hệ thống TXNG số %(n)s.") % {"n": cert.number},
         reverse("ocop:my_certificates"),
+        kind=NotificationKind.CERTIFICATE,
     )
     return cert
 
@@ -147,6 +148,7 @@ def revoke(cert, *, actor, reason):
         cert.business,
         _("Giấy xác nhận tham gia TXNG số %(n)s bị thu hồi: %(r)s")
         % {"n": cert.number, "r": reason},
+        kind=NotificationKind.CERTIFICATE,
     )
     return cert
 

@@ -262,6 +262,7 @@ class Result(models.Model):
     reminded_90 = models.DateTimeField(null=True, blank=True)
     reminded_30 = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ResultQuerySet.as_manager()
 
