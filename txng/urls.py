@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("txng.catalog.urls")),
     path("", include("txng.tracing.urls")),
+    path("", include("txng.ocop.urls")),
     path("", include("txng.public.urls")),
     path("", include("txng.feedback.urls")),
 ]

@@ -462,28 +462,3 @@ def remind_expiring_documents(*, days=30, today=None):
 
 def managed_businesses(user):
     return Organisation.objects.managed_by(user.organisation)
-
-
-@transaction.atomic
-def set_ocop_stars(product, *, actor, stars, reason):
-    """An authority managing the business records the product's OCOP stars (or clears them),
-    citing the decision that awarded them. Until the OCOP scoring module issues certificates,
-    this is the only way stars reach a public page."""
-    require(can_manage_business(actor, product.business))
-    _require_reason(reason)
-    if stars is not None and not 1 <= stars <= 5:
-        raise ValidationError({"stars": _("Số sao OCOP: từ 1 đến 5.")})
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    before = product.ocop_stars
-    product.ocop_stars = stars
-    product.ocop_set_by = actor.organisation if stars is not None else None
-    product.ocop_set_at = timezone.now() if stars is not None else None
-    product.save(update_fields=["ocop_stars", "ocop_set_by", "ocop_set_at", "updated_at"])
-    record(
-        actor,
-        AuditAction.SET_OCOP_STARS,
-        product,
-        changes={"ocop_stars": [before, stars]},
-        reason=reason,
-    )
-    return product

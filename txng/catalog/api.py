@@ -65,7 +65,6 @@ class ProductOut(Schema):
     standards: str
     shelf_life: str
     storage: str
-    ocop_stars: int | None
     image: str | None
     facility: dict | None
     published_at: datetime | None
@@ -114,7 +113,6 @@ def _product(request, p, detail=False):
         "standards": p.standards,
         "shelf_life": p.shelf_life,
         "storage": p.storage,
-        "ocop_stars": p.ocop_stars,
         "image": _abs(request, p.main_image_url),
         "facility": {
             "name": facility.name,

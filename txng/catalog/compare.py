@@ -22,8 +22,6 @@ def _display(name, value):
         return str(Category.objects.filter(pk=value).first() or value)
     if name == "facility":
         return str(Facility.objects.filter(pk=value).first() or value)
-    if name == "ocop_stars":
-        return f"{value}★"
     if name == "logo":
         return value.rsplit("/", 1)[-1]
     return str(value)

@@ -157,7 +157,7 @@ def _documents(product, n):
 def _products(ctx, categories, facilities):
     made = {}
     now = timezone.now()
-    for n, (i, name, cat, brand, net, unit, std, shelf, stars, desc) in enumerate(PRODUCTS, 1):
+    for n, (i, name, cat, brand, net, unit, std, shelf, _stars, desc) in enumerate(PRODUCTS, 1):
         biz = ctx["businesses"][i]
         product, created = Product.objects.get_or_create(business=biz, name=name)
         made[name] = product
@@ -166,10 +166,7 @@ def _products(ctx, categories, facilities):
         fac = facilities.get(i, [None])
         product.category = categories[cat]
         product.brand, product.net_content, product.unit = brand, net, unit
-        product.standards, product.shelf_life, product.ocop_stars = std, shelf, stars
-        # In the demo, the stars come from the province's OCOP decisions, recorded by DOST.
-        product.ocop_set_by = ctx["dost"] if stars else None
-        product.ocop_set_at = now - timedelta(days=60) if stars else None
+        product.standards, product.shelf_life = std, shelf
         product.description = desc or f"{name}, đặc sản tỉnh Cao Bằng do {biz.name} sản xuất."
         product.storage = "Nơi khô ráo, thoáng mát, tránh ánh nắng trực tiếp."
         product.facility = fac[0] if cat in ("hat-qua", "cu-rau") or len(fac) == 1 else fac[-1]

@@ -28,21 +28,6 @@ class ProductForm(forms.ModelForm):
         return "".join((self.cleaned_data.get("gtin") or "").split())
 
 
-class OcopForm(forms.Form):
-    stars = forms.TypedChoiceField(
-        label=_("Số sao OCOP"),
-        choices=[("", _("Chưa được xếp hạng")), *[(i, f"{i}★") for i in range(1, 6)]],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    reason = forms.CharField(
-        label=_("Căn cứ"),
-        help_text=_("Số, ngày quyết định công nhận OCOP (hoặc lý do gỡ sao)."),
-        max_length=500,
-    )
-
-
 class ProfileForm(forms.Form):
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=50, required=False)
     english_name = forms.CharField(label=_("Tên tiếng Anh"), max_length=255, required=False)

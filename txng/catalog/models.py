@@ -230,20 +230,6 @@ class Product(models.Model):
         _("hạn sử dụng"), max_length=100, blank=True, help_text=_("Ví dụ: 12 tháng kể từ NSX")
     )
     storage = models.CharField(_("điều kiện bảo quản"), max_length=300, blank=True)
-    # Set only by an authority (catalog.actions.set_ocop_stars), never by the business: stars
-    # are a certified rating (Decision 148/QĐ-TTg), not a claim.
-    ocop_stars = models.PositiveSmallIntegerField(
-        _("số sao OCOP"), null=True, blank=True, choices=[(i, f"{i}★") for i in range(1, 6)]
-    )
-    ocop_set_by = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("cơ quan xác nhận sao OCOP"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    ocop_set_at = models.DateTimeField(_("ngày xác nhận sao OCOP"), null=True, blank=True)
     state = models.CharField(
         _("trạng thái công bố"),
         max_length=20,
@@ -269,10 +255,6 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="withdrawn") | ~Q(withdrawn_reason=""),
                 name="withdrawn_product_has_reason",
-            ),
-            models.CheckConstraint(
-                condition=Q(ocop_stars__isnull=True) | Q(ocop_stars__gte=1, ocop_stars__lte=5),
-                name="ocop_stars_1_to_5",
             ),
         ]
 

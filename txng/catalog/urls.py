@@ -17,7 +17,6 @@ urlpatterns = [
     path("manage/products/<int:pk>/edit/", views.product_edit, name="product_edit"),
     path("manage/products/<int:pk>/images/", views.image_add, name="image_add"),
     path("manage/products/<int:pk>/take-down/", views.take_down, name="take_down"),
-    path("manage/products/<int:pk>/ocop/", views.set_ocop, name="set_ocop"),
     path("manage/images/<int:pk>/remove/", views.image_remove, name="image_remove"),
     path("manage/revisions/", views.queue, name="queue"),
     path("manage/revisions/<int:pk>/", views.revision, name="revision"),

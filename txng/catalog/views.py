@@ -18,7 +18,6 @@ from txng.catalog.forms import (
     DocumentForm,
     FacilityForm,
     ImageForm,
-    OcopForm,
     ProductForm,
     ProfileForm,
     ReasonForm,
@@ -89,7 +88,7 @@ def product_edit(request, pk):
 
 
 @login_required
-def product_detail(request, pk, ocop_form=None):
+def product_detail(request, pk):
     product = get_visible_or_404(
         Product.objects.select_related("business", "facility"), request.user, pk=pk
     )
@@ -110,7 +109,6 @@ def product_detail(request, pk, ocop_form=None):
             "submit_form": SubmitForm(),
             "reason_form": ReasonForm(),
             "documents": product.documents.all(),
-            "ocop_form": ocop_form or OcopForm(initial={"stars": product.ocop_stars}),
         },
     )
 
@@ -255,28 +253,6 @@ def take_down(request, pk):
     else:
         messages.success(request, _("Đã gỡ sản phẩm khỏi trang công khai."))
     return redirect("catalog:my_product", pk=product.pk)
-
-
-@login_required
-@require_POST
-def set_ocop(request, pk):
-    product = get_visible_or_404(Product.objects, request.user, pk=pk)
-    form = OcopForm(request.POST)
-    if not actions.can_manage_business(request.user, product.business):
-        raise PermissionDenied
-    if save_form(
-        request,
-        form,
-        lambda: actions.set_ocop_stars(
-            product,
-            actor=request.user,
-            stars=form.cleaned_data["stars"],
-            reason=form.cleaned_data["reason"],
-        ),
-        _("Đã cập nhật số sao OCOP."),
-    ):
-        return redirect("catalog:my_product", pk=product.pk)
-    return product_detail(request, pk, ocop_form=form)
 
 
 @login_required

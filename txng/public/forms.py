@@ -55,7 +55,15 @@ class SearchForm(forms.Form):
         if data.get("agency"):
             qs = qs.filter(business__managers=data["agency"])
         if data.get("ocop"):
-            qs = qs.filter(ocop_stars__gte=data["ocop"])
+            # Stars come only from a valid OCOP result (the ocop app); read by relation name
+            # so this lower app needs no import of it.
+            today = timezone.localdate()
+            qs = qs.filter(
+                ocop_results__stars__gte=data["ocop"],
+                ocop_results__revoked_at__isnull=True,
+                ocop_results__recognised_on__lte=today,
+                ocop_results__valid_until__gte=today,
+            ).distinct()
         if data.get("q"):
             qs = qs.search(data["q"])
         return qs

@@ -24,6 +24,8 @@ from txng.catalog.tests.helpers import draft, facility
 from txng.enrolment.tests.helpers import make_dossier
 from txng.feedback.actions import file_case
 from txng.feedback.models import Comment
+from txng.ocop.models import Application as OcopApplication
+from txng.ocop.models import Certificate, ScoreSheet
 from txng.public.models import Article, Banner, Post, Section
 from txng.stamps.models import FakeReport
 from txng.stamps.tests.factories import OrderFactory, make_stamps
@@ -87,6 +89,7 @@ PUBLIC = {
     "api:get_business": "one business's public data",
     "api:list_categories": "the product categories",
     "api:trace_by_code": "the public trace of a lot by its trace code",
+    "ocop:verify": "a participation certificate's QR: valid, expired or revoked",
     "media-public": "published images and files (DEBUG only)",
 }
 
@@ -165,6 +168,16 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
     )
     banner = Banner.objects.create(title="Băng rôn", image="public/b.jpg")  # banners are public
     dossier = make_dossier(department, commune, name=f"{SECRET} HTX", tax_code="0100109106")
+    ocop_sheet = ScoreSheet.objects.create(group="food", version=1, title="Phiếu", criteria=[])
+    ocop_application = OcopApplication.objects.create(
+        product=product, business=business, group="food", note=SECRET
+    )
+    certificate = Certificate.objects.create(
+        business=business,
+        number="1/2026/GXN",
+        issued_on=timezone.localdate(),
+        valid_until=timezone.localdate(),
+    )
     event = lot.event_rows.first().event
     case = file_case(
         kind="complaint",
@@ -211,6 +224,9 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         "article": article.pk,
         "banner": banner.pk,
         "dossier": dossier.pk,
+        "ocop_sheet": ocop_sheet.pk,
+        "ocop_application": ocop_application.pk,
+        "certificate": certificate.pk,
         "tracking_code": dossier.tracking_code,
         "gtin": "8930000000019",
     }
@@ -241,7 +257,6 @@ def kwargs_for(name, pattern, w):
         "catalog:image_add": "product",
         "catalog:take_down": "product",
         "catalog:feature": "product",
-        "catalog:set_ocop": "product",
         "catalog:image_remove": "image",
         "catalog:revision": "revision",
         "catalog:my_revision": "revision",
@@ -281,6 +296,12 @@ def kwargs_for(name, pattern, w):
         "feedback:rate": "product",
         "feedback:comment_photo": "comment",
         "feedback:comment_act": "comment",
+        "ocop:application": "ocop_application",
+        "ocop:score": "ocop_application",
+        "ocop:decide": "ocop_application",
+        "ocop:sheet": "ocop_sheet",
+        "ocop:certificate_revoke": "certificate",
+        "ocop:certificate_pdf": "certificate",
     }.get(name)
     values = {
         "pk": w[pk] if pk else 1 if name.startswith("admin:") else None,
