@@ -35,6 +35,7 @@ class State:
         self.order = []
         self.jobs = {}
         self.token_lifetime = 3600
+        self.jobs_running = False
 
 
 STATE = State()
@@ -155,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
                 if self.path == "/epcis/capture":
                     STATE.jobs[answer["id"]] = {
                         "captureID": answer["id"],
-                        "running": False,
+                        "running": STATE.jobs_running,
                         "success": True,
                         "errors": [],
                     }
@@ -202,6 +203,7 @@ class Handler(BaseHTTPRequestHandler):
                 STATE.tokens = dict.fromkeys(STATE.tokens, 0)
             # A job still running until told otherwise: for the "sent, not yet accepted" state.
             if "jobs_running" in data:
+                STATE.jobs_running = bool(data["jobs_running"])
                 for job in STATE.jobs.values():
                     job["running"] = bool(data["jobs_running"])
             mode = STATE.mode
