@@ -36,6 +36,7 @@ class State:
         self.jobs = {}
         self.token_lifetime = 3600
         self.jobs_running = False
+        self.in_flight = 0  # recorded, not yet answered: a sender killed now must resend
 
 
 STATE = State()
@@ -77,6 +78,7 @@ class Handler(BaseHTTPRequestHandler):
                         "deliveries": [{"key": k, **STATE.deliveries[k]} for k in STATE.order],
                         "token_requests": STATE.token_requests,
                         "mode": STATE.mode,
+                        "in_flight": STATE.in_flight,
                     },
                 )
         if self.path.startswith("/epcis/capture/"):
@@ -162,7 +164,12 @@ class Handler(BaseHTTPRequestHandler):
                     }
             else:
                 seen["times"] += 1
-        time.sleep(delay)
+            STATE.in_flight += 1
+        try:
+            time.sleep(delay)
+        finally:
+            with STATE.lock:
+                STATE.in_flight -= 1
         if self.path == "/epcis/capture":
             return self._json(
                 202, {}, headers={"Location": f"/epcis/capture/{seen['answer']['id']}"}
