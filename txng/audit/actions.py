@@ -10,7 +10,6 @@ from txng.audit import labels
 from txng.audit.middleware import current_ip, in_request
 from txng.audit.models import AuditEntry
 
-
 # Functions called with each new AuditEntry inside the writer's transaction: an app above audit
 # (national's outbox) hooks every change without the apps below importing it. A listener that
 # raises aborts the change, which is the point: its row and the change commit or roll back together.
