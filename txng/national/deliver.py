@@ -170,7 +170,8 @@ def run_hub(hub, *, now=None, limit=200):
             if _failure(hub, now, outcome.message):
                 logger.warning("national: %s is down, its queue waits: %s", hub, outcome.message)
                 break
-        else:
+        elif not (row.state == SyncState.SENT and outcome.state == "sent"):
+            # A poll that only hears "still working" is no news of the hub being up.
             _success(hub, now)
     return done
 
