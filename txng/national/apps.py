@@ -9,7 +9,7 @@ class NationalConfig(AppConfig):
         from txng.audit.actions import add_listener
         from txng.audit.labels import register
         from txng.common import health
-        from txng.national import status
+        from txng.national import slots, status
         from txng.national.audit_actions import GROUP, AuditAction
         from txng.national.dashboard import tiles
         from txng.national.outbox import on_audit_entry
@@ -18,3 +18,4 @@ class NationalConfig(AppConfig):
         add_listener(on_audit_entry)
         dashboard.register(tiles, position=90)
         health.register(status.health)
+        slots.register()

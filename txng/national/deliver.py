@@ -138,6 +138,25 @@ def _apply(row, outcome, now):
                 next_attempt_at=now + timedelta(seconds=backoff(attempts)),
             )
     OutboxRow.objects.filter(pk=row.pk).update(**fields, updated_at=now)
+    if fields.get("state") in (SyncState.DEAD, SyncState.REFUSED):
+        _tell_dost(row, fields["state"], outcome.message)
+
+
+def _tell_dost(row, state, message):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from txng.accounts.actions import notify_dost
+    from txng.accounts.models import NotificationKind
+
+    text = _("%(hub)s không nhận %(record)s: %(message)s") % {
+        "hub": row.hub.name,
+        "record": row.record_label or row.record_type,
+        "message": message[:200],
+    }
+    notify_dost(
+        text[:500], reverse("national:row", args=[row.pk]), kind=NotificationKind.HUB_FAILED
+    )
 
 
 def send_row(row, now):

@@ -104,3 +104,33 @@ def test_dost_fixes_a_refused_row_from_its_page(client, dost_admin, nbc, lot, hu
     assert row.state == SyncState.ACCEPTED
     assert hub_emulator.received()["deliveries"][0]["body"] == {"traceCode": "X"}
     assert AuditEntry.objects.filter(action="national.fix").exists()
+
+
+def test_the_product_page_links_its_passport(client, product):
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert reverse("national:passport", args=[product.pk]) in page
+
+
+def test_the_scan_page_links_the_lots_passport_without_a_query(rf, lot, django_assert_num_queries):
+    from txng.national.slots import scan
+
+    request = rf.get("/q/x")
+    with django_assert_num_queries(0):
+        html = scan(request, product=lot.product, lot=lot, product_public=True)
+    assert reverse("national:passport_lot", args=[lot.trace_code]) in html
+    assert scan(request, product=lot.product, lot=lot, product_public=False) is None
+
+
+def test_the_workspace_lot_page_links_its_sync_state(client, biz_owner, nbc, lot):
+    client.force_login(biz_owner)
+    page = client.get(reverse("tracing:lot", args=[lot.pk])).content.decode()
+    assert reverse("national:record", args=["lot", lot.pk]) in page
+
+
+def test_dost_is_told_when_a_hub_refuses_a_record(dost_admin, nbc, lot, hub_emulator):
+    from txng.accounts.models import Notification
+
+    hub_emulator.control(mode="refuse")
+    deliver.run_once()
+    note = Notification.objects.get(organisation=dost_admin.organisation)
+    assert note.kind == "hub_failed" and "GTIN CheckDigit" in note.message
