@@ -65,6 +65,7 @@ class Passport:
     lot: object = None
     audience: str = PUBLIC
     steps: list = field(default_factory=list)
+    lots: list = field(default_factory=list)
     documents: list = field(default_factory=list)
     recalls: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
@@ -114,6 +115,10 @@ def build(product, user, lot=None):
     p.recalls = sorted({r.recall for r in rows.select_related("recall")}, key=lambda r: r.pk)
     if lot is not None:
         p.steps = public_timeline(lot)
+    else:
+        # The maker's own lots; the same goods received downstream are traced from these.
+        own = product.lots.filter(business=product.business).exclude(trace_code="")
+        p.lots = list(own.order_by("-created_at")[:20])
     if p.audience != PUBLIC:
         from txng.national.models import OutboxRow, RecordType, SyncState
 

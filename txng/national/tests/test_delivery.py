@@ -193,3 +193,20 @@ def test_replay_is_for_dost_and_only_for_stuck_rows(nbc, lot, dost_admin, dept_o
         replay(row, actor=dept_officer)
     with pytest.raises(ValidationError):
         replay(row, actor=dost_admin)  # waiting: nothing to replay
+
+
+def test_the_worker_task_delivers_and_comes_back_for_what_waits(nbc, lot, hub_emulator, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from txng.national.tasks import deliver_due
+
+    settings.NATIONAL_RETRY_BASE = 60
+    hub_emulator.control(fail_next=1)
+    deliver_due.call()
+    row = OutboxRow.objects.get(hub=nbc)
+    assert row.state == SyncState.WAITING
+    queued = DBTaskResult.objects.filter(task_path__endswith="deliver_due", status="READY")
+    assert [t.run_after for t in queued if t.run_after >= row.next_attempt_at] != []
+    OutboxRow.objects.update(next_attempt_at=timezone.now())
+    deliver_due.call()
+    assert OutboxRow.objects.get(pk=row.pk).state == SyncState.ACCEPTED
