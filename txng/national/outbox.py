@@ -4,7 +4,7 @@
 below writes its audit row inside its own transaction, and this listener writes the outbox rows
 in that same transaction. The change and its rows commit, or roll back, together."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -107,6 +107,19 @@ def records_for(entry):
 
 def enqueue(hub, record_type, record_id, *, label="", business_id=None, change="", context=None):
     """One outbox row after the last one of the same record on this hub."""
+    for attempt in range(3):
+        try:
+            # A savepoint: two changes of one record racing for the same number must not break
+            # the change itself; the loser takes the next number.
+            with transaction.atomic():
+                return _append(hub, record_type, record_id, label, business_id, change, context)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _append(hub, record_type, record_id, label, business_id, change, context):
     last = (
         OutboxRow.objects.filter(hub=hub, record_type=record_type, record_id=record_id)
         .order_by("-seq")

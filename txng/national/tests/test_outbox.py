@@ -1,7 +1,7 @@
 """The outbox row is written in the transaction of the change, for every enabled hub."""
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from txng.accounts import actions as accounts_actions
 from txng.catalog import actions as catalog_actions
@@ -60,3 +60,31 @@ def test_each_change_of_a_lot_carries_only_its_new_events(nbc, lot, biz_owner):
     assert [e.title for e in lot_events(first)] != [e.title for e in lot_events(second)]
     assert len(lot_events(first)) == 1 and len(lot_events(second)) == 1
     assert first.context["upto"] == second.context["after"]
+
+
+def test_a_row_numbered_by_a_concurrent_change_takes_the_next_number(nbc, lot):
+    from unittest import mock
+
+    from txng.national import outbox
+
+    # Another transaction has committed number 2 after our read saw only number 1: our first
+    # insert collides with it, as the unique constraint makes it.
+    OutboxRow.objects.create(
+        hub=nbc,
+        record_type=RecordType.LOT,
+        record_id=lot.pk,
+        seq=2,
+        idempotency_key="other",
+        next_attempt_at=lot.created_at,
+    )
+    real, calls = outbox._append, []
+
+    def stale_then_real(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("duplicate key value violates national_row_order")
+        return real(*args)
+
+    with mock.patch.object(outbox, "_append", stale_then_real):
+        row = outbox.enqueue(nbc, RecordType.LOT, lot.pk)
+    assert row.seq == 3 and len(calls) == 2

@@ -116,3 +116,8 @@ def test_a_draft_product_has_no_passport(client, product):
     product.state = "draft"
     product.save()
     assert client.get(reverse("national:passport", args=[product.pk])).status_code == 404
+
+
+def test_the_product_passport_lists_the_makers_lots_with_their_passports(client, lot):
+    page = client.get(reverse("national:passport", args=[lot.product_id])).content.decode()
+    assert reverse("national:passport_lot", args=[lot.trace_code]) in page
