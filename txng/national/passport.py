@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.permissions import can_manage_business, is_member
 from txng.catalog.models import DocumentType
+from txng.national.models import OutboxRow, RecordType, SyncState
 from txng.tracing.models import RecallLot
 from txng.tracing.queries import public_timeline
 
@@ -102,6 +103,23 @@ class Passport:
         }[key]
 
 
+def _hub_refs(product):
+    """The latest accepted row of the product on each hub that gave it an id. The portal's id
+    is public, so every reader's passport links to it."""
+    accepted = (
+        OutboxRow.objects.filter(
+            record_type=RecordType.PRODUCT, record_id=product.pk, state=SyncState.ACCEPTED
+        )
+        .exclude(hub_ref="")
+        .select_related("hub")
+        .order_by("hub", "-seq")
+    )
+    latest = {}
+    for row in accepted:
+        latest.setdefault(row.hub_id, row)
+    return list(latest.values())
+
+
 def build(product, user, lot=None):
     p = Passport(product=product, lot=lot, audience=audience(user, product.business))
     docs = product.documents.all()
@@ -119,19 +137,18 @@ def build(product, user, lot=None):
         # The maker's own lots; the same goods received downstream are traced from these.
         own = product.lots.filter(business=product.business).exclude(trace_code="")
         p.lots = list(own.order_by("-created_at")[:20])
-    if p.audience != PUBLIC:
-        from txng.national.models import OutboxRow, RecordType, SyncState
-
-        p.hub_refs = list(
-            OutboxRow.objects.filter(
-                record_type=RecordType.PRODUCT, record_id=product.pk, state=SyncState.ACCEPTED
-            )
-            .exclude(hub_ref="")
-            .select_related("hub")
-            .order_by("hub", "-seq")
-            .distinct()
-        )
+    p.hub_refs = _hub_refs(product)
     return p
+
+
+def hub_link(row, product):
+    """The product's page on a hub that accepted it. No hub has published its public URLs, so
+    they are settings: NATIONAL_HUB_LINKS = {"nbc": "https://…/{ref}"} ({ref}: the hub's id of
+    the product, {gtin}); without one, a URN that still names the hub's record."""
+    template = getattr(settings, "NATIONAL_HUB_LINKS", {}).get(row.hub.code)
+    if template:
+        return template.format(ref=row.hub_ref, gtin=product.gtin)
+    return f"urn:txng-hub:{row.hub.code}:{row.hub_ref}"
 
 
 def _abs(request, path):
@@ -212,5 +229,5 @@ def json_ld(request, p):
             doc["txng:inStock"] = str(lot.in_stock)
             doc["txng:unit"] = lot.unit
     if p.hub_refs:
-        doc["sameAs"] = [f"urn:txng-hub:{r.hub.code}:{r.hub_ref}" for r in p.hub_refs]
+        doc["sameAs"] = [hub_link(r, product) for r in p.hub_refs]
     return {k: v for k, v in doc.items() if v not in (None, "", [])}

@@ -44,8 +44,8 @@ def hub_edit(request, pk):
 @require_POST
 def hub_toggle(request, pk):
     hub = get_object_or_404(Hub, pk=pk)
-    actions.set_enabled(hub, request.POST.get("enabled") == "1", actor=request.user)
-    messages.success(request, _("Đã bật kết nối.") if hub.enabled else _("Đã cập nhật kết nối."))
+    hub = actions.set_enabled(hub, request.POST.get("enabled") == "1", actor=request.user)
+    messages.success(request, _("Đã bật kết nối.") if hub.enabled else _("Đã tắt kết nối."))
     return redirect("national:hubs")
 
 

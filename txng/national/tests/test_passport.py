@@ -121,3 +121,17 @@ def test_a_draft_product_has_no_passport(client, product):
 def test_the_product_passport_lists_the_makers_lots_with_their_passports(client, lot):
     page = client.get(reverse("national:passport", args=[lot.product_id])).content.decode()
     assert reverse("national:passport_lot", args=[lot.trace_code]) in page
+
+
+def test_an_official_gets_the_link_to_the_portals_record_once_it_accepted_the_product(
+    client, product, dept_officer, nbc, settings
+):
+    from txng.national.models import OutboxRow, SyncState
+    from txng.national.outbox import enqueue
+
+    row = enqueue(nbc, "product", product.pk)
+    OutboxRow.objects.filter(pk=row.pk).update(state=SyncState.ACCEPTED, hub_ref="SP-42")
+    settings.NATIONAL_HUB_LINKS = {"nbc": "https://portal.example/san-pham/{ref}"}
+    client.force_login(dept_officer)
+    doc = _ld(client, reverse("national:passport_ld", args=[product.pk]))
+    assert doc["sameAs"] == ["https://portal.example/san-pham/SP-42"]
