@@ -7,6 +7,11 @@ HOST ?= 127.0.0.1
 # Where phones will reach the demo; its QR stamps point there. To scan a printed stamp with a
 # phone on the same Wi-Fi: make demo HOST=0.0.0.0 BASE_URL=http://192.168.1.20:8000
 BASE_URL ?= http://$(HOST):$(PORT)
+# The hub emulator standing in for the national hubs (docs/national.md), loopback only.
+HUB_PORT ?= 8765
+HUB_ENV := HUB_EMULATOR_URL=http://127.0.0.1:$(HUB_PORT) \
+	TXNG_HUB_NBC_CLIENT_ID=txng-demo TXNG_HUB_NBC_CLIENT_SECRET=txng-demo-secret \
+	TXNG_HUB_NDATRACE_CLIENT_ID=txng-demo TXNG_HUB_NDATRACE_CLIENT_SECRET=txng-demo-secret
 
 .PHONY: demo test lint format venv dev-venv migrate messages worker clean
 
@@ -27,9 +32,11 @@ dev-venv: $(VENV)/.dev-installed
 demo: venv
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 SITE_DOMAIN=$(BASE_URL) $(PY) manage.py load_demo --base-url $(BASE_URL)
-	@echo "Serving on $(BASE_URL)/  (Ctrl+C to stop)"
-	DEBUG=1 SITE_DOMAIN=$(BASE_URL) $(PY) manage.py run_demo --addrport $(HOST):$(PORT)
+	DEBUG=1 SITE_DOMAIN=$(BASE_URL) $(HUB_ENV) $(PY) manage.py load_demo --base-url $(BASE_URL)
+	@echo "Serving on $(BASE_URL)/  (Ctrl+C to stop); hub emulator on http://127.0.0.1:$(HUB_PORT)/"
+	$(PY) -m txng.national.emulator --port $(HUB_PORT) & EMULATOR=$$!; \
+	trap 'kill $$EMULATOR' EXIT INT TERM; \
+	DEBUG=1 SITE_DOMAIN=$(BASE_URL) $(HUB_ENV) $(PY) manage.py run_demo --addrport $(HOST):$(PORT)
 
 # The whole suite against a throwaway PostgreSQL cluster, browser tests included.
 test: dev-venv

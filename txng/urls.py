@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("txng.ocop.urls")),
     path("", include("txng.public.urls")),
     path("", include("txng.feedback.urls")),
+    path("", include("txng.national.urls")),
 ]
 
 if settings.DEBUG:

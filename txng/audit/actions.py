@@ -10,6 +10,22 @@ from txng.audit import labels
 from txng.audit.middleware import current_ip, in_request
 from txng.audit.models import AuditEntry
 
+# Functions called with each new AuditEntry inside the writer's transaction: an app above audit
+# (national's outbox) hooks every change without the apps below importing it. A listener that
+# raises aborts the change, which is the point: its row and the change commit or roll back together.
+_LISTENERS = []
+
+
+def add_listener(fn):
+    """Register `fn(entry)`; registering the same function twice keeps one."""
+    if fn not in _LISTENERS:
+        _LISTENERS.append(fn)
+
+
+def remove_listener(fn):
+    if fn in _LISTENERS:
+        _LISTENERS.remove(fn)
+
 
 def _plain(value):
     if isinstance(value, models.Model):
@@ -47,7 +63,7 @@ def record(actor, action, obj=None, *, changes=None, reason="", object_type=None
         # who did not sign in) only for an anonymous visitor's request.
         actor_name = "" if in_request.get() else gettext("Hệ thống")
     organisation = getattr(actor, "organisation", None) if actor is not None else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor_name[:255],
         organisation=organisation,
@@ -59,3 +75,6 @@ def record(actor, action, obj=None, *, changes=None, reason="", object_type=None
         reason=reason or "",
         ip=current_ip.get() if keep_ip else None,
     )
+    for listener in _LISTENERS:
+        listener(entry)
+    return entry

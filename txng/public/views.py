@@ -18,6 +18,7 @@ from txng.accounts.permissions import role_required
 from txng.catalog.models import Category, Product
 from txng.catalog.search import CappedPaginator
 from txng.catalog.text import normalise
+from txng.common import health
 from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
 from txng.public import actions, finders
@@ -272,7 +273,7 @@ def healthz(request):
         # The error names hosts, users and versions: the log gets it, the public does not.
         logger.exception("healthz: the database does not answer")
         return JsonResponse({"status": "error", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", **health.extra()})
 
 
 @role_required("dost")

@@ -26,6 +26,8 @@ from txng.feedback.actions import file_case
 from txng.feedback.models import Comment
 from txng.ocop.models import Application as OcopApplication
 from txng.ocop.models import Certificate, ScoreSheet
+from txng.national.models import Hub
+from txng.national.outbox import enqueue
 from txng.public.models import Article, Banner, Post, Section
 from txng.stamps.models import FakeReport
 from txng.stamps.tests.factories import OrderFactory, make_stamps
@@ -91,6 +93,10 @@ PUBLIC = {
     "api:trace_by_code": "the public trace of a lot by its trace code",
     "ocop:verify": "a participation certificate's QR: valid, expired or revoked",
     "media-public": "published images and files (DEBUG only)",
+    "national:passport": "a published product's digital passport (more for its officials)",
+    "national:passport_ld": "a published product's digital passport as JSON-LD",
+    "national:passport_lot": "a public lot's digital passport",
+    "national:passport_lot_ld": "a public lot's digital passport as JSON-LD",
 }
 
 
@@ -113,6 +119,8 @@ def url_patterns():
 def world(business, biz_owner, department, commune, dept_officer, dost_admin):
     """One of every kind of object, all owned by `business` (managed by department, commune)."""
     staff = UserFactory(organisation=business, role="staff", username="biz_staff")
+    # An enabled hub, so the lot below queues an outbox row for the national pages.
+    hub = Hub.objects.create(code="walk", name="Hub", adapter="file", enabled=True)
     category = Category.objects.create(name="Hạt", slug="hat")  # categories are public
     place = facility(business, name=f"{SECRET} vùng trồng")
     product, revision = draft(biz_owner, name=f"{SECRET} hạt dẻ", gtin="8930000000019")
@@ -198,6 +206,8 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         "comment": comment.pk,
         "case": case.pk,
         "case_code": case.code,
+        "hub": hub.pk,
+        "row": enqueue(hub, "lot", lot.pk, label=f"{SECRET} lô", business_id=business.pk).pk,
         "business": business.pk,
         "staff": staff.pk,
         "shop_owner": shop_owner,
@@ -302,6 +312,11 @@ def kwargs_for(name, pattern, w):
         "ocop:sheet": "ocop_sheet",
         "ocop:certificate_revoke": "certificate",
         "ocop:certificate_pdf": "certificate",
+        "national:hub_edit": "hub",
+        "national:hub_toggle": "hub",
+        "national:row": "row",
+        "national:passport": "product",
+        "national:passport_ld": "product",
     }.get(name)
     values = {
         "pk": w[pk] if pk else 1 if name.startswith("admin:") else None,
@@ -320,6 +335,8 @@ def kwargs_for(name, pattern, w):
         "serial": "1",
         "lot": "LO-01",
         "sscc": "089300000000000019",
+        "record_type": "lot",
+        "record_id": w["lot"],
         # Django's admin and static files: any value; they refuse before looking it up.
         "object_id": "1",
         "content_type_id": "1",

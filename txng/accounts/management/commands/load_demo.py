@@ -23,6 +23,7 @@ DEMO_ORDER = [
     "feedback",
     "ocop",
     "reports",
+    "national",
 ]
 
 

@@ -1,0 +1,29 @@
+"""The delivery task for the django-tasks worker (`manage.py db_worker`, run by `make worker` and
+`make demo`). Each change wakes it on commit; while rows wait for a retry or a hub's breaker, it
+queues itself again for when the earliest is due, so nothing depends on a new change arriving."""
+
+from django.utils import timezone
+from django_tasks import task
+
+from txng.national.deliver import next_wake, run_once
+
+
+def _already_queued(when):
+    """A deliver_due already waiting to run by `when`: a second one would only add a wake-up."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another tasks backend
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=f"{__name__}.deliver_due", status="READY", run_after__lte=when
+    ).exists()
+
+
+@task()
+def deliver_due():
+    run_once()
+    wake = next_wake()
+    if wake is not None:
+        wake = max(wake, timezone.now())
+        if not _already_queued(wake):
+            deliver_due.using(run_after=wake).enqueue()
