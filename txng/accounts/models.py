@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from txng.accounts.identifiers import validate_gln, validate_tax_code
 from txng.common import limits
 from txng.common.access import RestrictedQuerySet
+from txng.common.codes import random_code
+
+
+def new_ref():
+    return random_code(10)
 
 
 class OrgKind(models.TextChoices):
@@ -97,6 +102,9 @@ class Organisation(models.Model):
         validators=[validate_gln],
         help_text=_("13 chữ số do GS1 Việt Nam cấp (nếu có)."),
     )
+    # What names the organisation outside the system when it has no GLN: events carry
+    # https://<province domain>/id/party/<ref>, an opaque code rather than a database id.
+    ref = models.CharField(max_length=12, unique=True, default=new_ref, editable=False)
     address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     commune = models.ForeignKey(
         "self",

@@ -34,7 +34,9 @@ from txng.tracing.models import (
 # CBV bizStep for each diary stage; farm stages have no CBV word, so they say "other" and carry
 # the stage in the txng:stage extension.
 STAGE_BIZ_STEP = {
-    StageKind.HARVEST: "commissioning",
+    # CBV has no harvesting step, and commissioning is the ADD that creates the lot: a harvest
+    # recorded on a lot that exists is the gathering of its crop.
+    StageKind.HARVEST: "collecting",
     StageKind.PACKING: "packing",
     StageKind.STORING: "storing",
     StageKind.INSPECTING: "inspecting",
@@ -158,12 +160,15 @@ def create_lot(
         "ObjectEvent",
         time=time,
         action="ADD",
+        # CBV: a lot comes into being active (commissioning); bought material arrives to be
+        # worked on (receiving, in_progress).
         biz_step="receiving" if bought else "commissioning",
-        disposition="in_progress" if not bought else "active",
+        disposition="in_progress" if bought else "active",
         facility=lot.facility,
         quantities=[(lot, quantity)],
         ilmd=ilmd or None,
-        extra={"supplier": supplier_name, "supplierLot": supplier_lot, "origin": origin},
+        # The supplier's typed name stays on the lot (it may be a person's); not in the event.
+        extra={"supplierLot": supplier_lot, "origin": origin},
     )
     title = _("Nhập nguyên liệu") if bought else _("Tạo lô sản xuất")
     detail = _("Nguồn gốc: %(origin)s") % {"origin": origin or supplier_name} if bought else ""
@@ -243,7 +248,8 @@ def add_diary_entry(
         time=time,
         facility=facility,
         quantity=quantity,
-        inputs={**inputs, "person": person, "note": notes},
+        # Who did the work is kept on the diary entry, never in the immutable event.
+        inputs={**inputs, "note": notes},
     )
     event, created = events.capture(
         document,
@@ -356,7 +362,7 @@ def transform(*, actor, inputs, outputs, time=None, facility=None, note=""):
         "TransformationEvent",
         time=time,
         biz_step="commissioning",
-        disposition="in_progress",
+        disposition="active",
         facility=facility or locked_out[0][0].facility,
         inputs=locked_in,
         outputs=locked_out,
