@@ -27,6 +27,7 @@ dev-venv: $(VENV)/.dev-installed
 demo: venv
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py correct_event_identifiers
 	DEBUG=1 SITE_DOMAIN=$(BASE_URL) $(PY) manage.py load_demo --base-url $(BASE_URL)
 	@echo "Serving on $(BASE_URL)/  (Ctrl+C to stop)"
 	DEBUG=1 SITE_DOMAIN=$(BASE_URL) $(PY) manage.py run_demo --addrport $(HOST):$(PORT)

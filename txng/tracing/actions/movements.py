@@ -288,6 +288,11 @@ def declare_error(event, *, actor, reason, corrective=()):
     """EPCIS error declaration: a new event copying the wrong one, with the reason and the
     corrected events' IDs. The wrong event stays in the history, marked."""
     _require_member(actor, event.business)
+    return record_error_declaration(event, actor=actor, reason=reason, corrective=corrective)
+
+
+def record_error_declaration(event, *, actor, reason, corrective=()):
+    """declare_error without the member check, for the system's own corrections (actor None)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Cần nêu lý do khai báo sai sót.")})
     if event.declares_error_on_id or event.is_retracted:

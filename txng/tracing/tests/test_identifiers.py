@@ -138,3 +138,86 @@ def test_location_trace_code_shows_its_application_identifier(business):
 
     facility = Facility.objects.create(business=business, name="Kho", kind="warehouse", gln=GLN)
     assert location_code(facility) == f"(414){GLN}"
+
+
+def _legacy_sale(biz_owner, business):
+    """A sale to a walk-in buyer as it was stored before: invented URNs and the typed name."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from txng.tracing import events
+    from txng.tracing.models import LotRole, Shipment
+
+    product = make_product(business, "Miến dong")
+    lot = actions.create_lot(actor=biz_owner, product=product, code="M-1", quantity=10)
+    time = timezone.now()
+    document = {
+        "@context": events.CONTEXT,
+        "type": "ObjectEvent",
+        "eventTime": events.iso_time(time),
+        "eventTimeZoneOffset": events.zone_offset(time),
+        "action": "OBSERVE",
+        "quantityList": [{"epcClass": f"urn:txng:lot:{lot.trace_code}", "quantity": 2}],
+        "bizStep": "shipping",
+        "disposition": "in_transit",
+        "readPoint": {"id": f"urn:txng:loc:{lot.facility_id}"},
+        "bizLocation": {"id": f"urn:txng:loc:{lot.facility_id}"},
+        "bizTransactionList": [{"type": "inv", "bizTransaction": "urn:txng:inv:HD 7"}],
+        "sourceList": [{"type": "owning_party", "source": f"urn:txng:party:{business.pk}"}],
+        "destinationList": [
+            {"type": "owning_party", "destination": "urn:txng:party:offline:Khách lẻ Páo"}
+        ],
+    }
+    event, _c = events.capture(
+        document,
+        business=business,
+        title="Xuất hàng",
+        lots=[(lot, LotRole.SUBJECT, Decimal(2))],
+        facility=lot.facility,
+    )
+    shipment = Shipment.objects.create(
+        lot=lot,
+        quantity=2,
+        shipped_at=time,
+        receiver_name="Khách lẻ Páo",
+        invoice_no="HD 7",
+        state="delivered",
+        ship_event=event,
+    )
+    return event, shipment
+
+
+def test_stored_events_are_corrected_by_declaration_not_edited(biz_owner, business):
+    import io
+
+    from django.core.management import call_command
+
+    from txng.tracing.codes import offline_party_uri
+
+    old, shipment = _legacy_sale(biz_owner, business)
+    old.refresh_from_db()
+    before = old.document
+    out = io.StringIO()
+    call_command("correct_event_identifiers", stdout=out)
+    assert "1 events corrected" in out.getvalue()
+    old.refresh_from_db()
+    assert old.document == before  # never edited
+    declaration = old.error_declarations.get()
+    (copy_id,) = declaration.document["errorDeclaration"]["correctiveEventIDs"]
+    shipment.refresh_from_db()
+    copy = shipment.ship_event
+    assert copy.event_id == copy_id and copy.pk != old.pk
+    text = json.dumps(copy.document, ensure_ascii=False)
+    assert "urn:txng" not in text and "Páo" not in text
+    assert copy.document["destinationList"][0]["destination"] == offline_party_uri(
+        shipment.receiver_ref
+    )
+    assert copy.document["sourceList"][0]["source"].endswith(f"/id/party/{business.ref}")
+    assert copy.document["bizTransactionList"][0]["bizTransaction"].endswith(
+        f"/id/bt/{business.ref}/inv/HD%207"
+    )
+    assert list(_validator().iter_errors(_document(copy.document))) == []
+    out = io.StringIO()
+    call_command("correct_event_identifiers", stdout=out)
+    assert "0 events corrected" in out.getvalue()
