@@ -9,4 +9,9 @@ app_name = "resolver"
 urlpatterns = [
     path(".well-known/gs1resolver", views.description, name="description"),
     re_path(r"^(?P<dl>(?:01|00|414|417)/[^?#]*)$", views.resolve, name="resolve"),
+    # What events name when there is no GS1 key: https URIs on the province's own domain
+    # (txng.tracing.codes), answered here so each one leads somewhere.
+    path("id/party/<str:ref>", views.party, name="party"),
+    path("id/lot/<path:code>", views.lot, name="lot"),
+    path("id/loc/<int:pk>", views.location, name="location"),
 ]

@@ -148,3 +148,42 @@ def description(request):
         "jsonLdContextLocation": linkset_module.LINKSET_CONTEXT,
     }
     return _with_cors(JsonResponse(document, json_dumps_params={"ensure_ascii": False}))
+
+
+def _found_at(url):
+    response = HttpResponse(status=307)
+    response["Location"] = url
+    return _with_cors(response)
+
+
+def party(request, ref):
+    """https://<domain>/id/party/<ref>, a business named in events by its opaque ref."""
+    from txng.accounts.models import Organisation, OrgKind, OrgStatus
+    from txng.catalog.models import business_url
+
+    org = Organisation.objects.filter(
+        ref=ref, kind=OrgKind.BUSINESS, status=OrgStatus.ACTIVE
+    ).first()
+    if org is None:  # a buyer outside the system (x.<ref>) has no public page
+        return _error(request, 404, _("Không có trang công khai cho bên này."))
+    return _found_at(business_url(org))
+
+
+def lot(request, code):
+    """https://<domain>/id/lot/<trace code>, the class of a lot without a GTIN."""
+    from txng.tracing.models import Lot
+
+    found = Lot.objects.public().filter(trace_code=code).first()
+    if found is None:
+        return _error(request, 404, _("Hệ thống không có thông tin về mã này."))
+    return _found_at(found.get_absolute_url())
+
+
+def location(request, pk):
+    """https://<domain>/id/loc/<id>, a place without a GLN: its business's page."""
+    from txng.catalog.models import Facility, business_url
+
+    facility = Facility.objects.filter(pk=pk).select_related("business").first()
+    if facility is None:
+        return _error(request, 404, _("Hệ thống không có thông tin về địa điểm này."))
+    return _found_at(business_url(facility.business))

@@ -103,3 +103,23 @@ def test_a_recalled_lot_links_its_recall_status(client, lot, biz_owner):
     response = client.get(f"/01/{GTIN}/10/{lot.code}?linkType=gs1:recallStatus")
     assert response.status_code == 307
     assert response["Location"] == f"{lot.get_absolute_url()}?linkType=gs1:recallStatus"
+
+
+def test_the_https_uris_events_use_without_a_gs1_key_resolve(client, business, biz_owner):
+    from urllib.parse import urlsplit
+
+    from txng.catalog.models import business_url
+    from txng.tracing import actions
+    from txng.tracing.codes import location_uri, lot_class_uri, offline_party_uri, party_uri
+    from txng.tracing.tests.conftest import make_product
+
+    product = make_product(business, "Miến dong")
+    lot = actions.create_lot(actor=biz_owner, product=product, code="M-1", quantity=5)
+
+    def get(uri):
+        return client.get(urlsplit(uri).path)
+
+    assert get(party_uri(business))["Location"] == business_url(business)
+    assert get(offline_party_uri("ABCDEFGHJK")).status_code == 404  # no page for a walk-in
+    assert get(lot_class_uri(lot))["Location"] == lot.get_absolute_url()
+    assert get(location_uri(lot.facility))["Location"] == business_url(business)
