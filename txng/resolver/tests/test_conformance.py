@@ -31,6 +31,9 @@ def test_every_key_qualifier_path_of_a_gtin_resolves(client, lot, stamp, facilit
     assert client.get(f"/01/{GTIN}/10/{lot.code}")["Location"] == lot.get_absolute_url()
     assert client.get(f"/01/{GTIN}/10/{lot.code}/21/{serial}").status_code == 200
     assert client.get(f"/01/{GTIN}/21/{serial}").status_code == 200
+    # Variant (22) and third-party serial (235): read, and walked up to what the system holds.
+    for qualifier in (f"/22/V1/10/{lot.code}", "/235/XYZ"):
+        assert client.get(f"/01/{GTIN}{qualifier}").status_code == 307
     assert client.get("/00/389300000000000010").status_code == 307
     assert client.get(f"/414/{FACILITY_GLN}").status_code == 307
     assert client.get(f"/417/{PARTY_GLN}").status_code == 307
