@@ -203,6 +203,7 @@ def kwargs_for(name, pattern, w):
         "stamps:decide": "order",
         "stamps:report_photo": "report",
         "accounts:organisation": "business",
+        "accounts:set_gln": "business",
         "accounts:change_status": "business",
         "accounts:remove_staff": "staff",
         "accounts:resend_activation": "staff",

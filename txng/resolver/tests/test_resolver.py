@@ -123,3 +123,25 @@ def test_the_https_uris_events_use_without_a_gs1_key_resolve(client, business, b
     assert get(offline_party_uri("ABCDEFGHJK")).status_code == 404  # no page for a walk-in
     assert get(lot_class_uri(lot))["Location"] == lot.get_absolute_url()
     assert get(location_uri(lot.facility))["Location"] == business_url(business)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"01/{GTIN}/10/BHD-2026-10/21/ABCDEFGHJKMNPQ",
+        f"01/{GTIN}/21/ABCDEFGHJKMNPQ/",
+        "01/08934567890008/21/ABCDEFGHJKMNPQ",  # check digit: the slow path refuses it
+    ],
+)
+def test_a_stamp_uri_reads_the_same_on_the_fast_path_as_through_biip(path):
+    from txng.resolver.digital_link import DigitalLinkError, parse
+
+    try:
+        fast = parse(path)
+    except DigitalLinkError:
+        fast = "error"
+    try:
+        slow = parse(path, "utm=1")  # a query string sends it through biip
+    except DigitalLinkError:
+        slow = "error"
+    assert fast == slow
