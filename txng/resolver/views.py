@@ -11,6 +11,7 @@ scan costs no extra round trip. docs/resolver.md lists the standard's checks and
 import json
 
 from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -105,7 +106,7 @@ def resolve(request, dl):
     else:
         response = _resolve_links(request, link, asked, wants_linkset)
     response["Link"] = ", ".join(filter(None, [_link_header(request, link), response.get("Link")]))
-    response["Vary"] = "Accept, Accept-Language"
+    patch_vary_headers(response, ("Accept", "Accept-Language"))
     return _with_cors(response)
 
 

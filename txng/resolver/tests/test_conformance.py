@@ -253,5 +253,8 @@ def test_head_and_options_of_a_stamp_are_not_counted_as_scans(client, stamp):
     client.head(url)
     client.options(url)
     assert Scan.objects.count() == 0
-    client.get(url)
+    response = client.get(url)
     assert Scan.objects.count() == 1
+    # The scan page's own Vary (the page differs by cookie) is kept beside the resolver's.
+    vary = {value.strip() for value in response["Vary"].split(",")}
+    assert {"Accept", "Accept-Language", "Cookie"} <= vary
