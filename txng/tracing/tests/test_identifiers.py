@@ -133,11 +133,15 @@ def test_internal_trace_code_carries_the_province_and_no_database_id(biz_owner, 
     assert other.trace_code.startswith("VN.BN.")
 
 
-def test_location_trace_code_shows_its_application_identifier(business):
+def test_location_trace_code_shows_its_application_identifier(client, business, biz_owner):
+    from django.urls import reverse
+
     from txng.catalog.models import Facility
 
     facility = Facility.objects.create(business=business, name="Kho", kind="warehouse", gln=GLN)
     assert location_code(facility) == f"(414){GLN}"
+    client.force_login(biz_owner)
+    assert f"(414){GLN}" in client.get(reverse("catalog:facilities")).content.decode()
 
 
 def _legacy_sale(biz_owner, business):
