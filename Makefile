@@ -32,6 +32,7 @@ dev-venv: $(VENV)/.dev-installed
 demo: venv
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py correct_event_identifiers
 	DEBUG=1 SITE_DOMAIN=$(BASE_URL) $(HUB_ENV) $(PY) manage.py load_demo --base-url $(BASE_URL)
 	@echo "Serving on $(BASE_URL)/  (Ctrl+C to stop); hub emulator on http://127.0.0.1:$(HUB_PORT)/"
 	$(PY) -m txng.national.emulator --port $(HUB_PORT) & EMULATOR=$$!; \

@@ -231,3 +231,26 @@ def mark_notifications_read(user):
     Notification.objects.filter(organisation=user.organisation, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def can_set_gln(user, org):
+    """The business's owner, or an authority that manages it."""
+    return org.is_business and (is_owner_of(user, org) or can_manage_business(user, org))
+
+
+@transaction.atomic
+def set_gln(org, *, actor, gln):
+    """The party GLN GS1 Vietnam gave the business: its events then name it by its PGLN."""
+    require(can_set_gln(actor, org))
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    gln = (gln or "").strip()
+    old = org.gln
+    if gln == old:
+        return org
+    if gln and Organisation.objects.filter(gln=gln).exclude(pk=org.pk).exists():
+        raise ValidationError({"gln": _("Đã có tổ chức khác dùng mã GLN này.")})
+    org.gln = gln
+    org.full_clean(validate_unique=False, validate_constraints=False)
+    org.save(update_fields=["gln", "updated_at"])
+    record(actor, AuditAction.SET_GLN, org, changes={"gln": [old, gln]})
+    return org

@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     DISABLE_2FA = "accounts.disable_2fa", _("Tắt đăng nhập hai bước")
     PASSWORD_RESET = "accounts.password_reset", _("Đặt lại mật khẩu (quên mật khẩu)")
     PASSWORD_CHANGE = "accounts.password_change", _("Đổi mật khẩu")
+    SET_GLN = "accounts.set_gln", _("Cập nhật mã GLN")
 
 
 GROUP = _("Tài khoản")

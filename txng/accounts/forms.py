@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from txng.accounts.identifiers import validate_gln
 from txng.accounts.models import LoginFailure, Organisation, OrgKind, OrgStatus, User
 from txng.common import limits
 from txng.common.http import client_ip
@@ -169,3 +170,14 @@ class ResendForm(forms.Form):
     """Resend an activation link, to a corrected address when the first one was wrong."""
 
     email = forms.EmailField(label=_("Thư điện tử nhận liên kết"), max_length=254, required=False)
+
+
+class GlnForm(forms.Form):
+    gln = forms.CharField(
+        label=_("Mã GLN của tổ chức"),
+        max_length=13,
+        required=False,
+        validators=[validate_gln],
+        help_text=_("13 chữ số do GS1 Việt Nam cấp; để trống nếu chưa có."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )

@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
+from stdnum.ean import validate as validate_ean
 from stdnum.vn import mst
 
 
@@ -22,6 +23,18 @@ def clean_tax_code(value):
 
 def validate_tax_code(value):
     clean_tax_code(value)
+
+
+def validate_gln(value):
+    digits = (value or "").strip()
+    if not digits:
+        return
+    if not digits.isdigit() or len(digits) != 13:
+        raise ValidationError(_("Mã GLN phải gồm đúng 13 chữ số."), code="gln_length")
+    try:
+        validate_ean(digits)
+    except stdnum_errors.ValidationError as exc:
+        raise ValidationError(_("Mã GLN sai số kiểm tra (chữ số cuối)."), code="gln_check") from exc
 
 
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")

@@ -6,9 +6,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from txng.accounts.identifiers import validate_tax_code
+from txng.accounts.identifiers import validate_gln, validate_tax_code
 from txng.common import limits
 from txng.common.access import RestrictedQuerySet
+from txng.common.codes import random_code
+
+
+def new_ref():
+    return random_code(10)
 
 
 class OrgKind(models.TextChoices):
@@ -89,6 +94,17 @@ class Organisation(models.Model):
     tax_code = models.CharField(
         _("mã số thuế"), max_length=14, blank=True, validators=[validate_tax_code]
     )
+    # A GS1 Vietnam member's party GLN: its events then name it as https://id.gs1.org/417/<GLN>.
+    gln = models.CharField(
+        _("mã GLN của tổ chức"),
+        max_length=13,
+        blank=True,
+        validators=[validate_gln],
+        help_text=_("13 chữ số do GS1 Việt Nam cấp (nếu có)."),
+    )
+    # What names the organisation outside the system when it has no GLN: events carry
+    # https://<province domain>/id/party/<ref>, an opaque code rather than a database id.
+    ref = models.CharField(max_length=12, unique=True, default=new_ref, editable=False)
     address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     commune = models.ForeignKey(
         "self",
@@ -131,6 +147,12 @@ class Organisation(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["kind"], condition=Q(kind="dost"), name="one_dost_per_instance"
+            ),
+            models.UniqueConstraint(
+                fields=["gln"],
+                condition=~Q(gln=""),
+                name="unique_organisation_gln",
+                violation_error_message=_("Đã có tổ chức khác dùng mã GLN này."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="business") | Q(business_type=""),

@@ -13,6 +13,9 @@ from django.conf import settings
 class Province:
     slug: str
     name: str
+    # The province's letters in the internal trace codes it issues (VN.CB.…), so codes of two
+    # provinces' systems never collide.
+    code: str
     dost_name: str
     domain: str
     app_name: str
@@ -29,6 +32,7 @@ PROVINCES = {
     "cao-bang": Province(
         slug="cao-bang",
         name="Cao Bằng",
+        code="CB",
         dost_name="Sở Khoa học và Công nghệ tỉnh Cao Bằng",
         domain="truyxuatnguongoc.caobang.gov.vn",
         app_name="Truy xuất Cao Bằng",
@@ -50,6 +54,7 @@ PROVINCES = {
     "bac-ninh": Province(
         slug="bac-ninh",
         name="Bắc Ninh",
+        code="BN",
         dost_name="Sở Khoa học và Công nghệ tỉnh Bắc Ninh",
         domain="check.bacninh.gov.vn",
         app_name="bncheck",

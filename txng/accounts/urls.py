@@ -43,6 +43,7 @@ urlpatterns = [
     path("manage/organisations/", views.organisations, name="organisations"),
     path("manage/organisations/new/", views.new_authority, name="new_authority"),
     path("manage/organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("manage/organisations/<int:pk>/gln/", views.set_gln, name="set_gln"),
     path(
         "manage/organisations/<int:pk>/<str:action>/",
         views.change_status,

@@ -19,6 +19,7 @@ from txng.accounts import actions, dashboard, twofactor
 from txng.accounts.forms import (
     AuthorityForm,
     CodeForm,
+    GlnForm,
     LoginForm,
     OrgFilterForm,
     PasswordResetForm,
@@ -203,8 +204,29 @@ def organisation_detail(request, pk):
             or (org.is_business and can_manage_business(request.user, org)),
             "history": history[:50],
             "official_form": form,
+            "gln_form": GlnForm(initial={"gln": org.gln})
+            if actions.can_set_gln(request.user, org)
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def set_gln(request, pk):
+    org = get_visible_or_404(Organisation.objects, request.user, pk=pk)
+    form = GlnForm(request.POST)
+    if save_form(
+        request,
+        form,
+        lambda: actions.set_gln(org, actor=request.user, gln=form.cleaned_data["gln"]),
+        _("Đã cập nhật mã GLN."),
+    ):
+        return redirect("accounts:organisation", pk=pk)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+    return redirect("accounts:organisation", pk=pk)
 
 
 STATUS_ACTIONS = {

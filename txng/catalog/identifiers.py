@@ -5,6 +5,9 @@ from django.utils.translation import gettext as _
 from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumError
 
+# A party's GLN is checked in accounts (organisations carry one); locations use the same rule.
+from txng.accounts.identifiers import validate_gln  # noqa: F401
+
 
 def validate_gtin(value):
     digits = (value or "").strip()
@@ -18,18 +21,6 @@ def validate_gtin(value):
         raise ValidationError(
             _("Mã GTIN sai số kiểm tra (chữ số cuối)."), code="gtin_check"
         ) from exc
-
-
-def validate_gln(value):
-    digits = (value or "").strip()
-    if not digits:
-        return
-    if not digits.isdigit() or len(digits) != 13:
-        raise ValidationError(_("Mã GLN phải gồm đúng 13 chữ số."), code="gln_length")
-    try:
-        ean.validate(digits)
-    except StdnumError as exc:
-        raise ValidationError(_("Mã GLN sai số kiểm tra (chữ số cuối)."), code="gln_check") from exc
 
 
 def validate_sscc(value):

@@ -1,17 +1,17 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
 from txng.resolver import views
 
 app_name = "resolver"
-# GS1 Digital Link: /01/<gtin>[/10/<lot>]/21/<serial>, /01/<gtin> for the product itself, and
-# /00/<sscc> for a carton or pallet.
+# GS1 Digital Link URIs of the primary keys this resolver answers for; the path after the key is
+# read by digital_link.parse, which refuses a malformed one with 400. A trailing slash is
+# tolerated (GS1-Conformant Resolver 1.1 §6.12).
 urlpatterns = [
-    re_path(
-        r"^01/(?P<gtin>\d{8,14})/10/(?P<lot>[^/]{1,20})/21/(?P<serial>[^/]{1,20})$",
-        views.stamp,
-        name="stamp_lot",
-    ),
-    re_path(r"^01/(?P<gtin>\d{8,14})/21/(?P<serial>[^/]{1,20})$", views.stamp, name="stamp"),
-    re_path(r"^01/(?P<gtin>\d{8,14})$", views.product, name="product"),
-    re_path(r"^00/(?P<sscc>\d{18})$", views.logistic_unit, name="logistic_unit"),
+    path(".well-known/gs1resolver", views.description, name="description"),
+    re_path(r"^(?P<dl>(?:01|00|414|417)/[^?#]*)$", views.resolve, name="resolve"),
+    # What events name when there is no GS1 key: https URIs on the province's own domain
+    # (txng.tracing.codes), answered here so each one leads somewhere.
+    path("id/party/<str:ref>", views.party, name="party"),
+    path("id/lot/<path:code>", views.lot, name="lot"),
+    path("id/loc/<int:pk>", views.location, name="location"),
 ]

@@ -1,64 +1,190 @@
-"""GS1 Digital Link resolver: a GTIN stamp's URI opens the same scan page as /q/<code>; an
-SSCC's URI takes the receiving business to the goods that came on that carton or pallet."""
+"""The GS1-Conformant resolver (GS1-Conformant Resolver 1.1, GS1 Digital Link 1.2, TCVN 13275).
 
-from urllib.parse import unquote
+A GS1 Digital Link URI under this site (/01/<gtin>[/10/<lot>][/21/<serial>], /00/<sscc>,
+/414/<gln>, /417/<pgln>) redirects (307, the query string kept) to its default link, or to the
+link type asked for with ?linkType=gs1:…; ?linkType=linkset (or all), or an Accept of
+application/linkset+json, answers the linkset of RFC 9264. A stamp's URI is the exception: its
+default link is the scan page itself, answered in place as /q/<code> answers it, so a consumer's
+scan costs no extra round trip. docs/resolver.md lists the standard's checks and their tests.
+"""
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import reverse
-from stdnum import ean
+import json
 
-from txng.catalog.identifiers import validate_sscc
+from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from txng.resolver import links as linkset_module
+from txng.resolver.digital_link import DigitalLinkError, parse
 from txng.stamps import codes
 from txng.stamps.lookup import find_stamp
 from txng.stamps.service import scan_response
 
+LINKSET_TYPE = "application/linkset+json"
+ALLOWED = "GET, HEAD, OPTIONS"
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": ALLOWED,
+    "Access-Control-Allow-Headers": "Accept, Accept-Language",
+    "Access-Control-Expose-Headers": "Link, Location",
+    "Access-Control-Max-Age": "86400",
+}
+SUPPORTED_PRIMARY_KEYS = ["01", "00", "414", "417"]
 
-def _gtin14(gtin):
-    if not ean.is_valid(gtin):
-        raise Http404("GTIN không hợp lệ")
-    return gtin.zfill(14)
+
+def _with_cors(response):
+    for header, value in CORS.items():
+        response[header] = value
+    return response
 
 
-def stamp(request, gtin, serial, lot=None):
-    gtin = _gtin14(gtin)
-    body = codes.normalise(unquote(serial))
+def _error(request, status, message):
+    """An error never answers 200: 400 for a malformed URI, 404 for what is not known."""
+    if LINKSET_TYPE in request.headers.get("Accept", "") or "json" in request.headers.get(
+        "Accept", ""
+    ):
+        response = JsonResponse({"status": status, "detail": message}, status=status)
+    else:
+        response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    return _with_cors(response)
+
+
+def _link_header(request, link):
+    here = request.build_absolute_uri(link.path)
+    return ", ".join(
+        [
+            f'<{here}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"',
+            f'<{link.canonical_uri}>; rel="owl:sameAs"',
+        ]
+    )
+
+
+def _with_query(target, request):
+    """The request's query string goes on to the target, all its key=value pairs (§6.6)."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return target
+    return f"{target}{'&' if '?' in target else '?'}{query}"
+
+
+def _stamp_in_place(request, link):
+    """The scan page of a stamp's Digital Link, as the stamps app answers /q/<code>."""
+    body = codes.normalise(link.qualifier("21"))
     try:
         code = body + codes.check_char(body)
     except ValueError:
         code = ""
     found = find_stamp(code) if len(body) == codes.DATA_LENGTH else None
-    if found is not None and (found.order.product.gtin or "").zfill(14) != gtin:
+    if found is not None and (found.order.product.gtin or "").zfill(14) != link.value:
         found = None  # a real code under another product's GTIN is not this product's stamp
-    lot_mismatch = bool(
-        found and lot is not None and found.lot_id and found.lot.code != unquote(lot)
-    )
-    code = code or body[:40]
-    return scan_response(request, code, found, lot_mismatch=lot_mismatch)
+    lot = link.qualifier("10")
+    lot_mismatch = bool(found and lot is not None and found.lot_id and found.lot.code != lot)
+    return scan_response(request, code or body[:40], found, lot_mismatch=lot_mismatch)
 
 
-def product(request, gtin):
-    from txng.catalog.models import Product
-
-    gtin = _gtin14(gtin)
-    candidates = [gtin, gtin.lstrip("0")] + [gtin[-n:] for n in (13, 12, 8)]
-    published = getattr(Product.objects, "published", Product.objects.all)()
-    item = published.filter(gtin__in=candidates).first()
-    if item is None or not hasattr(item, "get_absolute_url"):
-        raise Http404
-    return redirect(item.get_absolute_url())
-
-
-def logistic_unit(request, sscc):
-    """/00/<sscc>, as a phone reads it from a label's QR code: sign in, then see what came on it."""
+@csrf_exempt
+def resolve(request, dl):
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        response["Allow"] = ALLOWED
+        return _with_cors(response)
+    if request.method not in ("GET", "HEAD"):
+        response = _error(request, 405, _("Chỉ nhận GET, HEAD và OPTIONS."))
+        response["Allow"] = ALLOWED
+        return response
     try:
-        validate_sscc(sscc)
-    except ValidationError as exc:
-        raise Http404(exc.messages[0]) from exc
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.is_business:
-        raise PermissionDenied
-    return redirect(f"{reverse('tracing:incoming')}?sscc={sscc}")
+        link = parse(dl, request.META.get("QUERY_STRING", ""))
+    except DigitalLinkError as exc:
+        return _error(request, 400, str(exc))
+    asked = request.GET.get("linkType", "")
+    wants_linkset = asked in ("linkset", "all") or (
+        not asked and LINKSET_TYPE in request.headers.get("Accept", "")
+    )
+    if not asked and not wants_linkset and link.qualifier("21") is not None and link.key == "01":
+        response = _stamp_in_place(request, link)
+    else:
+        response = _resolve_links(request, link, asked, wants_linkset)
+    response["Link"] = ", ".join(filter(None, [_link_header(request, link), response.get("Link")]))
+    patch_vary_headers(response, ("Accept", "Accept-Language"))
+    return _with_cors(response)
+
+
+def _resolve_links(request, link, asked, wants_linkset):
+    found = linkset_module.resolve(link)
+    if not found:
+        return _error(request, 404, _("Hệ thống không có thông tin về mã này."))
+    if wants_linkset:
+        document = linkset_module.linkset(found, request.build_absolute_uri)
+        response = HttpResponse(json.dumps(document, ensure_ascii=False), content_type=LINKSET_TYPE)
+        response["Link"] = (
+            f'<{linkset_module.LINKSET_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; '
+            'type="application/ld+json"'
+        )
+        return response
+    if asked:
+        name = linkset_module.link_type_name(asked)
+        target = next((item for _level, items in found for item in items if item.rel == name), None)
+        if target is None:
+            return _error(
+                request, 404, _("Không có liên kết loại “%(type)s” cho mã này.") % {"type": asked}
+            )
+    else:
+        target = found[0][1][0]
+    response = HttpResponse(status=307)
+    response["Location"] = _with_query(target.href, request)
+    return response
+
+
+def description(request):
+    """/.well-known/gs1resolver: what this resolver is and what it answers (§6.10)."""
+    from txng.accounts.provinces import current, site_url
+
+    document = {
+        "name": current().app_name,
+        "resolverRoot": site_url(),
+        "supportedPrimaryKeys": SUPPORTED_PRIMARY_KEYS,
+        "supportedLinkType": [{"namespace": linkset_module.GS1_VOC, "prefix": "gs1:"}],
+        "linkTypeDefaultCanBeLinkset": False,
+        "jsonLdContextLocation": linkset_module.LINKSET_CONTEXT,
+    }
+    return _with_cors(JsonResponse(document, json_dumps_params={"ensure_ascii": False}))
+
+
+def _found_at(url):
+    response = HttpResponse(status=307)
+    response["Location"] = url
+    return _with_cors(response)
+
+
+def party(request, ref):
+    """https://<domain>/id/party/<ref>, a business named in events by its opaque ref."""
+    from txng.accounts.models import Organisation, OrgKind, OrgStatus
+    from txng.catalog.models import business_url
+
+    org = Organisation.objects.filter(
+        ref=ref, kind=OrgKind.BUSINESS, status=OrgStatus.ACTIVE
+    ).first()
+    if org is None:  # a buyer outside the system (x.<ref>) has no public page
+        return _error(request, 404, _("Không có trang công khai cho bên này."))
+    return _found_at(business_url(org))
+
+
+def lot(request, code):
+    """https://<domain>/id/lot/<trace code>, the class of a lot without a GTIN."""
+    from txng.tracing.models import Lot
+
+    found = Lot.objects.public().filter(trace_code=code).first()
+    if found is None:
+        return _error(request, 404, _("Hệ thống không có thông tin về mã này."))
+    return _found_at(found.get_absolute_url())
+
+
+def location(request, pk):
+    """https://<domain>/id/loc/<id>, a place without a GLN: its business's page."""
+    from txng.catalog.models import Facility, business_url
+
+    facility = Facility.objects.filter(pk=pk).select_related("business").first()
+    if facility is None:
+        return _error(request, 404, _("Hệ thống không có thông tin về địa điểm này."))
+    return _found_at(business_url(facility.business))

@@ -1,15 +1,28 @@
 """Trace codes (TCVN 13274:2020): GS1 element strings when a GTIN exists, internal codes otherwise.
 
-Internal codes are `VN.<business id>.<product id>.<lot>`: only characters that survive a URL path
-and a QR code unchanged, so the public trace URL is just `/api/v1/trace/<code>`.
+Internal codes are `VN.<province code>.<random>.<lot>` (VN.CB.K7Q2M9XPAB.HD-01): the province's
+letters keep two provinces' codes apart and the random part names no database row. Only
+characters that survive a URL path and a QR code unchanged, so the public trace URL is just
+`/api/v1/trace/<code>`. Codes issued before (VN.<business id>.<product id>.<lot>) are printed on
+labels and stay as they are.
+
+In EPCIS events every identifier is one valid anywhere: GS1 Digital Link URIs for what has a
+GS1 key (GTIN, GLN, PGLN, SSCC), otherwise an https URI on the province's own domain
+(`https://<domain>/id/...`), which the resolver answers.
 """
 
 import re
+from urllib.parse import quote
 
 from biip.gtin import Gtin
 
-INTERNAL_LOC = "urn:txng:loc:"
-INTERNAL_LOT = "urn:txng:lot:"
+from txng.accounts import provinces
+from txng.common.codes import random_code
+
+
+def id_base():
+    """https://<the province's domain>/id: the province's own, whatever host serves the demo."""
+    return f"https://{provinces.current().domain}/id"
 
 
 def gtin14(gtin):
@@ -22,7 +35,7 @@ def product_trace_code(product, lot_code, business_id=None):
     # receiver's lot gets an internal code and links back to the producer's lot.
     if product.gtin and business_id == product.business_id:
         return f"(01){gtin14(product.gtin)}(10){lot_code}"
-    return f"VN.{business_id}.{product.pk}.{lot_code}"
+    return f"VN.{provinces.current().code}.{random_code(10)}.{lot_code}"
 
 
 def normalise_trace_code(code):
@@ -35,11 +48,13 @@ def normalise_trace_code(code):
 
 
 def location_code(facility, business=None):
-    """The location trace code of a facility: its GLN, or an internal code. Without a facility,
-    the registered address of `business` (when given) is the place: `VN.L.B<business id>`."""
+    """The location trace code of a facility: its GLN with its AI, `(414)893…`, or an internal
+    code. Without a facility, the registered address of `business` (when given) is the place."""
     if facility is None:
-        return f"VN.L.B{business.pk}" if business is not None else ""
-    return facility.gln or f"VN.L.{facility.pk}"
+        return f"VN.{provinces.current().code}.L.B{business.pk}" if business is not None else ""
+    if facility.gln:
+        return f"(414){facility.gln}"
+    return f"VN.{provinces.current().code}.L.{facility.pk}"
 
 
 def location_uri(facility):
@@ -47,14 +62,14 @@ def location_uri(facility):
         return ""
     if facility.gln:
         return f"https://id.gs1.org/414/{facility.gln}"
-    return f"{INTERNAL_LOC}{facility.pk}"
+    return f"{id_base()}/loc/{facility.pk}"
 
 
 def lot_class_uri(lot):
-    """The EPCIS epcClass of a lot: a GS1 Digital Link URI, or an internal URN."""
+    """The EPCIS epcClass of a lot: a GS1 Digital Link URI, or the province's https URI."""
     if lot.product.gtin:
-        return f"https://id.gs1.org/01/{gtin14(lot.product.gtin)}/10/{lot.code}"
-    return f"{INTERNAL_LOT}{lot.trace_code}"
+        return f"https://id.gs1.org/01/{gtin14(lot.product.gtin)}/10/{quote(lot.code, safe='')}"
+    return f"{id_base()}/lot/{quote(lot.trace_code, safe='')}"
 
 
 def normalise_sscc(text):
@@ -72,4 +87,21 @@ def sscc_uri(sscc):
 
 
 def party_uri(org):
-    return f"urn:txng:party:{org.pk}"
+    """A party in EPCIS (source, destination): its PGLN when it has a GLN, else its opaque ref."""
+    if org.gln:
+        return f"https://id.gs1.org/417/{org.gln}"
+    return f"{id_base()}/party/{org.ref}"
+
+
+def offline_party_uri(ref):
+    """A receiver outside the system. Its name stays in the shipment (a mutable row people may
+    correct or erase), never in the event: the event names it by this opaque ref only."""
+    return f"{id_base()}/party/x.{ref}"
+
+
+def biz_transaction_uri(business, kind, number):
+    """A business document (invoice, despatch advice) in CBV 2.0's form: urn:epcglobal:cbv:bt:
+    <GLN>:<number> when the issuing business has a GLN, else an https URI under its ref."""
+    if business.gln:
+        return f"urn:epcglobal:cbv:bt:{business.gln}:{quote(number, safe='')}"
+    return f"{id_base()}/bt/{business.ref}/{kind}/{quote(number, safe='')}"

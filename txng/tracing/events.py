@@ -57,7 +57,8 @@ def build(
     extra=None,
 ):
     """An EPCIS 2.0 event dict. `quantities`, `children` etc. are lists of (lot, amount);
-    `parent` (an AggregationEvent's parentID) and `epcs` are instance URIs, e.g. an SSCC's."""
+    `parent` (an AggregationEvent's parentID) and `epcs` are instance URIs, e.g. an SSCC's;
+    `biz_transactions` are (CBV type, URI) pairs, the URI from codes.biz_transaction_uri."""
     event = {
         "@context": CONTEXT,
         "type": event_type,
@@ -87,8 +88,7 @@ def build(
         event["bizLocation"] = {"id": location_uri(facility)}
     if biz_transactions:
         event["bizTransactionList"] = [
-            {"type": kind, "bizTransaction": f"urn:txng:{kind}:{number}"}
-            for kind, number in biz_transactions
+            {"type": kind, "bizTransaction": uri} for kind, uri in biz_transactions
         ]
     if sources:
         event["sourceList"] = [{"type": "owning_party", "source": party_uri(o)} for o in sources]

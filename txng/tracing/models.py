@@ -405,6 +405,9 @@ class Shipment(models.Model):
         related_name="incoming_shipments",
     )
     receiver_name = models.CharField(_("tên bên nhận"), max_length=255, blank=True)
+    # The opaque ref naming a receiver outside the system in the shipping event (its name is
+    # kept here only, never in the event).
+    receiver_ref = models.CharField(max_length=12, blank=True, db_index=True, editable=False)
     receiver_address = models.CharField(_("địa chỉ bên nhận"), max_length=500, blank=True)
     transporter = models.CharField(_("đơn vị vận chuyển"), max_length=255, blank=True)
     invoice_no = models.CharField(_("số hóa đơn"), max_length=64, blank=True)

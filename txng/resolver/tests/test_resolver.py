@@ -1,34 +1,46 @@
-import pytest
+import json
 
-from txng.catalog.tests.helpers import published
+import pytest
+from django.core.exceptions import ValidationError
+
+from txng.resolver.tests.conftest import FACILITY_GLN, GTIN, PARTY_GLN
 from txng.stamps import codes
+from txng.tracing.codes import normalise_trace_code
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def product(biz_owner, dept_officer):
-    return published(biz_owner, dept_officer, name="Miến dong", gtin="08934567890007")
-
-
-def test_gtin_alone_opens_the_published_product_page(client, product):
-    response = client.get("/01/08934567890007")
-    assert response.status_code == 302 and response["Location"] == product.get_absolute_url()
 
 
 def test_gtin_of_withdrawn_or_unknown_product_is_not_found(client, product):
     product.__class__.objects.filter(pk=product.pk).update(
         state="withdrawn", withdrawn_reason="Sai nhãn"
     )
-    assert client.get("/01/08934567890007").status_code == 404
+    assert client.get(f"/01/{GTIN}").status_code == 404
     assert client.get("/01/08934567890014").status_code == 404
 
 
 def test_unknown_serial_under_a_gtin_says_stamp_is_not_from_this_system(client, product):
     body = codes.new_code()[:-1]
-    response = client.get(f"/01/08934567890007/21/{body}")
+    response = client.get(f"/01/{GTIN}/21/{body}")
     assert response.status_code == 404
     assert "không do hệ thống này cấp" in response.content.decode()
+
+
+def test_stored_lot_trace_code_in_digital_link_form_opens_the_lot_page(client, lot):
+    """The code the trace API takes, written as a Digital Link path, opens that lot's page."""
+    assert lot.trace_code == f"(01){GTIN}(10)BHD-2026-10"
+    assert normalise_trace_code(f"01/{GTIN}/10/BHD-2026-10") == lot.trace_code
+    response = client.get(f"/01/{GTIN}/10/BHD-2026-10")
+    assert response.status_code == 307 and response["Location"] == lot.get_absolute_url()
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_lot_of_a_draft_product_is_not_resolved(client, biz_owner):
+    from txng.catalog.tests.helpers import draft
+    from txng.tracing import actions
+
+    product, _rev = draft(biz_owner, gtin="08934567890014")
+    actions.create_lot(actor=biz_owner, product=product, code="NHAP-1", quantity=1)
+    assert client.get("/01/08934567890014/10/NHAP-1").status_code == 404
 
 
 def test_a_pallet_link_takes_the_signed_in_receiver_to_what_came_on_it(
@@ -36,10 +48,100 @@ def test_a_pallet_link_takes_the_signed_in_receiver_to_what_came_on_it(
 ):
     sscc = "389300000000000010"
     response = client.get(f"/00/{sscc}")
-    assert response.status_code == 302 and "/accounts/login/?next=/00/" in response["Location"]
+    assert response.status_code == 307 and response["Location"] == f"/nhan-hang/?sscc={sscc}"
+    assert "/accounts/login/" in client.get(response["Location"])["Location"]
     client.force_login(other_biz)
-    response = client.get(f"/00/{sscc}")
-    assert response["Location"] == f"/nhan-hang/?sscc={sscc}"
-    assert client.get(f"/00/{sscc[:-1]}1").status_code == 404  # check digit wrong
-    client.force_login(dept_officer)
-    assert client.get(f"/00/{sscc}").status_code == 403
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_location_gln_opens_its_business_page(client, facility, business):
+    from txng.catalog.models import business_url
+
+    response = client.get(f"/414/{FACILITY_GLN}")
+    assert response.status_code == 307 and response["Location"] == business_url(business)
+    assert client.get("/414/8934567000031").status_code == 404  # valid, not ours
+
+
+def test_a_party_gln_opens_its_business_page(client, party):
+    from txng.catalog.models import business_url
+
+    response = client.get(f"/417/{PARTY_GLN}")
+    assert response.status_code == 307 and response["Location"] == business_url(party)
+
+
+def test_organisation_gln_is_validated_and_unique(business, other_business):
+    business.gln = "8934567000018"  # wrong check digit
+    with pytest.raises(ValidationError) as error:
+        business.full_clean()
+    assert "gln" in error.value.message_dict
+    business.gln = PARTY_GLN
+    business.save()
+    other_business.gln = PARTY_GLN
+    with pytest.raises(ValidationError) as error:
+        other_business.full_clean()
+    assert "GLN" in " ".join(error.value.messages)
+
+
+def test_epcis_link_is_offered_only_when_the_epcis_api_is_there(client, lot):
+    from django.urls import NoReverseMatch, reverse
+
+    response = client.get(f"/01/{GTIN}/10/{lot.code}?linkType=linkset")
+    entry = json.loads(response.content)["linkset"][0]
+    try:
+        reverse("epcis:events")
+    except NoReverseMatch:
+        assert "https://gs1.org/voc/epcis" not in entry
+    else:
+        (link,) = entry["https://gs1.org/voc/epcis"]
+        assert "MATCH_epcClass=https://id.gs1.org/01/" in link["href"]
+
+
+def test_a_recalled_lot_links_its_recall_status(client, lot, biz_owner):
+    from txng.tracing import actions
+
+    actions.recall_lots([lot], actor=biz_owner, reason="Nghi nhiễm nấm mốc")
+    response = client.get(f"/01/{GTIN}/10/{lot.code}?linkType=gs1:recallStatus")
+    assert response.status_code == 307
+    assert response["Location"] == f"{lot.get_absolute_url()}?linkType=gs1:recallStatus"
+
+
+def test_the_https_uris_events_use_without_a_gs1_key_resolve(client, business, biz_owner):
+    from urllib.parse import urlsplit
+
+    from txng.catalog.models import business_url
+    from txng.tracing import actions
+    from txng.tracing.codes import location_uri, lot_class_uri, offline_party_uri, party_uri
+    from txng.tracing.tests.conftest import make_product
+
+    product = make_product(business, "Miến dong")
+    lot = actions.create_lot(actor=biz_owner, product=product, code="M-1", quantity=5)
+
+    def get(uri):
+        return client.get(urlsplit(uri).path)
+
+    assert get(party_uri(business))["Location"] == business_url(business)
+    assert get(offline_party_uri("ABCDEFGHJK")).status_code == 404  # no page for a walk-in
+    assert get(lot_class_uri(lot))["Location"] == lot.get_absolute_url()
+    assert get(location_uri(lot.facility))["Location"] == business_url(business)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"01/{GTIN}/10/BHD-2026-10/21/ABCDEFGHJKMNPQ",
+        f"01/{GTIN}/21/ABCDEFGHJKMNPQ/",
+        "01/08934567890008/21/ABCDEFGHJKMNPQ",  # check digit: the slow path refuses it
+    ],
+)
+def test_a_stamp_uri_reads_the_same_on_the_fast_path_as_through_biip(path):
+    from txng.resolver.digital_link import DigitalLinkError, parse
+
+    try:
+        fast = parse(path)
+    except DigitalLinkError:
+        fast = "error"
+    try:
+        slow = parse(path, "utm=1")  # a query string sends it through biip
+    except DigitalLinkError:
+        slow = "error"
+    assert fast == slow

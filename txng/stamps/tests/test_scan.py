@@ -341,7 +341,7 @@ def test_digital_link_opens_the_same_page(client, stamps):
 def test_digital_link_refuses_wrong_gtin_and_bad_check_digit(client, stamps):
     code = stamps[0].code
     assert client.get(f"/01/08934567890014/21/{code[:-1]}").status_code == 404  # other GTIN
-    assert client.get(f"/01/08934567890008/21/{code[:-1]}").status_code == 404  # bad check
+    assert client.get(f"/01/08934567890008/21/{code[:-1]}").status_code == 400  # bad check
 
 
 def test_withdrawn_product_shows_only_its_producer(client, stamps, product):

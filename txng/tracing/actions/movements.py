@@ -35,7 +35,9 @@ from txng.tracing.models import (
 # CBV bizStep for each diary stage; farm stages have no CBV word, so they say "other" and carry
 # the stage in the txng:stage extension.
 STAGE_BIZ_STEP = {
-    StageKind.HARVEST: "commissioning",
+    # CBV has no harvesting step, and commissioning is the ADD that creates the lot: a harvest
+    # recorded on a lot that exists is the gathering of its crop.
+    StageKind.HARVEST: "collecting",
     StageKind.PACKING: "packing",
     StageKind.STORING: "storing",
     StageKind.INSPECTING: "inspecting",
@@ -159,12 +161,15 @@ def create_lot(
         "ObjectEvent",
         time=time,
         action="ADD",
+        # CBV: a lot comes into being active (commissioning); bought material arrives to be
+        # worked on (receiving, in_progress).
         biz_step="receiving" if bought else "commissioning",
-        disposition="in_progress" if not bought else "active",
+        disposition="in_progress" if bought else "active",
         facility=lot.facility,
         quantities=[(lot, quantity)],
         ilmd=ilmd or None,
-        extra={"supplier": supplier_name, "supplierLot": supplier_lot, "origin": origin},
+        # The supplier's typed name stays on the lot (it may be a person's); not in the event.
+        extra={"supplierLot": supplier_lot, "origin": origin},
     )
     title = _("Nhập nguyên liệu") if bought else _("Tạo lô sản xuất")
     detail = _("Nguồn gốc: %(origin)s") % {"origin": origin or supplier_name} if bought else ""
@@ -244,7 +249,8 @@ def add_diary_entry(
         time=time,
         facility=facility,
         quantity=quantity,
-        inputs={**inputs, "person": person, "note": notes},
+        # Who did the work is kept on the diary entry, never in the immutable event.
+        inputs={**inputs, "note": notes},
     )
     event, created = events.capture(
         document,
@@ -283,6 +289,11 @@ def declare_error(event, *, actor, reason, corrective=()):
     """EPCIS error declaration: a new event copying the wrong one, with the reason and the
     corrected events' IDs. The wrong event stays in the history, marked."""
     _require_member(actor, event.business)
+    return record_error_declaration(event, actor=actor, reason=reason, corrective=corrective)
+
+
+def record_error_declaration(event, *, actor, reason, corrective=()):
+    """declare_error without the member check, for the system's own corrections (actor None)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Cần nêu lý do khai báo sai sót.")})
     if event.declares_error_on_id or event.is_retracted:
@@ -357,7 +368,7 @@ def transform(*, actor, inputs, outputs, time=None, facility=None, note=""):
         "TransformationEvent",
         time=time,
         biz_step="commissioning",
-        disposition="in_progress",
+        disposition="active",
         facility=facility or locked_out[0][0].facility,
         inputs=locked_in,
         outputs=locked_out,

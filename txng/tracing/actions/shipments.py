@@ -15,6 +15,7 @@ from txng.accounts.models import NotificationKind
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
 from txng.catalog.identifiers import validate_sscc
+from txng.common.codes import random_code
 from txng.common.numbers import quantity as quantity_text
 from txng.common.units import unit_label
 from txng.tracing import events
@@ -27,7 +28,12 @@ from txng.tracing.actions.movements import (
     _require_member,
 )
 from txng.tracing.audit_actions import AuditAction
-from txng.tracing.codes import normalise_sscc, sscc_uri
+from txng.tracing.codes import (
+    biz_transaction_uri,
+    normalise_sscc,
+    offline_party_uri,
+    sscc_uri,
+)
 from txng.tracing.models import (
     LinkKind,
     Lot,
@@ -71,6 +77,9 @@ def ship(
     if sscc:
         _aggregate("ADD", sscc, lot, quantity, lot=lot, time=shipped_at, actor=actor)
     transactions = [("inv", invoice_no), ("desadv", delivery_note_no)]
+    # A receiver outside the system is named in the event by an opaque ref; its typed name
+    # stays in the shipment row, which can be corrected or erased.
+    receiver_ref = "" if receiver is not None else random_code(10)
     document = events.build(
         "ObjectEvent",
         time=shipped_at,
@@ -81,8 +90,10 @@ def ship(
         facility=lot.facility,
         quantities=[(lot, quantity)],
         sources=[lot.business],
-        destinations=[receiver or f"urn:txng:party:offline:{receiver_name.strip()}"],
-        biz_transactions=[(k, n) for k, n in transactions if n],
+        destinations=[receiver or offline_party_uri(receiver_ref)],
+        biz_transactions=[
+            (k, biz_transaction_uri(lot.business, k, n)) for k, n in transactions if n
+        ],
         extra={"transporter": transporter},
     )
     event, created = events.capture(
@@ -102,6 +113,7 @@ def ship(
         shipped_at=shipped_at,
         receiver=receiver,
         receiver_name=receiver_name,
+        receiver_ref=receiver_ref,
         receiver_address=receiver_address,
         transporter=transporter,
         invoice_no=invoice_no,
@@ -257,7 +269,7 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         sources=[source.business],
         destinations=[business],
         biz_transactions=[
-            (k, n)
+            (k, biz_transaction_uri(source.business, k, n))
             for k, n in [("inv", shipment.invoice_no), ("desadv", shipment.delivery_note_no)]
             if n
         ],

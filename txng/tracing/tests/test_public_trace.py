@@ -94,7 +94,7 @@ def test_trace_page_has_all_ten_items_when_recorded(client, biz_owner, product):
         "Có đủ 10 thông tin cơ bản",
     ):
         assert text in html, text
-    assert html.count(f"VN.L.{lot.facility_id}") >= 2  # 5: each stage's location code
+    assert html.count(f"VN.CB.L.{lot.facility_id}") >= 2  # 5: each stage's location code
 
 
 def test_trace_page_missing_production_time_does_not_claim_every_item(client, lot):

@@ -206,7 +206,7 @@ def test_a_product_without_gtin_packs_under_its_internal_class(biz_owner, busine
     lot = actions.create_lot(actor=biz_owner, product=product, code="M-1", quantity=10)
     actions.ship(lot, actor=biz_owner, quantity=10, receiver_name="Chợ", sscc=SSCC)
     child = _aggregations().get().document["childQuantityList"][0]
-    assert child["epcClass"].startswith("urn:txng:lot:")
+    assert child["epcClass"] == f"https://truyxuatnguongoc.caobang.gov.vn/id/lot/{lot.trace_code}"
 
 
 def test_scanning_a_pallet_label_finds_what_came_on_it(client, lot, biz_owner, product, other_biz):

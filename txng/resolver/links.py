@@ -1,0 +1,231 @@
+"""What each identifier links to: the linkset of GS1-Conformant Resolver 1.1, in RFC 9264's JSON.
+
+Every level of an identifier (/01/g, /01/g/10/lot, /01/g/10/lot/21/serial) that the system
+knows has its own links, the first of them the level's default. A level it does not know has
+none, and the request walks up to the nearest one it knows. Other apps add links to a level
+with `register(fn)`: `fn(level, found)` returns a list of `Link`, `found` being the object the
+level names (a Product, Lot, Stamp, Facility or Organisation).
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+GS1_VOC = "https://gs1.org/voc/"
+# The vocabulary's newer address; a client may name a link type by either.
+GS1_VOC_NAMESPACES = (GS1_VOC, "https://ref.gs1.org/voc/", "https://www.gs1.org/voc/")
+LINK_TYPES = (
+    "pip",
+    "traceability",
+    "epcis",
+    "certificationInfo",
+    "recallStatus",
+    "productSustainabilityInfo",
+    "masterData",
+    "verificationService",
+    "logisticsInfo",
+    "locationInfo",
+    "homepage",
+)
+LINKSET_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context"
+
+_extra = []
+
+
+@dataclass(frozen=True)
+class Link:
+    rel: str  # a GS1 link type without its namespace: "pip"
+    href: str  # a path on this site, or an absolute URL
+    title: str
+    type: str = "text/html"
+    hreflang: tuple = ("vi",)
+
+
+def register(fn):
+    _extra.append(fn)
+    return fn
+
+
+def link_type_name(value):
+    """`gs1:pip` or a full IRI of the GS1 vocabulary → `pip`; None when it names no GS1 type."""
+    if value.startswith("gs1:"):
+        name = value[4:]
+    else:
+        name = next((value[len(ns) :] for ns in GS1_VOC_NAMESPACES if value.startswith(ns)), None)
+    return name if name in LINK_TYPES else None
+
+
+def _reverse(name, *args, query=""):
+    try:
+        return reverse(name, args=args) + query
+    except NoReverseMatch:  # an optional app (the EPCIS API) is not installed
+        return None
+
+
+def _product(level):
+    from txng.catalog.models import Product
+
+    gtin = level.value
+    candidates = [gtin, gtin.lstrip("0")] + [gtin[-n:] for n in (13, 12, 8)]
+    return (
+        Product.objects.published()
+        .filter(gtin__in=candidates)
+        .select_related("business")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _product_links(product):
+    links = [
+        Link("pip", product.get_absolute_url(), _("Trang thông tin sản phẩm: %s") % product.name)
+    ]
+    for document in product.public_documents():
+        links.append(
+            Link("certificationInfo", document.get_absolute_url(), str(document) or _("Giấy tờ"))
+        )
+    links.append(
+        Link("recallStatus", reverse("public:recalls"), _("Sản phẩm đang bị thu hồi trong tỉnh"))
+    )
+    api = _reverse("api:get_product", product.pk)
+    if api:
+        links.append(Link("masterData", api, _("Dữ liệu sản phẩm (JSON)"), "application/json", ()))
+    return links
+
+
+def _lot(level, product):
+    from txng.tracing.models import Lot
+
+    if product is None:
+        return None
+    code = level.qualifier("10")
+    lots = Lot.objects.public().filter(product=product, code=code).select_related("product")
+    # The producer's own lot first: a shop's received lot of the same code is its copy.
+    return min(lots, key=lambda lot: lot.business_id != product.business_id, default=None)
+
+
+def _lot_links(lot):
+    from txng.tracing.codes import lot_class_uri
+
+    page = lot.get_absolute_url()
+    links = [Link("traceability", page, _("Hành trình của lô %s") % lot.code)]
+    trace_api = _reverse("api:trace_by_code", lot.trace_code)
+    if trace_api:
+        links.append(
+            Link(
+                "traceability",
+                trace_api,
+                _("Hành trình của lô %s (JSON)") % lot.code,
+                "application/json",
+                (),
+            )
+        )
+    epcis = _reverse("epcis:events", query=f"?MATCH_epcClass={lot_class_uri(lot)}")
+    if epcis:
+        links.append(
+            Link("epcis", epcis, _("Sự kiện EPCIS (cần khoá API)"), "application/ld+json", ())
+        )
+    if lot.active_recall:
+        links.append(Link("recallStatus", page, _("Lô %s đang bị thu hồi") % lot.code))
+    return links
+
+
+def _stamp(level, product):
+    from txng.stamps import codes
+    from txng.stamps.lookup import find_stamp
+
+    if product is None:
+        return None
+    body = codes.normalise(level.qualifier("21"))
+    if len(body) != codes.DATA_LENGTH:
+        return None
+    try:
+        found = find_stamp(body + codes.check_char(body))
+    except ValueError:
+        return None
+    if found is None or (found.order.product.gtin or "").zfill(14) != level.value:
+        return None
+    return found
+
+
+def _facility(level):
+    from txng.catalog.models import Facility
+
+    return Facility.objects.filter(gln=level.value).select_related("business").first()
+
+
+def _party(level):
+    from txng.accounts.models import Organisation, OrgStatus
+
+    return Organisation.objects.filter(gln=level.value, status=OrgStatus.ACTIVE).first()
+
+
+def resolve(link):
+    """[(level, links)] for each level of `link` the system knows, the most specific first."""
+    from txng.catalog.models import business_url
+
+    found_levels = []
+    product = None
+    if link.key == "01":
+        product = _product(link)
+    for level in link.levels():
+        found, links = None, None
+        shape = (level.key, tuple(ai for ai, _value in level.qualifiers))
+        if shape == ("01", ()):
+            found = product
+            links = _product_links(product) if product else None
+        elif shape == ("01", ("10",)):
+            found = _lot(level, product)
+            links = _lot_links(found) if found else None
+        elif shape in (("01", ("21",)), ("01", ("10", "21"))):
+            found = _stamp(level, product)
+            if found:
+                links = [
+                    Link(
+                        "verificationService",
+                        reverse("stamps:scan", args=[found.code]),
+                        _("Kiểm tra tem %s") % found.code,
+                    )
+                ]
+        elif shape == ("00", ()):
+            # Whether a pallet exists is not told: the receiving page, behind sign-in, says
+            # what came on it to the business it came to.
+            links = [
+                Link(
+                    "logisticsInfo",
+                    f"{reverse('tracing:incoming')}?sscc={level.value}",
+                    _("Hàng đến trên kiện %s (bên nhận đăng nhập)") % level.value,
+                )
+            ]
+        elif shape == ("414", ()):
+            found = _facility(level)
+            if found:
+                links = [
+                    Link("locationInfo", business_url(found.business), str(found.name)),
+                ]
+        elif shape == ("417", ()):
+            found = _party(level)
+            if found:
+                links = [Link("homepage", business_url(found), found.name)]
+        if links:
+            for fn in _extra:
+                links += fn(level, found) or []
+            found_levels.append((level, links))
+    return found_levels
+
+
+def linkset(found_levels, absolute):
+    """The RFC 9264 JSON document; `absolute` turns a path into a full URL."""
+    entries = []
+    for level, links in found_levels:
+        entry = {"anchor": absolute(level.path)}
+        default = links[0]
+        entry[GS1_VOC + "defaultLink"] = [{"href": absolute(default.href), "title": default.title}]
+        for item in links:
+            target = {"href": absolute(item.href), "title": item.title, "type": item.type}
+            if item.hreflang:
+                target["hreflang"] = list(item.hreflang)
+            entry.setdefault(GS1_VOC + item.rel, []).append(target)
+        entries.append(entry)
+    return {"linkset": entries}
