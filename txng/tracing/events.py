@@ -7,6 +7,7 @@ from django.utils import timezone
 from txng.common.eventhash import event_hash
 from txng.tracing.cache import bump_trace_version
 from txng.tracing.codes import location_uri, lot_class_uri, party_uri
+from txng.tracing.eventindex import index_event, vocabulary_term
 from txng.tracing.models import UOM, Event, EventLot
 
 TXNG_NS = "https://txng.vn/voc/"
@@ -115,12 +116,14 @@ def capture(
     actor=None,
     public_detail="",
     declares_error_on=None,
+    event_id=None,
 ):
     """Store one event (or find it, when the same event was captured before).
 
-    `lots` is a list of (lot, role, quantity). Returns (event, created).
+    `lots` is a list of (lot, role, quantity). `event_id`: the eventID a capture client gave
+    its event, kept as it is; otherwise the canonical hash. Returns (event, created).
     """
-    event_id = event_hash(document)
+    event_id = event_id or event_hash(document)
     existing = None
     if declares_error_on is None:
         existing = Event.objects.filter(event_id=event_id, declares_error_on__isnull=True).first()
@@ -132,12 +135,12 @@ def capture(
         event_id=event_id,
         type=document["type"],
         action=document.get("action", ""),
-        biz_step=document.get("bizStep", ""),
-        disposition=document.get("disposition", ""),
+        biz_step=vocabulary_term("bizStep", document.get("bizStep"))[:200],
+        disposition=vocabulary_term("disposition", document.get("disposition"))[:200],
         event_time=timezone.datetime.fromisoformat(document["eventTime"]),
         event_time_zone_offset=document["eventTimeZoneOffset"],
-        read_point=read_point,
-        biz_location=(document.get("bizLocation") or {}).get("id", ""),
+        read_point=read_point[:200],
+        biz_location=(document.get("bizLocation") or {}).get("id", "")[:200],
         business=business,
         facility=facility,
         recorded_by=actor if actor is not None and actor.pk else None,
@@ -149,5 +152,6 @@ def capture(
     EventLot.objects.bulk_create(
         EventLot(event=event, lot=lot, role=role, quantity=qty) for lot, role, qty in lots
     )
+    index_event(event)
     bump_trace_version()  # the bulk insert sends no signals
     return event, True

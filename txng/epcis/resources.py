@@ -1,0 +1,191 @@
+"""Top-level resources (eventTypes, epcs, bizSteps, bizLocations, readPoints, dispositions) and
+named queries of the EPCIS REST binding. Each lists only what the key's maker may see."""
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+
+from txng.audit.actions import record
+from txng.epcis.api import _check_versions, _events_response, _json, api
+from txng.epcis.audit_actions import AuditAction
+from txng.epcis.auth import need
+from txng.epcis.models import NamedQuery, Scope
+from txng.epcis.problems import Problem
+from txng.epcis.query import MATCH_ROLES, apply, visible_events
+from txng.tracing.eventindex import canonical
+from txng.tracing.models import EventIdentifier, EventType
+
+# resource → (column of the event table, the query parameter that selects by it)
+COLUMNS = {
+    "eventTypes": ("type", "eventType"),
+    "bizSteps": ("biz_step", "EQ_bizStep"),
+    "bizLocations": ("biz_location", "EQ_bizLocation"),
+    "readPoints": ("read_point", "EQ_readPoint"),
+    "dispositions": ("disposition", "EQ_disposition"),
+}
+MAX_LISTED = 1000
+
+
+def _collection(items):
+    return _json({"@set": items}, content_type="application/json")
+
+
+def _distinct(request, column):
+    rows = (
+        visible_events(request.user)
+        .exclude(**{column: ""})
+        .order_by(column)
+        .values_list(column, flat=True)
+        .distinct()[:MAX_LISTED]
+    )
+    return list(rows)
+
+
+def _resource_views(resource, column, parameter):
+    def listing(request):
+        need(request, Scope.QUERY)
+        if resource == "eventTypes":
+            return _collection(list(EventType.values))
+        return _collection(_distinct(request, column))
+
+    def one(request, value: str):
+        need(request, Scope.QUERY)
+        known = visible_events(request.user).filter(**{column: value}).exists()
+        if not known and not (resource == "eventTypes" and value in EventType.values):
+            raise Problem("NoSuchResourceException", f"Không có {resource}/{value}.", 404)
+        return _collection(["events"])
+
+    def events(request, value: str):
+        need(request, Scope.QUERY)
+        _check_versions(request)
+        params = request.GET.copy()
+        params.setlist(parameter, [value])
+        return _events_response(request, visible_events(request.user), params)
+
+    listing.__name__ = f"list_{resource}"
+    one.__name__ = f"get_{resource}"
+    events.__name__ = f"{resource}_events"
+    api.get(f"/{resource}", summary=f"Danh sách {resource}")(listing)
+    api.get(f"/{resource}/{{path:value}}/events", summary=f"Sự kiện theo {resource}")(events)
+    api.get(f"/{resource}/{{path:value}}", summary=f"Một {resource}")(one)
+
+
+for _resource, (_column, _parameter) in COLUMNS.items():
+    _resource_views(_resource, _column, _parameter)
+
+
+@api.get("/epcs", summary="Các EPC trong sự kiện")
+def list_epcs(request):
+    need(request, Scope.QUERY)
+    rows = (
+        EventIdentifier.objects.filter(
+            event__in=visible_events(request.user), role__in=MATCH_ROLES["MATCH_anyEPC"]
+        )
+        .order_by("value")
+        .values_list("value", flat=True)
+        .distinct()[:MAX_LISTED]
+    )
+    return _collection(list(rows))
+
+
+@api.get("/epcs/{path:epc}/events", summary="Sự kiện có EPC này")
+def epc_events(request, epc: str):
+    need(request, Scope.QUERY)
+    params = request.GET.copy()
+    params.setlist("MATCH_anyEPC", [epc])
+    return _events_response(request, visible_events(request.user), params)
+
+
+@api.get("/epcs/{path:epc}", summary="Một EPC")
+def get_epc(request, epc: str):
+    need(request, Scope.QUERY)
+    named = EventIdentifier.objects.filter(
+        event__in=visible_events(request.user), value=canonical(epc)
+    )
+    if not named.exists():
+        raise Problem("NoSuchResourceException", f"Không có sự kiện nào nêu {epc}.", 404)
+    return _collection(["events"])
+
+
+# Named queries ----------------------------------------------------------------------------
+
+
+def _query_json(named):
+    return {"name": named.name, "query": named.query}
+
+
+def _own_query(request, name):
+    named = NamedQuery.objects.visible_to(request.user).filter(name=name).first()
+    if named is None:
+        raise Problem("NoSuchNameException", f"Không có truy vấn {name!r}.", 404)
+    return named
+
+
+def _query_params(query):
+    """A stored query's parameters as lists, as a query string gives them."""
+    if not isinstance(query, dict):
+        raise Problem("QueryValidationException", "query: cần một đối tượng JSON.")
+    return {k: v if isinstance(v, list) else [v] for k, v in query.items()}
+
+
+@api.get("/queries", summary="Các truy vấn đã lưu")
+def list_queries(request):
+    need(request, Scope.QUERY)
+    rows = NamedQuery.objects.visible_to(request.user)
+    return _json([_query_json(q) for q in rows], content_type="application/json")
+
+
+@api.post("/queries", summary="Lưu một truy vấn")
+def create_query(request):
+    need(request, Scope.QUERY)
+    import json
+
+    try:
+        body = json.loads(request.body)
+        name, query = body["name"], body["query"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Problem("QueryValidationException", 'Cần {"name": …, "query": {…}}.') from exc
+    if not isinstance(name, str) or not 0 < len(name) <= 100 or "/" in name:
+        raise Problem("QueryValidationException", "name: 1–100 ký tự, không có '/'.")
+    params = _query_params(query)
+    apply(visible_events(request.user), params)  # refuses an unknown parameter now
+    try:
+        with transaction.atomic():
+            named = NamedQuery.objects.create(
+                organisation=request.user.organisation,
+                name=name,
+                query=query,
+                created_by=request.user,
+            )
+            record(request.user, AuditAction.QUERY_CREATE, named)
+    except IntegrityError as exc:
+        raise Problem("ResourceAlreadyExistsException", f"Đã có truy vấn {name!r}.", 409) from exc
+    result = _json(_query_json(named), status=201, content_type="application/json")
+    result["Location"] = f"{request.path.rstrip('/')}/{name}"
+    return result
+
+
+@api.get("/queries/{name}", summary="Một truy vấn đã lưu")
+def get_query(request, name: str):
+    need(request, Scope.QUERY)
+    return _json(_query_json(_own_query(request, name)), content_type="application/json")
+
+
+@api.delete("/queries/{name}", summary="Xóa một truy vấn đã lưu")
+def delete_query(request, name: str):
+    need(request, Scope.QUERY)
+    named = _own_query(request, name)
+    with transaction.atomic():
+        record(request.user, AuditAction.QUERY_DELETE, named)
+        named.delete()
+    return HttpResponse(status=204)
+
+
+@api.get("/queries/{name}/events", summary="Chạy một truy vấn đã lưu")
+def query_events(request, name: str):
+    need(request, Scope.QUERY)
+    named = _own_query(request, name)
+    params = _query_params(named.query)
+    for key in ("perPage", "nextPageToken"):
+        if key in request.GET:
+            params[key] = [request.GET[key]]
+    return _events_response(request, visible_events(request.user), params, query_name=name)
