@@ -1,190 +1,44 @@
 """The EPCIS 2.0 REST binding under /epcis/ (GS1's openapi.json), JSON-LD only for now.
 
 Every endpoint takes an API key (`Authorization: Bearer txng_…`); errors are RFC 7807 problem
-documents with the standard's exception types.
+documents with the standard's exception types. Capture and events are here; the top-level
+resources and named queries in resources.py.
 """
 
-from django.http import Http404, HttpResponse, JsonResponse
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
-from ninja.errors import ValidationError as NinjaValidationError
+from django.http import HttpResponse
 
-from txng.epcis import capture, output, query, tasks
-from txng.epcis.auth import KeyAuth, need
+from txng.epcis import capture, output, query, resources, tasks
+from txng.epcis.auth import need
+from txng.epcis.binding import (
+    CAPTURE_DOCS,
+    QUERY_DOCS,
+    VERSION_HEADERS,
+    answer,
+    api,
+    capture_limits,
+    check_versions,
+    error_behaviour,
+    events_response,
+    job_json,
+    quote_id,
+)
 from txng.epcis.models import CaptureJob, Scope
 from txng.epcis.problems import Problem
-from txng.epcis.problems import response as problem_response
 
-VERSION_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
-
-api = NinjaAPI(
-    title="txng EPCIS 2.0",
-    version="2.0.0",
-    description=(
-        "GS1 EPCIS 2.0 REST binding over the province's event table. Authenticate with an API "
-        "key: `Authorization: Bearer txng_…` (made by a business owner or an authority head "
-        "at /manage/api-keys/). See docs/api.md for curl examples."
-    ),
-    docs_url="/docs",
-    urls_namespace="epcis",
-    auth=KeyAuth(),
-)
-
-QUERY_PARAMETERS = [
-    "eventType",
-    "GE_eventTime",
-    "LT_eventTime",
-    "GE_recordTime",
-    "LT_recordTime",
-    "EQ_action",
-    "EQ_bizStep",
-    "EQ_disposition",
-    "EQ_readPoint",
-    "EQ_bizLocation",
-    "MATCH_epc",
-    "MATCH_parentID",
-    "MATCH_inputEPC",
-    "MATCH_outputEPC",
-    "MATCH_anyEPC",
-    "MATCH_epcClass",
-    "MATCH_inputEPCClass",
-    "MATCH_outputEPCClass",
-    "MATCH_anyEPCClass",
-    "EQ_eventID",
-    "EXISTS_errorDeclaration",
-    "EQ_errorReason",
-    "orderBy",
-    "orderDirection",
-    "eventCountLimit",
-    "maxEventCount",
-    "perPage",
-    "nextPageToken",
-]
-QUERY_DOCS = {
-    "parameters": [
-        {"in": "query", "name": name, "required": False, "schema": {"type": "string"}}
-        for name in QUERY_PARAMETERS
-    ]
-    + [
-        {
-            "in": "query",
-            "name": "EQ_bizTransaction_po",
-            "required": False,
-            "description": "EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>",
-            "schema": {"type": "string"},
-        }
-    ]
-}
-CAPTURE_DOCS = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/ld+json": {
-                "schema": {"type": "object"},
-                "example": {
-                    "@context": [capture.CONTEXT],
-                    "type": "EPCISDocument",
-                    "schemaVersion": "2.0",
-                    "creationDate": "2026-03-01T08:00:00+07:00",
-                    "epcisBody": {
-                        "eventList": [
-                            {
-                                "type": "ObjectEvent",
-                                "eventTime": "2026-03-01T08:00:00+07:00",
-                                "eventTimeZoneOffset": "+07:00",
-                                "epcList": ["https://id.gs1.org/01/08930000000019/21/1"],
-                                "action": "OBSERVE",
-                                "bizStep": "shipping",
-                                "disposition": "in_transit",
-                            }
-                        ]
-                    },
-                },
-            }
-        },
-    }
-}
-
-
-def _json(body, status=200, headers=None, content_type="application/ld+json"):
-    result = JsonResponse(body, status=status, safe=False, content_type=content_type)
-    for name, value in {**VERSION_HEADERS, **(headers or {})}.items():
-        result[name] = value
-    return result
-
-
-@api.exception_handler(Problem)
-def _problem(request, exc):
-    return problem_response(exc, VERSION_HEADERS)
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    problem = Problem("SecurityException", "Cần khóa API hợp lệ: Authorization: Bearer txng_…", 401)
-    return problem_response(problem, {**VERSION_HEADERS, "WWW-Authenticate": "Bearer"})
-
-
-@api.exception_handler(NinjaValidationError)
-def _bad_parameters(request, exc):
-    return problem_response(Problem("QueryParameterException", str(exc.errors)[:500]))
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    return problem_response(Problem("NoSuchResourceException", "Không tìm thấy.", 404))
-
-
-def _check_versions(request):
-    """GS1-EPCIS-Version / GS1-CBV-Version a client asks for: only 2.0.x is served here."""
-    for header in ("GS1-EPCIS-Version", "GS1-CBV-Version", "GS1-EPCIS-Max", "GS1-CBV-Max"):
-        asked = request.headers.get(header)
-        if asked and not asked.startswith("2."):
-            raise Problem("NotAcceptableException", f"{header}: chỉ phục vụ phiên bản 2.0.", 406)
-    for header in ("GS1-EPCIS-Min", "GS1-CBV-Min"):
-        asked = request.headers.get(header)
-        if asked and asked > "2.0.0":
-            raise Problem("NotAcceptableException", f"{header}: kho này dùng 2.0.0.", 406)
-
-
-def _error_behaviour(request):
-    value = request.headers.get("GS1-Capture-Error-Behaviour", "rollback").lower()
-    if value not in ("rollback", "proceed"):
-        raise Problem("ValidationException", "GS1-Capture-Error-Behaviour: rollback hoặc proceed.")
-    return value
-
-
-def _job_json(job):
-    body = {
-        "captureID": job.capture_id,
-        "createdAt": job.created_at.isoformat(),
-        "running": job.running,
-        "success": job.success,
-        "captureErrorBehaviour": job.error_behaviour,
-        "errors": job.errors,
-    }
-    if job.finished_at:
-        body["finishedAt"] = job.finished_at.isoformat()
-    return body
-
-
-def _limits():
-    return {
-        "GS1-EPCIS-Capture-Limit": str(capture.capture_limit()),
-        "GS1-EPCIS-Capture-File-Size-Limit": str(capture.size_limit()),
-    }
+__all__ = ["api", "resources"]
 
 
 @api.post("/capture", summary="Gửi một tài liệu EPCIS (bất đồng bộ)", openapi_extra=CAPTURE_DOCS)
 def capture_document(request):
     key = need(request, Scope.CAPTURE)
-    _check_versions(request)
-    behaviour = _error_behaviour(request)
+    check_versions(request)
+    behaviour = error_behaviour(request)
     capture.check_media_type(request)
     document = capture.read_json(request)
     capture.validate_document(document)
     job = tasks.start_capture(key=key, document=document, error_behaviour=behaviour)
     result = HttpResponse(status=202)
-    for name, value in {**VERSION_HEADERS, **_limits()}.items():
+    for name, value in {**VERSION_HEADERS, **capture_limits()}.items():
         result[name] = value
     result["Location"] = f"{request.path.rstrip('/')}/{job.capture_id}"
     return result
@@ -194,7 +48,7 @@ def capture_document(request):
 def capture_jobs(request):
     need(request, Scope.CAPTURE)
     jobs = CaptureJob.objects.visible_to(request.user)[:100]
-    return _json([_job_json(job) for job in jobs], content_type="application/json")
+    return answer([job_json(job) for job in jobs], content_type="application/json")
 
 
 @api.get("/capture/{capture_id}", summary="Trạng thái một lần gửi")
@@ -203,13 +57,13 @@ def capture_job(request, capture_id: str):
     job = CaptureJob.objects.visible_to(request.user).filter(capture_id=capture_id).first()
     if job is None:
         raise Problem("NoSuchResourceException", f"Không có lần gửi {capture_id}.", 404)
-    return _json(_job_json(job), content_type="application/json")
+    return answer(job_json(job), content_type="application/json")
 
 
 @api.post("/events", summary="Gửi một sự kiện (đồng bộ)")
 def capture_event(request):
     key = need(request, Scope.CAPTURE)
-    _check_versions(request)
+    check_versions(request)
     capture.check_media_type(request)
     document = capture.single_event_document(capture.read_json(request))
     capture.validate_document(document)
@@ -224,38 +78,15 @@ def capture_event(request):
     result = HttpResponse(status=201)
     for name, value in VERSION_HEADERS.items():
         result[name] = value
-    result["Location"] = f"{request.path.rstrip('/')}/{_quote(event_id)}"
+    result["Location"] = f"{request.path.rstrip('/')}/{quote_id(event_id)}"
     return result
-
-
-def _quote(value):
-    from urllib.parse import quote
-
-    return quote(value, safe="")
-
-
-def _events_response(request, queryset, params, query_name="SimpleEventQuery"):
-    fmt = output.epc_format(request)
-    rows, token = query.page(query.apply(queryset, params), params)
-    body = output.query_document(output.render(rows, fmt), query_name)
-    headers = {"GS1-EPC-Format": fmt}
-    if token:
-        from urllib.parse import urlencode
-
-        pairs = [
-            (k, v) for k in request.GET for v in request.GET.getlist(k) if k != "nextPageToken"
-        ]
-        pairs.append(("nextPageToken", token))
-        headers["Link"] = f'<{request.path}?{urlencode(pairs)}>; rel="next"'
-        headers["GS1-Next-Page-Token-Expires"] = str(query.TOKEN_AGE)
-    return _json(body, headers=headers)
 
 
 @api.get("/events", summary="Truy vấn sự kiện (SimpleEventQuery)", openapi_extra=QUERY_DOCS)
 def list_events(request):
     need(request, Scope.QUERY)
-    _check_versions(request)
-    return _events_response(request, query.visible_events(request.user), request.GET)
+    check_versions(request)
+    return events_response(request, query.visible_events(request.user), request.GET)
 
 
 @api.get("/events/{path:event_id}", summary="Một sự kiện theo eventID")
@@ -272,11 +103,4 @@ def get_event(request, event_id: str):
     if not rows:
         raise Problem("NoSuchResourceException", f"Không có sự kiện {event_id}.", 404)
     events = output.render(rows, output.epc_format(request))
-    return _json(events[0] if len(events) == 1 else output.query_document(events))
-
-
-def _mount():
-    from txng.epcis import resources  # noqa: F401 (registers the top-level resources)
-
-
-_mount()
+    return answer(events[0] if len(events) == 1 else output.query_document(events))

@@ -5,9 +5,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 
 from txng.audit.actions import record
-from txng.epcis.api import _check_versions, _events_response, _json, api
 from txng.epcis.audit_actions import AuditAction
 from txng.epcis.auth import need
+from txng.epcis.binding import answer, api, check_versions, events_response
 from txng.epcis.models import NamedQuery, Scope
 from txng.epcis.problems import Problem
 from txng.epcis.query import MATCH_ROLES, apply, visible_events
@@ -26,7 +26,7 @@ MAX_LISTED = 1000
 
 
 def _collection(items):
-    return _json({"@set": items}, content_type="application/json")
+    return answer({"@set": items}, content_type="application/json")
 
 
 def _distinct(request, column):
@@ -56,10 +56,10 @@ def _resource_views(resource, column, parameter):
 
     def events(request, value: str):
         need(request, Scope.QUERY)
-        _check_versions(request)
+        check_versions(request)
         params = request.GET.copy()
         params.setlist(parameter, [value])
-        return _events_response(request, visible_events(request.user), params)
+        return events_response(request, visible_events(request.user), params)
 
     listing.__name__ = f"list_{resource}"
     one.__name__ = f"get_{resource}"
@@ -92,7 +92,7 @@ def epc_events(request, epc: str):
     need(request, Scope.QUERY)
     params = request.GET.copy()
     params.setlist("MATCH_anyEPC", [epc])
-    return _events_response(request, visible_events(request.user), params)
+    return events_response(request, visible_events(request.user), params)
 
 
 @api.get("/epcs/{path:epc}", summary="Một EPC")
@@ -131,7 +131,7 @@ def _query_params(query):
 def list_queries(request):
     need(request, Scope.QUERY)
     rows = NamedQuery.objects.visible_to(request.user)
-    return _json([_query_json(q) for q in rows], content_type="application/json")
+    return answer([_query_json(q) for q in rows], content_type="application/json")
 
 
 @api.post("/queries", summary="Lưu một truy vấn")
@@ -159,7 +159,7 @@ def create_query(request):
             record(request.user, AuditAction.QUERY_CREATE, named)
     except IntegrityError as exc:
         raise Problem("ResourceAlreadyExistsException", f"Đã có truy vấn {name!r}.", 409) from exc
-    result = _json(_query_json(named), status=201, content_type="application/json")
+    result = answer(_query_json(named), status=201, content_type="application/json")
     result["Location"] = f"{request.path.rstrip('/')}/{name}"
     return result
 
@@ -167,7 +167,7 @@ def create_query(request):
 @api.get("/queries/{name}", summary="Một truy vấn đã lưu")
 def get_query(request, name: str):
     need(request, Scope.QUERY)
-    return _json(_query_json(_own_query(request, name)), content_type="application/json")
+    return answer(_query_json(_own_query(request, name)), content_type="application/json")
 
 
 @api.delete("/queries/{name}", summary="Xóa một truy vấn đã lưu")
@@ -188,4 +188,4 @@ def query_events(request, name: str):
     for key in ("perPage", "nextPageToken"):
         if key in request.GET:
             params[key] = [request.GET[key]]
-    return _events_response(request, visible_events(request.user), params, query_name=name)
+    return events_response(request, visible_events(request.user), params, query_name=name)

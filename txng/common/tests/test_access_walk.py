@@ -22,6 +22,7 @@ from txng.audit.models import AuditEntry
 from txng.catalog.models import Category, Document, ProductImage
 from txng.catalog.tests.helpers import draft, facility
 from txng.enrolment.tests.helpers import make_dossier
+from txng.epcis import keys
 from txng.public.models import Article, Banner, Post, Section
 from txng.stamps.models import FakeReport
 from txng.stamps.tests.factories import OrderFactory, make_stamps
@@ -81,6 +82,8 @@ PUBLIC = {
     "api:get_business": "one business's public data",
     "api:list_categories": "the product categories",
     "api:trace_by_code": "the public trace of a lot by its trace code",
+    "epcis:openapi-json": "the EPCIS API's description (every endpoint takes an API key)",
+    "epcis:openapi-view": "the EPCIS API's documentation",
     "media-public": "published images and files (DEBUG only)",
 }
 
@@ -160,7 +163,9 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
     banner = Banner.objects.create(title="Băng rôn", image="public/b.jpg")  # banners are public
     dossier = make_dossier(department, commune, name=f"{SECRET} HTX", tax_code="0100109106")
     event = lot.event_rows.first().event
+    api_key = keys.create_key(actor=biz_owner, name=f"{SECRET} khóa", scopes=["query"])[0]
     return {
+        "api_key": api_key.pk,
         "business": business.pk,
         "staff": staff.pk,
         "shop_owner": shop_owner,
@@ -251,6 +256,8 @@ def kwargs_for(name, pattern, w):
         "public:section_edit": "section",
         "public:banner_edit": "banner",
         "public:banner_delete": "banner",
+        "apikeys:rotate": "api_key",
+        "apikeys:revoke": "api_key",
     }.get(name)
     values = {
         "pk": w[pk] if pk else 1 if name.startswith("admin:") else None,
@@ -275,6 +282,12 @@ def kwargs_for(name, pattern, w):
         "app_label": "tracing",
         "url": "x/",
         "path": "x.jpg",
+        # EPCIS resources: any value; without an API key they answer 401 before looking.
+        "capture_id": "x",
+        "event_id": "x",
+        "value": "x",
+        "epc": "x",
+        "name": "x",
     }
     if name == "stamps:scan":
         values["code"] = w["stamp"]
@@ -296,7 +309,7 @@ def _url(name, pattern, w):
 
 
 def _refused(response):
-    if response.status_code in (403, 404, 405):
+    if response.status_code in (401, 403, 404, 405):
         return True
     return response.status_code == 302 and "login" in response.headers.get("Location", "")
 
