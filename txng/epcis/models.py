@@ -117,3 +117,26 @@ class NamedQuery(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Subscription(models.Model):
+    """A webhook told of new events that match a named query (a stream subscription). Each
+    delivery is signed with the subscriber's token (GS1-Signature: HMAC-SHA256 of the body)."""
+
+    subscription_id = models.CharField(max_length=32, unique=True, default=new_capture_id)
+    query = models.ForeignKey(NamedQuery, on_delete=models.CASCADE, related_name="subscriptions")
+    dest = models.URLField(max_length=500)
+    signature_token = models.CharField(max_length=200)
+    report_if_empty = models.BooleanField(default=False)
+    # Events recorded after this moment go in the next delivery.
+    after = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_notified_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.query} → {self.dest}"

@@ -189,3 +189,97 @@ def query_events(request, name: str):
         if key in request.GET:
             params[key] = [request.GET[key]]
     return events_response(request, visible_events(request.user), params, query_name=name)
+
+
+# Subscriptions -----------------------------------------------------------------------------
+
+
+def _subscription_json(subscription):
+    body = {
+        "subscriptionID": subscription.subscription_id,
+        "dest": subscription.dest,
+        "stream": True,
+        "reportIfEmpty": subscription.report_if_empty,
+        "createdAt": subscription.created_at.isoformat(),
+        "active": subscription.active,
+    }
+    if subscription.last_notified_at:
+        body["lastNotifiedAt"] = subscription.last_notified_at.isoformat()
+    return body
+
+
+@api.post("/queries/{name}/subscriptions", summary="Đăng ký nhận sự kiện mới của truy vấn")
+def subscribe(request, name: str):
+    import json
+
+    from django.utils import timezone
+
+    from txng.epcis.models import Subscription
+    from txng.epcis.subscriptions import allowed_destination
+
+    need(request, Scope.QUERY)
+    named = _own_query(request, name)
+    try:
+        body = json.loads(request.body)
+        assert isinstance(body, dict)
+    except (ValueError, AssertionError) as exc:
+        raise Problem("SubscriptionControlsException", "Cần một đối tượng JSON.") from exc
+    dest, token = body.get("dest"), body.get("signatureToken")
+    if body.get("stream") is not True:
+        raise Problem(
+            "SubscriptionControlsException",
+            'stream: chỉ hỗ trợ đăng ký dạng luồng ("stream": true), chưa hỗ trợ lịch.',
+        )
+    if not isinstance(dest, str) or len(dest) > 500 or not allowed_destination(dest):
+        raise Problem("SubscriptionControlsException", "dest: cần một địa chỉ https://.")
+    if not isinstance(token, str) or not 16 <= len(token) <= 200:
+        raise Problem("SubscriptionControlsException", "signatureToken: 16–200 ký tự.")
+    after = timezone.now()
+    if body.get("initialRecordTime"):
+        from txng.epcis.query import _time
+
+        after = _time("initialRecordTime", body["initialRecordTime"])
+    with transaction.atomic():
+        subscription = Subscription.objects.create(
+            query=named,
+            dest=dest,
+            signature_token=token,
+            report_if_empty=bool(body.get("reportIfEmpty")),
+            after=after,
+        )
+        record(request.user, AuditAction.SUBSCRIBE, subscription)
+    result = answer(_subscription_json(subscription), status=201, content_type="application/json")
+    result["Location"] = f"{request.path.rstrip('/')}/{subscription.subscription_id}"
+    return result
+
+
+@api.get("/queries/{name}/subscriptions", summary="Các đăng ký của truy vấn")
+def subscriptions(request, name: str):
+    need(request, Scope.QUERY)
+    named = _own_query(request, name)
+    rows = named.subscriptions.all()
+    return answer([_subscription_json(s) for s in rows], content_type="application/json")
+
+
+def _own_subscription(request, name, subscription_id):
+    found = _own_query(request, name).subscriptions.filter(subscription_id=subscription_id).first()
+    if found is None:
+        raise Problem("NoSuchResourceException", f"Không có đăng ký {subscription_id}.", 404)
+    return found
+
+
+@api.get("/queries/{name}/subscriptions/{subscription_id}", summary="Một đăng ký")
+def subscription(request, name: str, subscription_id: str):
+    need(request, Scope.QUERY)
+    found = _own_subscription(request, name, subscription_id)
+    return answer(_subscription_json(found), content_type="application/json")
+
+
+@api.delete("/queries/{name}/subscriptions/{subscription_id}", summary="Hủy một đăng ký")
+def unsubscribe(request, name: str, subscription_id: str):
+    need(request, Scope.QUERY)
+    found = _own_subscription(request, name, subscription_id)
+    with transaction.atomic():
+        record(request.user, AuditAction.UNSUBSCRIBE, found)
+        found.delete()
+    return HttpResponse(status=204)

@@ -1,4 +1,4 @@
-"""Background work of the EPCIS binding: capture jobs."""
+"""Background work of the EPCIS binding: capture jobs and subscription deliveries."""
 
 from django.db import transaction
 from django_tasks import task
@@ -36,3 +36,23 @@ def run_capture(job_id):
     if not job.running:
         return  # a retried task: the job was finished already
     capture.run(job)
+    if job.captured:
+        transaction.on_commit(notify_subscribers.enqueue)
+
+
+@task()
+def notify_subscribers():
+    """Queue one delivery per active subscription (each retried on its own)."""
+    from txng.epcis.models import Subscription
+
+    for subscription_id in Subscription.objects.filter(active=True).values_list(
+        "subscription_id", flat=True
+    ):
+        deliver_subscription.enqueue(subscription_id)
+
+
+@task()
+def deliver_subscription(subscription_id):
+    from txng.epcis.subscriptions import deliver
+
+    deliver(subscription_id)
