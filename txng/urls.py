@@ -5,6 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from txng.api import api
+from txng.epcis.api import api as epcis_api
 
 urlpatterns = [
     # Stamps first: the consumer scan page /q/<code> is by far the busiest URL, and no other
@@ -19,6 +20,8 @@ urlpatterns = [
     path("", include("txng.enrolment.urls")),
     path("", include("txng.audit.urls")),
     path("api/v1/", api.urls),
+    path("epcis/", epcis_api.urls),
+    path("", include("txng.epcis.urls")),
     path("", include("txng.catalog.urls")),
     path("", include("txng.tracing.urls")),
     path("", include("txng.ocop.urls")),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from txng.common.eventhash import event_hash
 from txng.tracing.cache import bump_trace_version
 from txng.tracing.codes import location_uri, lot_class_uri, party_uri
+from txng.tracing.eventindex import index_event, index_events, vocabulary_term
 from txng.tracing.models import UOM, Event, EventLot
 
 TXNG_NS = "https://txng.vn/voc/"
@@ -115,39 +116,65 @@ def capture(
     actor=None,
     public_detail="",
     declares_error_on=None,
+    event_id=None,
 ):
     """Store one event (or find it, when the same event was captured before).
 
-    `lots` is a list of (lot, role, quantity). Returns (event, created).
+    `lots` is a list of (lot, role, quantity). `event_id`: the eventID a capture client gave
+    its event, kept as it is; otherwise the canonical hash. Returns (event, created).
     """
-    event_id = event_hash(document)
+    event_id = event_id or event_hash(document)
     existing = None
     if declares_error_on is None:
         existing = Event.objects.filter(event_id=event_id, declares_error_on__isnull=True).first()
     if existing:
         return existing, False
-    stored = dict(document, eventID=event_id, recordTime=iso_time(timezone.now()))
-    read_point = (document.get("readPoint") or {}).get("id", "")
     event = Event.objects.create(
-        event_id=event_id,
-        type=document["type"],
-        action=document.get("action", ""),
-        biz_step=document.get("bizStep", ""),
-        disposition=document.get("disposition", ""),
-        event_time=timezone.datetime.fromisoformat(document["eventTime"]),
-        event_time_zone_offset=document["eventTimeZoneOffset"],
-        read_point=read_point,
-        biz_location=(document.get("bizLocation") or {}).get("id", ""),
+        **_columns(document, event_id),
         business=business,
         facility=facility,
         recorded_by=actor if actor is not None and actor.pk else None,
         title=title[:200],
         public_detail=public_detail[:500],
-        document=stored,
         declares_error_on=declares_error_on,
     )
     EventLot.objects.bulk_create(
         EventLot(event=event, lot=lot, role=role, quantity=qty) for lot, role, qty in lots
     )
+    index_event(event)
     bump_trace_version()  # the bulk insert sends no signals
     return event, True
+
+
+def _columns(document, event_id):
+    """The event table's columns for one event, from the event itself."""
+    return {
+        "event_id": event_id,
+        "type": document["type"],
+        "action": document.get("action", ""),
+        "biz_step": vocabulary_term("bizStep", document.get("bizStep"))[:200],
+        "disposition": vocabulary_term("disposition", document.get("disposition"))[:200],
+        "event_time": timezone.datetime.fromisoformat(document["eventTime"]),
+        "event_time_zone_offset": document["eventTimeZoneOffset"],
+        "read_point": (document.get("readPoint") or {}).get("id", "")[:200],
+        "biz_location": (document.get("bizLocation") or {}).get("id", "")[:200],
+        "document": dict(document, eventID=event_id, recordTime=iso_time(timezone.now())),
+    }
+
+
+def capture_new(items, *, business, actor=None):
+    """Store many events known not to be stored yet (no lots, no error declarations), in one
+    INSERT for the events and one for their identifiers: EPCIS capture of a whole document.
+    `items` are (document, event_id, title). Returns the stored events."""
+    rows = Event.objects.bulk_create(
+        Event(
+            **_columns(document, event_id),
+            business=business,
+            recorded_by=actor if actor is not None and actor.pk else None,
+            title=title[:200],
+        )
+        for document, event_id, title in items
+    )
+    index_events(rows)
+    bump_trace_version()
+    return rows

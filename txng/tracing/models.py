@@ -311,6 +311,35 @@ class Event(models.Model):
         return self.error_declarations.exists()
 
 
+class IdentifierRole(models.TextChoices):
+    """Where an event names an identifier: the EPCIS query's MATCH_ parameters pick by role."""
+
+    EPC = "epc", "epcList"
+    CHILD = "child", "childEPCs"
+    PARENT = "parent", "parentID"
+    INPUT = "input", "inputEPCList"
+    OUTPUT = "output", "outputEPCList"
+    CLASS = "class", "quantityList"
+    CHILD_CLASS = "child_class", "childQuantityList"
+    INPUT_CLASS = "input_class", "inputQuantityList"
+    OUTPUT_CLASS = "output_class", "outputQuantityList"
+
+
+class EventIdentifier(models.Model):
+    """One identifier an event names, in its canonical GS1 Digital Link form when it has one,
+    so that every MATCH_ query of EPCIS is an index lookup, never a scan of the JSON."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="identifiers")
+    role = models.CharField(max_length=12, choices=IdentifierRole.choices)
+    value = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["value", "role", "event"], name="event_identifier_value")]
+
+    def __str__(self):
+        return f"{self.event_id}:{self.role}:{self.value}"
+
+
 class LotRole(models.TextChoices):
     SUBJECT = "subject", _("Lô của sự kiện")
     INPUT = "input", _("Đầu vào")

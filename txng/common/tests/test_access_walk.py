@@ -28,6 +28,7 @@ from txng.ocop.models import Application as OcopApplication
 from txng.ocop.models import Certificate, ScoreSheet
 from txng.national.models import Hub
 from txng.national.outbox import enqueue
+from txng.epcis import keys
 from txng.public.models import Article, Banner, Post, Section
 from txng.stamps.models import FakeReport
 from txng.stamps.tests.factories import OrderFactory, make_stamps
@@ -97,6 +98,8 @@ PUBLIC = {
     "api:list_categories": "the product categories",
     "api:trace_by_code": "the public trace of a lot by its trace code",
     "ocop:verify": "a participation certificate's QR: valid, expired or revoked",
+    "epcis:openapi-json": "the EPCIS API's description (every endpoint takes an API key)",
+    "epcis:openapi-view": "the EPCIS API's documentation",
     "media-public": "published images and files (DEBUG only)",
     "national:passport": "a published product's digital passport (more for its officials)",
     "national:passport_ld": "a published product's digital passport as JSON-LD",
@@ -192,6 +195,7 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         valid_until=timezone.localdate(),
     )
     event = lot.event_rows.first().event
+    api_key = keys.create_key(actor=biz_owner, name=f"{SECRET} khóa", scopes=["query"])[0]
     case = file_case(
         kind="complaint",
         description=SECRET,
@@ -213,6 +217,7 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         "case_code": case.code,
         "hub": hub.pk,
         "row": enqueue(hub, "lot", lot.pk, label=f"{SECRET} lô", business_id=business.pk).pk,
+        "api_key": api_key.pk,
         "business": business.pk,
         "staff": staff.pk,
         "shop_owner": shop_owner,
@@ -324,6 +329,8 @@ def kwargs_for(name, pattern, w):
         "national:row": "row",
         "national:passport": "product",
         "national:passport_ld": "product",
+        "apikeys:rotate": "api_key",
+        "apikeys:revoke": "api_key",
     }.get(name)
     values = {
         "pk": w[pk] if pk else 1 if name.startswith("admin:") else None,
@@ -352,6 +359,12 @@ def kwargs_for(name, pattern, w):
         "app_label": "tracing",
         "url": "x/",
         "path": "x.jpg",
+        # EPCIS resources: any value; without an API key they answer 401 before looking.
+        "capture_id": "x",
+        "event_id": "x",
+        "value": "x",
+        "epc": "x",
+        "name": "x",
     }
     if name == "stamps:scan":
         values["code"] = w["stamp"]
@@ -375,7 +388,7 @@ def _url(name, pattern, w):
 
 
 def _refused(response):
-    if response.status_code in (403, 404, 405):
+    if response.status_code in (401, 403, 404, 405):
         return True
     return response.status_code == 302 and "login" in response.headers.get("Location", "")
 

@@ -1,0 +1,266 @@
+"""Benchmark the EPCIS binding on PostgreSQL: capture throughput and MATCH_ query latency.
+
+    .venv/bin/python bench/epcis.py [--events 100000] [--per-document 500] [--stored 1000000]
+                                    [--samples 200]
+
+1. Capture: --events ObjectEvents in documents of --per-document, each POSTed to /epcis/capture
+   with an API key (JSON parse, GS1 schema, CBV check, job row) and stored by the capture task
+   (run inline, as the worker would: hash, duplicate check, event row, identifier index rows).
+   Baseline in the same run: a raw COPY of the same event rows (same documents, same indexes)
+   into a copy of the event table. Goal: capture ≥ 0.3× the COPY rate.
+2. Query: --stored events generated with SQL (1,000 products × 100 lots, one serial each, 30 s
+   apart), indexed as capture indexes them; then p50/p95 of GET /epcis/events with MATCH_epc,
+   MATCH_epcClass and a one-hour eventTime window, through the whole request path, as DOST's
+   key (which sees every event: the widest visibility). Goal: p95 < 100 ms.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pg import temp_cluster  # noqa: E402
+
+CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
+
+
+def main():
+    args = _parse_args()
+    with temp_cluster() as url:
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "txng.settings")
+        os.environ.setdefault("SECRET_KEY", "bench-only")
+        os.environ.setdefault("DEBUG", "0")
+        os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+        os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+
+        settings.ALLOWED_HOSTS = ["*"]
+        settings.API_KEY_RATE_LIMIT = 10**9
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        business_key, dost_key, business = _keys()
+        _capture(args, business_key)
+        _query(args, dost_key, business)
+
+
+def _parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--per-document", type=int, default=500)
+    parser.add_argument("--stored", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=200)
+    return parser.parse_args()
+
+
+def _keys():
+    from txng.accounts.models import Organisation, OrgKind, User
+    from txng.epcis import keys
+
+    dost = Organisation.objects.create(kind=OrgKind.DOST, name="Sở KH&CN")
+    business = Organisation.objects.create(
+        kind=OrgKind.BUSINESS, name="HTX thử tải", business_type="cooperative"
+    )
+    owner = User.objects.create(username="owner", organisation=business, role="owner")
+    head = User.objects.create(username="head", organisation=dost, role="head")
+    business_key = keys.create_key(actor=owner, name="bench", scopes=["capture", "query"])[1]
+    dost_key = keys.create_key(actor=head, name="bench", scopes=["query"])[1]
+    return business_key, dost_key, business
+
+
+def _event(n):
+    return {
+        "type": "ObjectEvent",
+        "eventTime": f"2026-01-{1 + n // 86400 % 28:02d}T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:"
+        f"{n % 60:02d}.000+07:00",
+        "eventTimeZoneOffset": "+07:00",
+        "epcList": [f"https://id.gs1.org/01/08930000000019/21/C{n}"],
+        "action": "OBSERVE",
+        "bizStep": "shipping",
+        "disposition": "in_transit",
+        "readPoint": {"id": "https://id.gs1.org/414/8930000000002"},
+    }
+
+
+def _capture(args, key):
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    headers = {"Authorization": f"Bearer {key}"}
+    documents = [
+        {
+            "@context": CONTEXT,
+            "type": "EPCISDocument",
+            "schemaVersion": "2.0",
+            "creationDate": "2026-01-01T00:00:00+07:00",
+            "epcisBody": {
+                "eventList": [_event(n) for n in range(start, start + args.per_document)]
+            },
+        }
+        for start in range(0, args.events, args.per_document)
+    ]
+    bodies = [json.dumps(d) for d in documents]
+    # Warm up outside the timing: URLconf import and the schema's one-off compilation.
+    from txng.epcis.capture import validator
+
+    validator()
+    client.get("/epcis/events", headers=headers)
+    started = time.perf_counter()
+    for body in bodies:
+        response = client.post(
+            "/epcis/capture", body, content_type="application/ld+json", headers=headers
+        )
+        assert response.status_code == 202, (response.status_code, response.content)
+    capture_seconds = time.perf_counter() - started
+    from txng.epcis.models import CaptureJob
+    from txng.tracing.models import Event
+
+    assert not CaptureJob.objects.filter(success=False).exists()
+    stored = Event.objects.count()
+    assert stored == args.events, stored
+
+    # Baseline: the same rows, COPYed into a copy of the event table with the same indexes.
+    rows = list(
+        Event.objects.values_list(
+            "event_id",
+            "type",
+            "action",
+            "biz_step",
+            "disposition",
+            "event_time",
+            "event_time_zone_offset",
+            "record_time",
+            "read_point",
+            "biz_location",
+            "business_id",
+            "title",
+            "public_detail",
+            "document",
+        )
+    )
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE bench_event (LIKE tracing_event INCLUDING ALL)")
+    raw = connection.connection
+    columns = (
+        "event_id, type, action, biz_step, disposition, event_time, event_time_zone_offset, "
+        "record_time, read_point, biz_location, business_id, title, public_detail, document"
+    )
+    started = time.perf_counter()
+    with raw.cursor() as cur, cur.copy(f"COPY bench_event ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([*row[:-1], json.dumps(row[-1])])
+    raw.commit() if not raw.autocommit else None
+    copy_seconds = time.perf_counter() - started
+    rate, copy_rate = args.events / capture_seconds, args.events / copy_seconds
+    print(
+        f"capture: {args.events} events in {len(bodies)} documents of {args.per_document}: "
+        f"{capture_seconds:.1f} s = {rate:,.0f} events/s"
+    )
+    print(f"baseline raw COPY of the same rows: {copy_seconds:.1f} s = {copy_rate:,.0f} events/s")
+    print(f"capture / COPY = {rate / copy_rate:.2f}x (goal >= 0.3x)")
+
+
+GENERATE = """
+INSERT INTO tracing_event (event_id, type, action, biz_step, disposition, event_time,
+    event_time_zone_offset, record_time, read_point, biz_location, business_id, title,
+    public_detail, document)
+SELECT 'ni:///sha-256;' || md5(i::text) || md5((-i)::text) || '?ver=CBV2.0',
+       'ObjectEvent', 'OBSERVE', 'shipping', 'in_transit', t, '+07:00', t, '', '', %(biz)s,
+       'EPCIS ObjectEvent shipping', '',
+       jsonb_build_object(
+         'type', 'ObjectEvent', 'action', 'OBSERVE', 'bizStep', 'shipping',
+         'eventTime', to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+         'eventTimeZoneOffset', '+07:00',
+         'epcList', jsonb_build_array(%(epc)s),
+         'quantityList',
+         jsonb_build_array(jsonb_build_object('epcClass', %(klass)s, 'quantity', 1)))
+FROM (SELECT i, timestamptz '2024-01-01 00:00:00+00' + i * interval '30 seconds' AS t,
+             893000000000 + i %% 1000 AS gtin, i / 1000 %% 100 AS lot
+      FROM generate_series(1, %(n)s) AS i) AS g
+"""
+EPC = "'https://id.gs1.org/01/0' || gtin || '0/21/S' || i"
+CLASS = "'https://id.gs1.org/01/0' || gtin || '0/10/L' || lot"
+
+
+def _query(args, key, business):
+    from django.db import connection
+    from django.test import Client
+
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE bench_event")
+        cur.execute("SELECT coalesce(max(id), 0) FROM tracing_event")
+        (before,) = cur.fetchone()
+        sql = GENERATE.replace("%(epc)s", EPC).replace("%(klass)s", CLASS)
+        cur.execute(sql, {"biz": business.pk, "n": args.stored})
+        # The identifier rows capture would write (values are canonical Digital Links already).
+        cur.execute(
+            """INSERT INTO tracing_eventidentifier (event_id, role, value)
+               SELECT id, 'epc', document->'epcList'->>0 FROM tracing_event WHERE id > %(b)s
+               UNION ALL
+               SELECT id, 'class', document->'quantityList'->0->>'epcClass'
+               FROM tracing_event WHERE id > %(b)s""",
+            {"b": before},
+        )
+        cur.execute("ANALYZE")
+    print(
+        f"generated {args.stored:,} stored events with SQL in {time.perf_counter() - started:.0f} s"
+    )
+    client = Client()
+    headers = {"Authorization": f"Bearer {key}"}
+    rng = random.Random(7)
+    picks = [rng.randrange(1, args.stored) for _ in range(args.samples)]
+
+    def epc(i):
+        return f"https://id.gs1.org/01/0{893000000000 + i % 1000}0/21/S{i}"
+
+    def klass(i):
+        return f"https://id.gs1.org/01/0{893000000000 + i % 1000}0/10/L{i // 1000 % 100}"
+
+    def window(i):
+        from datetime import UTC, datetime, timedelta
+
+        start = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(seconds=30 * i)
+        return start.isoformat(), (start + timedelta(hours=1)).isoformat()
+
+    cases = {
+        "MATCH_epc": lambda i: f"MATCH_epc={quote(epc(i), safe='')}",
+        "MATCH_epcClass": lambda i: f"MATCH_epcClass={quote(klass(i), safe='')}",
+        "eventTime range (1 h)": lambda i: "GE_eventTime={}&LT_eventTime={}".format(
+            *(quote(t, safe="") for t in window(i))
+        ),
+    }
+    for name, make in cases.items():
+        times, counts = [], []
+        for i in picks:
+            began = time.perf_counter()
+            response = client.get(f"/epcis/events?{make(i)}", headers=headers)
+            times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200, response.content
+            counts.append(
+                len(response.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"])
+            )
+        times.sort()
+        p95 = times[int(len(times) * 0.95) - 1]
+        print(
+            f"{name}: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms "
+            f"(events per answer: median {statistics.median(counts):.0f}; goal p95 < 100 ms)"
+        )
+
+
+if __name__ == "__main__":
+    main()

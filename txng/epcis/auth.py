@@ -1,0 +1,39 @@
+"""API-key authentication for /epcis/ (and the scopes each endpoint needs)."""
+
+from django.conf import settings
+from ninja.security import HttpBearer
+
+from txng.common.ratelimit import hit
+from txng.epcis.keys import key_for, touch
+from txng.epcis.problems import Problem
+
+
+def rate_limit():
+    return getattr(settings, "API_KEY_RATE_LIMIT", 600)  # requests a minute per key
+
+
+class KeyAuth(HttpBearer):
+    """`Authorization: Bearer txng_…`. The request then acts as the key's maker, so every
+    permission-aware queryset applies to it unchanged."""
+
+    def authenticate(self, request, token):
+        key = key_for(token)
+        if key is None:
+            return None
+        if hit(f"apikey:{key.pk}", limit=rate_limit(), seconds=60):
+            raise Problem(
+                "SecurityException",
+                f"Khóa đã gửi quá {rate_limit()} yêu cầu trong một phút; hãy thử lại sau.",
+                429,
+            )
+        touch(key)
+        request.api_key = key
+        request.user = key.created_by
+        return key
+
+
+def need(request, scope):
+    key = getattr(request, "api_key", None)
+    if key is None or scope not in key.scopes:
+        raise Problem("SecurityException", f"Khóa API này không có quyền {scope!r}.", 403)
+    return key

@@ -1,0 +1,139 @@
+"""API keys: made, rotated and revoked by a business owner or an authority head.
+
+A key is shown once; only its SHA-256 is stored. `txng_<prefix>_<secret>`: the prefix finds the
+row, the hash proves the key (compared in constant time).
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from txng.accounts.models import Role
+from txng.accounts.permissions import require
+from txng.audit.actions import record
+from txng.epcis.audit_actions import AuditAction
+from txng.epcis.models import ApiKey, Scope
+
+MAX_ACTIVE_KEYS = 20
+
+
+def may_manage_keys(user):
+    """A business owner, or the head of an authority."""
+    return bool(
+        user.is_authenticated
+        and user.organisation_id
+        and user.is_active
+        and (user.is_owner or (user.is_authority and user.role == Role.HEAD))
+    )
+
+
+def _digest(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _new_secret():
+    prefix = secrets.token_hex(4)
+    return prefix, f"txng_{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def _clean_scopes(scopes, organisation):
+    scopes = sorted(set(scopes or ()))
+    if not scopes or not set(scopes) <= set(Scope.values):
+        raise ValidationError({"scopes": _("Chọn ít nhất một quyền hợp lệ.")})
+    if Scope.CAPTURE in scopes and not organisation.is_business:
+        raise ValidationError({"scopes": _("Chỉ cơ sở mới gửi được sự kiện của mình.")})
+    return scopes
+
+
+@transaction.atomic
+def create_key(*, actor, name, scopes):
+    """A new key; returns (key row, the key in clear, shown once)."""
+    require(may_manage_keys(actor))
+    organisation = actor.organisation
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Hãy đặt tên cho khóa.")})
+    scopes = _clean_scopes(scopes, organisation)
+    active = ApiKey.objects.filter(organisation=organisation, revoked_at__isnull=True)
+    if active.count() >= MAX_ACTIVE_KEYS:
+        raise ValidationError(_("Đã có quá nhiều khóa đang dùng; hãy thu hồi khóa cũ."))
+    prefix, clear = _new_secret()
+    key = ApiKey.objects.create(
+        organisation=organisation,
+        created_by=actor,
+        name=name[:100],
+        scopes=scopes,
+        prefix=prefix,
+        key_hash=_digest(clear),
+    )
+    record(actor, AuditAction.KEY_CREATE, key, changes={"scopes": [None, scopes]})
+    return key, clear
+
+
+def _own_active_key(actor, key):
+    require(may_manage_keys(actor) and key.organisation_id == actor.organisation_id)
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if key.revoked_at is not None:
+        raise ValidationError(_("Khóa này đã bị thu hồi."))
+    return key
+
+
+@transaction.atomic
+def revoke_key(key, *, actor):
+    key = _own_active_key(actor, key)
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])
+    record(actor, AuditAction.KEY_REVOKE, key)
+    return key
+
+
+@transaction.atomic
+def rotate_key(key, *, actor):
+    """A new secret with the same name and scopes; the old key stops at once."""
+    key = _own_active_key(actor, key)
+    prefix, clear = _new_secret()
+    new = ApiKey.objects.create(
+        organisation=key.organisation,
+        created_by=actor,
+        name=key.name,
+        scopes=key.scopes,
+        prefix=prefix,
+        key_hash=_digest(clear),
+    )
+    key.revoked_at = timezone.now()
+    key.replaced_by = new
+    key.save(update_fields=["revoked_at", "replaced_by"])
+    record(actor, AuditAction.KEY_ROTATE, new, changes={"replaces": [None, key.prefix]})
+    return new, clear
+
+
+def key_for(clear):
+    """The active key row for a key in clear, or None."""
+    parts = (clear or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != "txng" or len(clear) > 100:
+        return None
+    key = (
+        ApiKey.objects.select_related("organisation", "created_by__organisation")
+        .filter(prefix=parts[1], revoked_at__isnull=True)
+        .first()
+    )
+    if key is None or not hmac.compare_digest(key.key_hash, _digest(clear)):
+        return None
+    user = key.created_by
+    if not user.is_active or user.organisation_id != key.organisation_id:
+        return None
+    if not key.organisation.is_active:
+        return None
+    return key
+
+
+def touch(key):
+    """Remember the last use, at most once a minute (one UPDATE, not one per request)."""
+    now = timezone.now()
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
