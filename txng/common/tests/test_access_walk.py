@@ -22,13 +22,13 @@ from txng.audit.models import AuditEntry
 from txng.catalog.models import Category, Document, ProductImage
 from txng.catalog.tests.helpers import draft, facility
 from txng.enrolment.tests.helpers import make_dossier
+from txng.epcis import keys
 from txng.feedback.actions import file_case
 from txng.feedback.models import Comment
-from txng.ocop.models import Application as OcopApplication
-from txng.ocop.models import Certificate, ScoreSheet
 from txng.national.models import Hub
 from txng.national.outbox import enqueue
-from txng.epcis import keys
+from txng.ocop.models import Application as OcopApplication
+from txng.ocop.models import Certificate, ScoreSheet
 from txng.public.models import Article, Banner, Post, Section
 from txng.stamps.models import FakeReport
 from txng.stamps.tests.factories import OrderFactory, make_stamps
