@@ -59,7 +59,7 @@ def open_period(*, actor, kind, year, starts_on=None, ends_on=None, deadline=Non
         ) from None
     agencies = list(Organisation.objects.agencies())
     AgencyReport.objects.bulk_create(AgencyReport(period=period, agency=a) for a in agencies)
-    record(actor, AuditAction.PERIOD_OPEN, period, changes={"agencies": len(agencies)})
+    record(actor, AuditAction.PERIOD_OPEN, period, changes={"agencies": (None, len(agencies))})
     link = reverse("reports:period", args=[period.pk])
     message = _("Kỳ báo cáo mới: %(period)s, hạn nộp %(deadline)s.") % {
         "period": period,
@@ -128,7 +128,12 @@ def submit_report(report, *, actor, situation=None, difficulties=None, proposals
     report.late = timezone.localdate(now) > report.period.deadline
     report.return_reason = ""
     report.save()
-    record(actor, AuditAction.REPORT_SUBMIT, report, changes={"late": report.late})
+    record(
+        actor,
+        AuditAction.REPORT_SUBMIT,
+        report,
+        changes={"state": (ReportState.DRAFT, report.state), "late": (None, report.late)},
+    )
     dost = Organisation.objects.filter(kind="dost").first()
     if dost:
         notify(
@@ -234,7 +239,7 @@ def send_reminders(*, today=None):
                 },
                 reverse("reports:report", args=[report.pk]),
             )
-            record(None, AuditAction.REPORT_REMIND, report, changes={"days_left": left})
+            record(None, AuditAction.REPORT_REMIND, report, changes={"days_left": (None, left)})
             sent += 1
     return sent
 
@@ -256,7 +261,12 @@ def request_export(*, actor, kind, source="", source_id=None, params=None):
         source_id=source_id,
         params=params or {},
     )
-    record(actor, AuditAction.EXPORT_REQUEST, job, changes={"source": source, **(params or {})})
+    record(
+        actor,
+        AuditAction.EXPORT_REQUEST,
+        job,
+        changes={k: (None, v) for k, v in {"source": source, **(params or {})}.items()},
+    )
 
     def _enqueue():
         from txng.reports.tasks import make_export

@@ -121,7 +121,7 @@ def aggregate_file(request, pk, fmt):
     if fmt not in makers:
         raise Http404
     make, content_type = makers[fmt]
-    record(request.user, AuditAction.AGGREGATE_EXPORT, period, changes={"format": fmt})
+    record(request.user, AuditAction.AGGREGATE_EXPORT, period, changes={"format": (None, fmt)})
     response = HttpResponse(make(agg), content_type=content_type)
     name = f"bao-cao-{period.kind}-{period.year}-{period.pk}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -246,7 +246,7 @@ def export_file(request, pk, fmt):
     file = {"xlsx": job.xlsx, "csv": job.csv}.get(fmt)
     if job.state != ExportState.DONE or not file:
         raise Http404
-    record(request.user, AuditAction.EXPORT_DOWNLOAD, job, changes={"format": fmt})
+    record(request.user, AuditAction.EXPORT_DOWNLOAD, job, changes={"format": (None, fmt)})
     return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
 
 
