@@ -88,6 +88,9 @@ def event_rows(job, user):
         business = params["business"]
         lots = lots.filter(Q(business__name__icontains=business) | Q(business__tax_code=business))
     rows = EventLot.objects.filter(lot__in=lots, event__declares_error_on__isnull=True)
+    if job.kind == "business":
+        # Its own books: what it recorded, not its customers' receipts of its lots.
+        rows = rows.filter(event__business=job.organisation_id)
     tz = timezone.get_current_timezone()
     if params.get("date_from"):
         start = datetime.combine(_date(params["date_from"]), time.min, tz)
