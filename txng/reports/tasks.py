@@ -1,24 +1,12 @@
-"""Background work: the daily tallies, the report reminders and the exports for regulators.
-
-Periodic ones run from cron like the other apps' (`manage.py refresh_report_tallies` every few
-minutes, `manage.py remind_reports` daily) or by a scheduler enqueuing these tasks."""
+"""Background work: the exports for regulators and businesses (the periodic tasks are in
+periodic.py)."""
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
 
-from txng.reports import actions, exports, tallies
+from txng.reports import exports
 from txng.reports.models import ExportJob, ExportState
-
-
-@task()
-def refresh_tallies():
-    return tallies.refresh()
-
-
-@task()
-def remind_reports():
-    return actions.send_reminders()
 
 
 @task()

@@ -23,6 +23,8 @@ from txng.catalog.models import Category, Document, ProductImage
 from txng.catalog.tests.helpers import draft, facility
 from txng.enrolment.tests.helpers import make_dossier
 from txng.public.models import Article, Banner, Post, Section
+from txng.reports.actions import open_period
+from txng.reports.models import ExportJob
 from txng.stamps.models import FakeReport
 from txng.stamps.tests.factories import OrderFactory, make_stamps
 from txng.tracing import actions as tracing
@@ -82,6 +84,8 @@ PUBLIC = {
     "api:list_categories": "the product categories",
     "api:trace_by_code": "the public trace of a lot by its trace code",
     "media-public": "published images and files (DEBUG only)",
+    "reports:public_stats": "the province's open statistics: counts only, no personal data",
+    "reports:public_stats_data": "the same open statistics as CSV/JSON (CC BY 4.0)",
 }
 
 
@@ -160,6 +164,16 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
     banner = Banner.objects.create(title="Băng rôn", image="public/b.jpg")  # banners are public
     dossier = make_dossier(department, commune, name=f"{SECRET} HTX", tax_code="0100109106")
     event = lot.event_rows.first().event
+    period = open_period(actor=dost_admin, kind="year", year=2026)
+    agency_report = period.reports.get(agency=department)
+    export_job = ExportJob.objects.create(
+        kind="regulator",
+        organisation=department,
+        requested_by=dept_officer,
+        state="done",
+        xlsx=ContentFile(SECRET.encode(), name="secret.xlsx"),
+        csv=ContentFile(SECRET.encode(), name="secret.csv"),
+    )
     return {
         "business": business.pk,
         "staff": staff.pk,
@@ -189,6 +203,9 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         "dossier": dossier.pk,
         "tracking_code": dossier.tracking_code,
         "gtin": "8930000000019",
+        "period": period.pk,
+        "agency_report": agency_report.pk,
+        "export_job": export_job.pk,
     }
 
 
@@ -251,10 +268,19 @@ def kwargs_for(name, pattern, w):
         "public:section_edit": "section",
         "public:banner_edit": "banner",
         "public:banner_delete": "banner",
+        "reports:period": "period",
+        "reports:aggregate": "period",
+        "reports:report": "agency_report",
+        "reports:decide": "agency_report",
+        "reports:export": "export_job",
+        "reports:export_file": "export_job",
+        "reports:export_new": "recall",
     }.get(name)
     values = {
         "pk": w[pk] if pk else 1 if name.startswith("admin:") else None,
-        "action": "approve",
+        "action": "accept" if name == "reports:decide" else "approve",
+        "source": "recall",
+        "fmt": "json" if name == "reports:public_stats_data" else "xlsx",
         "kind": "pdf" if name == "stamps:download" else "lots" if "import" in name else "destroy",
         "slug": "x",
         "section": "tin",
