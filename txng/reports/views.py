@@ -36,6 +36,8 @@ def dashboard(request):
         raise PermissionDenied
     form = RangeForm(request.GET or None)
     start, end = form.span()
+    if not form.is_bound:
+        form = RangeForm(initial={"start": start, "end": end})
     scope = figures.Scope.for_user(request.user, start, end)
     return render(
         request,

@@ -9,9 +9,9 @@ from txng.common.numbers import count
 
 register = template.Library()
 
-BAR_H = 22
-LABEL_W = 150
-WIDTH = 420
+BAR_H = 26
+LABEL_W = 118
+WIDTH = 320
 
 
 def _short(text, length):
@@ -30,7 +30,7 @@ def chart(section):
 
 def _bars(section):
     peak = section.peak or 1
-    room = WIDTH - LABEL_W - 60
+    room = WIDTH - LABEL_W - 48
     height = BAR_H * len(section.rows) + 4
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
@@ -40,11 +40,11 @@ def _bars(section):
         y = i * BAR_H + 2
         w = round(room * row.value / peak, 1) if row.value else 0
         parts.append(
-            f'<text x="0" y="{y + 15}" class="chart-label">{escape(_short(row.label, 24))}</text>'
-            f'<rect x="{LABEL_W}" y="{y + 3}" width="{max(w, 1)}" height="{BAR_H - 7}" '
+            f'<text x="0" y="{y + 17}" class="chart-label">{escape(_short(row.label, 15))}</text>'
+            f'<rect x="{LABEL_W}" y="{y + 3}" width="{max(w, 1)}" height="{BAR_H - 8}" '
             f'class="chart-bar chart-bar-{i % 6}"><title>{escape(row.label)}: '
             f"{count(row.value)}</title></rect>"
-            f'<text x="{LABEL_W + w + 4}" y="{y + 15}" class="chart-value">'
+            f'<text x="{LABEL_W + w + 4}" y="{y + 17}" class="chart-value">'
             f"{count(row.value)}</text>"
         )
     parts.append("</svg>")
@@ -55,7 +55,7 @@ def _bars(section):
 def _columns(section):
     rows = section.rows
     peak = section.peak or 1
-    plot_h, top, bottom = 140, 16, 34
+    plot_h, top, bottom = 130, 18, 24
     slot = (WIDTH - 10) / len(rows)
     width = max(min(slot * 0.7, 40), 2)
     parts = [
@@ -75,8 +75,8 @@ def _columns(section):
         if i % every == 0:
             label = escape(_short(row.label, 7)[:2] if len(rows) > 6 else row.label)
             parts.append(
-                f'<text x="{x + width / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
+                f'<text x="{x + width / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
                 f'class="chart-label">{label}</text>'
             )
-    parts.append(f'<text x="0" y="11" class="chart-value">{count(peak)}</text></svg>')
+    parts.append(f'<text x="0" y="13" class="chart-value">{count(peak)}</text></svg>')
     return mark_safe("".join(parts))  # noqa: S308
