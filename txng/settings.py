@@ -97,8 +97,9 @@ TEMPLATES = [
                 "txng.accounts.context_processors.site",
                 "txng.common.csp.nonce",
             ],
-            # |qty, |count and |unit_label in every template: no page prints a raw Decimal.
-            "builtins": ["txng.common.links", "txng.common.formatting"],
+            # |qty, |count and |unit_label in every template: no page prints a raw Decimal;
+            # {% slot %} for what apps above a page's app add to it (txng/common/slots.py).
+            "builtins": ["txng.common.links", "txng.common.formatting", "txng.common.slots"],
         },
     },
 ]

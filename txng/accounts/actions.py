@@ -9,6 +9,7 @@ from txng.accounts.activation import send_activation
 from txng.accounts.audit_actions import AuditAction
 from txng.accounts.models import (
     Notification,
+    NotificationKind,
     Organisation,
     OrgKind,
     OrgStatus,
@@ -119,6 +120,7 @@ def _set_status(org, new_status, *, actor, reason, action, allowed_from):
         org,
         _("Tài khoản của cơ sở: %(state)s. Lý do: %(reason)s")
         % {"state": org.get_status_display(), "reason": reason or "—"},
+        kind=NotificationKind.ACCOUNT,
     )
 
 
@@ -203,15 +205,18 @@ def record_password_change(user, *, how):
     record(user, action, user, changes={"password": ["", "(đã đổi)"]})
 
 
-def notify(organisation, message, link=""):
-    """In-app notice to every user of an organisation (written in the caller's transaction)."""
-    return Notification.objects.create(organisation=organisation, message=message[:500], link=link)
+def notify(organisation, message, link="", *, kind=NotificationKind.GENERAL):
+    """In-app notice to every user of an organisation (written in the caller's transaction).
+    `kind` says what it is about, so each user can choose how that kind reaches them."""
+    return Notification.objects.create(
+        organisation=organisation, kind=kind, message=message[:500], link=link
+    )
 
 
-def notify_dost(message, link=""):
+def notify_dost(message, link="", *, kind=NotificationKind.GENERAL):
     dost = Organisation.objects.filter(kind=OrgKind.DOST).first()
     if dost:
-        notify(dost, message, link)
+        notify(dost, message, link, kind=kind)
 
 
 @transaction.atomic

@@ -252,11 +252,49 @@ class User(AbstractUser):
         return self.is_business and self.role == Role.OWNER
 
 
+class NotificationKind(models.TextChoices):
+    """What a notice is about: each user chooses, per kind, how it reaches them."""
+
+    GENERAL = "general", _("Thông báo khác")
+    ACCOUNT = "account", _("Tài khoản của cơ sở")
+    SECURITY = "security", _("Bảo mật tài khoản")
+    REVIEW_WAITING = "review_waiting", _("Việc chờ duyệt")
+    DOSSIER_DECIDED = "dossier_decided", _("Kết quả hồ sơ đăng ký")
+    REVISION_DECIDED = "revision_decided", _("Kết quả duyệt nội dung")
+    CONTENT_TAKEN_DOWN = "content_taken_down", _("Nội dung bị gỡ")
+    DOCUMENT_EXPIRING = "document_expiring", _("Tài liệu sắp hết hiệu lực")
+    ORDER_DECIDED = "order_decided", _("Đơn in tem")
+    STAMP_ALERT = "stamp_alert", _("Cảnh báo tem")
+    SHIPMENT_WAITING = "shipment_waiting", _("Hàng chờ xác nhận nhận")
+    SHIPMENT_UPDATED = "shipment_updated", _("Hàng đã nhận, trả lại")
+    STOCK_ALERT = "stock_alert", _("Điều chỉnh tồn kho lớn")
+    RECALL = "recall", _("Thu hồi sản phẩm")
+    TRACING_REQUEST = "tracing_request", _("Yêu cầu truy xuất")
+    CASE_ASSIGNED = "case_assigned", _("Phản ánh được giao xử lý")
+    CASE_UPDATED = "case_updated", _("Tiến độ xử lý phản ánh")
+    COMMENT_TO_ANSWER = "comment_to_answer", _("Bình luận cần trả lời")
+    OCOP_DECIDED = "ocop_decided", _("Kết quả đánh giá OCOP")
+    OCOP_EXPIRING = "ocop_expiring", _("Kết quả OCOP sắp hết hạn")
+    CERTIFICATE = "certificate", _("Giấy xác nhận tham gia hệ thống")
+    REPORT_DUE = "report_due", _("Báo cáo định kỳ sắp đến hạn")
+    REPORT_DECIDED = "report_decided", _("Kết quả tiếp nhận báo cáo")
+    HUB_FAILED = "hub_failed", _("Lỗi đồng bộ hệ thống quốc gia")
+
+
+class Delivery(models.TextChoices):
+    INSTANT = "instant", _("Gửi email ngay")
+    DIGEST = "digest", _("Gộp vào email hằng ngày")
+    IN_APP = "in_app", _("Chỉ xem trên hệ thống")
+
+
 class Notification(models.Model):
     """An in-app message to an organisation (every user of it sees it)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(
+        max_length=30, choices=NotificationKind.choices, default=NotificationKind.GENERAL
     )
     message = models.CharField(max_length=500)
     link = models.CharField(max_length=500, blank=True)
@@ -269,6 +307,27 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class NotificationPreference(models.Model):
+    """How one kind of notice reaches one user; without a row, the kind's default applies."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind"),
+            models.CheckConstraint(
+                condition=Q(delivery__in=Delivery.values), name="notification_delivery_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}: {self.delivery}"
 
 
 class LoginFailure(models.Model):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from txng.accounts.actions import notify
-from txng.accounts.models import Organisation
+from txng.accounts.models import NotificationKind, Organisation
 from txng.accounts.permissions import can_manage_business, is_dost, is_member, require
 from txng.audit.actions import record
 from txng.catalog import media
@@ -216,7 +216,7 @@ def submit_revision(rev, *, actor, note=""):
         "title": rev.title,
     }
     for agency in rev.business.managers.all():
-        notify(agency, message, review_url(rev))
+        notify(agency, message, review_url(rev), kind=NotificationKind.REVIEW_WAITING)
     return rev
 
 
@@ -260,7 +260,12 @@ def approve_revision(rev, *, actor, note=""):
             product.save(update_fields=["search_text"])
         link = reverse("catalog:profile")
     record(actor, AuditAction.APPROVE, rev, changes={"state": [old, rev.state]}, reason=note)
-    notify(rev.business, _("Đã được duyệt: %(title)s") % {"title": rev.title}, link)
+    notify(
+        rev.business,
+        _("Đã được duyệt: %(title)s") % {"title": rev.title},
+        link,
+        kind=NotificationKind.REVISION_DECIDED,
+    )
     return rev
 
 
@@ -276,6 +281,7 @@ def reject_revision(rev, *, actor, reason):
         rev.business,
         _("Bị từ chối: %(title)s. Lý do: %(reason)s") % {"title": rev.title, "reason": reason},
         reverse("catalog:my_revision", args=[rev.pk]),
+        kind=NotificationKind.REVISION_DECIDED,
     )
     return rev
 
@@ -304,6 +310,7 @@ def take_down_product(product, *, actor, reason):
         _("Sản phẩm “%(name)s” đã bị gỡ. Lý do: %(reason)s")
         % {"name": product.name, "reason": reason},
         reverse("catalog:my_product", args=[product.pk]),
+        kind=NotificationKind.CONTENT_TAKEN_DOWN,
     )
 
 
@@ -322,6 +329,7 @@ def take_down_profile(business, *, actor, reason):
         business,
         _("Trang giới thiệu cơ sở đã bị gỡ. Lý do: %(reason)s") % {"reason": reason},
         reverse("catalog:profile"),
+        kind=NotificationKind.CONTENT_TAKEN_DOWN,
     )
 
 
@@ -442,6 +450,7 @@ def remind_expiring_documents(*, days=30, today=None):
             _("Tài liệu “%(doc)s” hết hiệu lực ngày %(date)s. Hãy cập nhật bản mới.")
             % {"doc": what, "date": doc.expires_on.strftime("%d/%m/%Y")},
             reverse("catalog:documents"),
+            kind=NotificationKind.DOCUMENT_EXPIRING,
         )
         doc.reminded_at = timezone.now()
         doc.save(update_fields=["reminded_at"])

@@ -12,6 +12,7 @@ from txng.accounts.models import Organisation, OrgKind, OrgStatus
 from txng.accounts.permissions import can_manage_business, is_member
 from txng.catalog import facts, journeys
 from txng.catalog.models import Document, Product, PublicState, business_url
+from txng.common import slots
 from txng.common.uploads import file_response
 
 
@@ -38,10 +39,17 @@ def _product_last_modified(request, pk, slug=None):
     return max(t for t in (row["updated_at"], row["last_lot"]) if t)
 
 
+# The slots the public product page renders (txng/common/slots.py); "product_page.ld" gives dicts
+# merged into the page's schema.org JSON-LD.
+PRODUCT_SLOTS = ("product_page.summary", "product_page.main", "product_page.ld")
+
+
 def _product_etag(request, pk, slug=None):
     # The latest lot's journey shows too: any new stage changes the trace version.
     modified = _product_last_modified(request, pk, slug)
-    return f"{modified.timestamp() if modified else 0}-{journeys.version()}"
+    # What other apps add to the page (ratings, OCOP results, ...) has its own versions.
+    extra = slots.version(*PRODUCT_SLOTS)
+    return f"{modified.timestamp() if modified else 0}-{journeys.version()}-{extra}"
 
 
 @condition(etag_func=_product_etag, last_modified_func=_product_last_modified)
@@ -78,6 +86,8 @@ def product(request, pk, slug=None):
         ld["gtin"] = product.gtin
     if product.category_id:
         ld["category"] = product.category.name
+    for extra in slots.collect("product_page.ld", request, product=product):
+        ld.update(extra)
     others = (
         Product.objects.published()
         .filter(business=product.business)

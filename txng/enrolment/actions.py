@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from txng.accounts import provinces
 from txng.accounts.actions import _new_user, notify, notify_dost
-from txng.accounts.models import Organisation, OrgKind, Role
+from txng.accounts.models import NotificationKind, Organisation, OrgKind, Role
 from txng.accounts.permissions import require
 from txng.audit.actions import record
 from txng.common.locking import lock_for_transition
@@ -129,6 +129,7 @@ def submit_dossier(dossier):
         dossier.addressed_to,
         _("Hồ sơ đăng ký mới: %(name)s") % {"name": dossier.name},
         reverse("enrolment:detail", args=[dossier.pk]),
+        kind=NotificationKind.REVIEW_WAITING,
     )
     return dossier
 
@@ -214,6 +215,7 @@ def resubmit_dossier(dossier, *, changes, licence=None):
         dossier.addressed_to,
         _("Hồ sơ đã bổ sung: %(name)s") % {"name": dossier.name},
         reverse("enrolment:detail", args=[dossier.pk]),
+        kind=NotificationKind.REVIEW_WAITING,
     )
 
 
@@ -273,7 +275,7 @@ def approve_dossier(dossier, *, actor, note=""):
     }
     if actor.organisation.kind == OrgKind.DOST:
         for agency in managers:
-            notify(agency, message, link)
+            notify(agency, message, link, kind=NotificationKind.DOSSIER_DECIDED)
     else:
-        notify_dost(message, link)
+        notify_dost(message, link, kind=NotificationKind.DOSSIER_DECIDED)
     return business

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify
-from txng.accounts.models import OrgKind
+from txng.accounts.models import NotificationKind, OrgKind
 from txng.accounts.permissions import can_manage_business, is_dost, is_member, require
 from txng.audit.actions import record
 from txng.common.locking import lock_for_transition
@@ -105,6 +105,7 @@ def submit_post(post, *, actor):
             agency,
             _("Tin cung cầu chờ duyệt: %(title)s") % {"title": post},
             reverse("public:board_queue"),
+            kind=NotificationKind.REVIEW_WAITING,
         )
     return post
 
@@ -125,6 +126,7 @@ def _moderate(post, action, *, actor, reason=""):
         _("Tin “%(title)s”: %(state)s. %(reason)s")
         % {"title": post, "state": post.get_state_display(), "reason": reason},
         reverse("public:my_posts"),
+        kind=NotificationKind.REVISION_DECIDED,
     )
 
 

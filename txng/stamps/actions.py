@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify, notify_dost
+from txng.accounts.models import NotificationKind
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
 from txng.common.locking import lock_for_transition
@@ -125,9 +126,9 @@ def submit_order(order, *, actor):
         "n": count(order.quantity),
         "biz": order.business,
     }
-    notify_dost(message, _order_url(order))
+    notify_dost(message, _order_url(order), kind=NotificationKind.REVIEW_WAITING)
     for agency in order.business.managers.filter(stamp_delegation__isnull=False):
-        notify(agency, message, _order_url(order))
+        notify(agency, message, _order_url(order), kind=NotificationKind.REVIEW_WAITING)
     return order
 
 
@@ -167,7 +168,10 @@ def approve_order(order, *, actor, note=""):
         reason=note,
     )
     notify(
-        order.business, _("Đơn in tem #%(pk)s đã được duyệt.") % {"pk": order.pk}, _order_url(order)
+        order.business,
+        _("Đơn in tem #%(pk)s đã được duyệt.") % {"pk": order.pk},
+        _order_url(order),
+        kind=NotificationKind.ORDER_DECIDED,
     )
     from txng.stamps.tasks import generate_order
 
@@ -198,6 +202,7 @@ def reject_order(order, *, actor, reason):
         order.business,
         _("Đơn in tem #%(pk)s bị từ chối: %(reason)s") % {"pk": order.pk, "reason": order.reason},
         _order_url(order),
+        kind=NotificationKind.ORDER_DECIDED,
     )
     return order
 

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from txng.accounts.actions import notify, notify_dost
+from txng.accounts.models import NotificationKind
 from txng.catalog import facts
 from txng.common.http import client_ip
 from txng.common.ratelimit import hit, rate_limited
@@ -227,9 +228,9 @@ def submit_report(report, *, code, stamp, request):
         "where": report.where_bought,
     }
     link = reverse("stamps:scans")
-    notify_dost(message, link)
+    notify_dost(message, link, kind=NotificationKind.STAMP_ALERT)
     if report.business is not None:
         for agency in report.business.managers.all():
-            notify(agency, message, link)
-        notify(report.business, message, link)
+            notify(agency, message, link, kind=NotificationKind.STAMP_ALERT)
+        notify(report.business, message, link, kind=NotificationKind.STAMP_ALERT)
     return report

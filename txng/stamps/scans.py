@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify, notify_dost
+from txng.accounts.models import NotificationKind
 from txng.common.http import client_ip
 from txng.stamps.lookup import find_stamp
 from txng.stamps.models import (
@@ -344,8 +345,8 @@ def _raise(kind, code, stamp, detail):
     }
     link = reverse("stamps:scans")
     if stamp is not None:
-        notify(stamp.order.business, message, link)
-    notify_dost(message, link)
+        notify(stamp.order.business, message, link, kind=NotificationKind.STAMP_ALERT)
+    notify_dost(message, link, kind=NotificationKind.STAMP_ALERT)
     return signal
 
 

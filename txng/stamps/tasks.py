@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from txng.accounts.actions import notify
+from txng.accounts.models import NotificationKind
 from txng.accounts.provinces import site_url
 from txng.audit.actions import record
 from txng.common.numbers import count
@@ -162,6 +163,7 @@ def _write_files(order_id):
                 _("Đơn in tem #%(pk)s: đã có tệp in (%(n)s tem).")
                 % {"pk": order.pk, "n": count(order.quantity)},
                 reverse("stamps:order", args=[order.pk]),
+                kind=NotificationKind.ORDER_DECIDED,
             )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify
+from txng.accounts.models import NotificationKind
 from txng.accounts.permissions import can_manage_business, is_member, require
 from txng.audit.actions import record
 from txng.common.locking import lock_for_transition
@@ -109,6 +110,7 @@ def _tell_holders(recall, lots, *, actor, time, disposition, title, notice, reas
                 business,
                 notice % {"codes": ", ".join(lot.code for lot in own), "reason": reason},
                 reverse("tracing:recall", args=[recall.pk]),
+                kind=NotificationKind.RECALL,
             )
 
 
@@ -243,6 +245,7 @@ def open_tracing_request(*, actor, business, subject, reason, lot=None, deadline
         _("Yêu cầu truy xuất: %(s)s, hạn %(d)s")
         % {"s": subject, "d": deadline.strftime("%d/%m/%Y")},
         reverse("tracing:request", args=[request.pk]),
+        kind=NotificationKind.TRACING_REQUEST,
     )
     return request
 
@@ -270,6 +273,7 @@ def answer_tracing_request(request, *, actor, comment=""):
         _("%(biz)s đã trả lời yêu cầu truy xuất: %(s)s")
         % {"biz": request.business, "s": request.subject},
         reverse("tracing:request", args=[request.pk]),
+        kind=NotificationKind.TRACING_REQUEST,
     )
     return request
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify
+from txng.accounts.models import NotificationKind
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
 from txng.common.numbers import quantity as quantity_text
@@ -466,7 +467,12 @@ def adjust_stock(lot, *, actor, delta, reason, time=None):
             "reason": reason.strip(),
         }
         for agency in lot.business.managers.all():
-            notify(agency, message, reverse("tracing:lot", args=[lot.pk]))
+            notify(
+                agency,
+                message,
+                reverse("tracing:lot", args=[lot.pk]),
+                kind=NotificationKind.STOCK_ALERT,
+            )
     return lot
 
 

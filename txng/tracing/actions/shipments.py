@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify
+from txng.accounts.models import NotificationKind
 from txng.accounts.permissions import is_member, require
 from txng.audit.actions import record
 from txng.catalog.identifiers import validate_sscc
@@ -121,6 +122,7 @@ def ship(
                 "product": lot.product,
             },
             reverse("tracing:incoming"),
+            kind=NotificationKind.SHIPMENT_WAITING,
         )
     return shipment
 
@@ -306,6 +308,7 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
             "code": source.code,
         },
         reverse("tracing:lot", args=[source.pk]),
+        kind=NotificationKind.SHIPMENT_UPDATED,
     )
     return lot
 
@@ -379,5 +382,6 @@ def return_goods(shipment, *, actor, quantity, reason, time=None):
                 "reason": reason,
             },
             reverse("tracing:lot", args=[source.pk]),
+            kind=NotificationKind.SHIPMENT_UPDATED,
         )
     return source
