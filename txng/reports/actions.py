@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from txng.accounts.actions import notify
-from txng.accounts.models import Organisation
+from txng.accounts.models import NotificationKind, Organisation
 from txng.audit.actions import record
 from txng.reports import figures
 from txng.reports.audit_actions import AuditAction
@@ -66,7 +66,7 @@ def open_period(*, actor, kind, year, starts_on=None, ends_on=None, deadline=Non
         "deadline": period.deadline.strftime("%d/%m/%Y"),
     }
     for agency in agencies:
-        notify(agency, message, link)
+        notify(agency, message, link, kind=NotificationKind.REPORT_DUE)
     return period
 
 
@@ -141,6 +141,7 @@ def submit_report(report, *, actor, situation=None, difficulties=None, proposals
             _("%(agency)s đã gửi báo cáo %(period)s.")
             % {"agency": report.agency, "period": report.period},
             reverse("reports:report", args=[report.pk]),
+            kind=NotificationKind.GENERAL,
         )
     return report
 
@@ -162,6 +163,7 @@ def return_report(report, *, actor, reason):
         _("Báo cáo %(period)s bị trả lại: %(reason)s")
         % {"period": report.period, "reason": report.return_reason},
         reverse("reports:report", args=[report.pk]),
+        kind=NotificationKind.REPORT_DECIDED,
     )
     return report
 
@@ -180,6 +182,7 @@ def accept_report(report, *, actor):
         report.agency,
         _("Sở KH&CN đã tiếp nhận báo cáo %(period)s.") % {"period": report.period},
         reverse("reports:report", args=[report.pk]),
+        kind=NotificationKind.REPORT_DECIDED,
     )
     return report
 
@@ -238,6 +241,7 @@ def send_reminders(*, today=None):
                     "deadline": report.period.deadline.strftime("%d/%m/%Y"),
                 },
                 reverse("reports:report", args=[report.pk]),
+                kind=NotificationKind.REPORT_DUE,
             )
             record(None, AuditAction.REPORT_REMIND, report, changes={"days_left": (None, left)})
             sent += 1

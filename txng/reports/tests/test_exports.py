@@ -179,3 +179,14 @@ def test_formula_like_text_stays_text(recall, dost_admin, biz_owner, chain):
     _head, rows, _s = _sheet(job)
     assert lot.code in {r["Số lô"] for r in rows}
     assert all(not str(v).startswith("=") for r in rows for v in r.values() if v)
+
+
+def test_recall_page_offers_the_hand_over_to_officials_only(
+    client, recall, dept_officer, biz_owner
+):
+    url = reverse("tracing:recall", args=[recall.pk])
+    handover = reverse("reports:export_new", args=["recall", recall.pk])
+    client.force_login(dept_officer)
+    assert handover in client.get(url).content.decode()
+    client.force_login(biz_owner)
+    assert handover not in client.get(url).content.decode()

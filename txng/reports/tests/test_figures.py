@@ -123,3 +123,5 @@ def test_front_page_links_to_the_dashboard(client, chain, dept_officer):
     html = client.get(reverse("accounts:home")).content.decode()
     assert reverse("reports:dashboard") in html
     assert reverse("reports:periods") in html
+    assert 'id="fig-scans_month"' in html  # the figures themselves, with their chart
+    assert '<svg class="chart"' in html

@@ -139,6 +139,7 @@ def test_reminders_go_10_and_3_days_before_once_each(period, commune, commune_of
     actions.submit_report(_report(period, commune), actor=commune_officer, situation="x")
     assert actions.send_reminders(today=period.deadline - timedelta(days=3)) == 2
     assert notices.count() == 1  # the commune has sent its report
+    assert set(notices.values_list("kind", flat=True)) == {"report_due"}
 
 
 def test_agency_fills_and_sends_its_report_on_the_page(client, period, commune, commune_officer):
