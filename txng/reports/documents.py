@@ -152,14 +152,22 @@ def docx_bytes(agg):
 
     head = doc.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head.autofit = False
     left, right = head.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(10)
-    left.paragraphs[0].text = agg.superior
+    # Decree 30/2020 Annex I: the issuer on the left, the nation and motto on the right, both
+    # 12-13 pt, the nation's name on one line.
+    for column, width in zip(head.columns, (Cm(6.3), Cm(10.2)), strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    run = left.paragraphs[0].add_run(agg.superior)
+    run.font.size = Pt(12)
     left.paragraphs[0].alignment = center
-    para(left, agg.issuer, bold=True, align=center)
+    para(left, agg.issuer, bold=True, size=12, align=center)
     para(left, "_______", align=center)
     para(left, agg.number_line, align=center)
-    right.paragraphs[0].add_run(NATION).bold = True
+    run = right.paragraphs[0].add_run(NATION)
+    run.bold, run.font.size = True, Pt(12)
     right.paragraphs[0].alignment = center
     para(right, MOTTO, bold=True, align=center)
     para(right, "_______________", align=center)
@@ -195,7 +203,7 @@ def docx_bytes(agg):
     )
 
     para(doc, _("II. TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC CƠ QUAN"), bold=True, space=6)
-    heads = [_("Cơ quan"), _("Trạng thái"), _("Ngày gửi"), _("Hạn")] + agg.columns
+    heads = [_("Cơ quan"), _("Trạng thái"), _("Ngày gửi"), _("Quá hạn")] + agg.columns
     table = doc.add_table(rows=1, cols=len(heads), style="Table Grid")
     for cell, text in zip(table.rows[0].cells, heads, strict=True):
         cell.text = text
@@ -229,8 +237,8 @@ def docx_bytes(agg):
     left, right = sign.rows[0].cells
     left.paragraphs[0].add_run(_("Nơi nhận:")).bold = True
     left.paragraphs[0].runs[0].italic = True
-    for line in agg.recipients:
-        para(left, f"- {line};", size=11)
+    for i, line in enumerate(agg.recipients, start=1):
+        para(left, f"- {line}{'.' if i == len(agg.recipients) else ';'}", size=11)
     right.paragraphs[0].add_run(agg.period.signer_title or _("GIÁM ĐỐC")).bold = True
     right.paragraphs[0].alignment = center
     para(right, "", space=48)
@@ -309,7 +317,7 @@ def pdf_bytes(agg):
         data += [[p(label), p(_count(value))] for label, value in rows]
         story += [Table(data, colWidths=[11 * cm, 4 * cm], style=grid), Spacer(1, 0.2 * cm)]
     story.append(p(_("II. TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC CƠ QUAN"), strong))
-    heads = [_("Cơ quan"), _("Trạng thái"), _("Ngày gửi"), _("Hạn")] + agg.columns
+    heads = [_("Cơ quan"), _("Trạng thái"), _("Ngày gửi"), _("Quá hạn")] + agg.columns
     data = [[p(h, small) for h in heads]]
     for name, state, submitted, late, values in agg.agencies:
         data.append([p(x, small) for x in [name, state, submitted, late, *map(_count, values)]])
@@ -332,7 +340,10 @@ def pdf_bytes(agg):
         p(agg.period.proposals or ""),
         Spacer(1, 0.5 * cm),
     ]
-    recipients = [p(_("Nơi nhận:"), strong)] + [p(f"- {x};", small) for x in agg.recipients]
+    last = len(agg.recipients)
+    recipients = [p(_("Nơi nhận:"), strong)] + [
+        p(f"- {x}{'.' if i == last else ';'}", small) for i, x in enumerate(agg.recipients, 1)
+    ]
     signer = [
         p(agg.period.signer_title or _("GIÁM ĐỐC"), centre_b),
         Spacer(1, 2 * cm),
@@ -372,7 +383,7 @@ def xlsx_bytes(agg):
     sums.column_dimensions["A"].width = 34
     sums.column_dimensions["B"].width = 34
     per = book.create_sheet(_("Theo cơ quan"))
-    per.append([_("Cơ quan"), _("Trạng thái"), _("Ngày gửi"), _("Hạn"), *agg.columns])
+    per.append([_("Cơ quan"), _("Trạng thái"), _("Ngày gửi"), _("Quá hạn"), *agg.columns])
     for name, state, submitted, late, values in agg.agencies:
         per.append([name, state, submitted, late, *values])
     per.column_dimensions["A"].width = 36
