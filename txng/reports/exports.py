@@ -6,6 +6,8 @@ written by a task (tasks.make_export) that records its progress on the ExportJob
 
 import csv
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.db.models import Q
@@ -52,16 +54,64 @@ def headers():
 WIDTHS = [17, 28, 18, 22, 28, 15, 14, 26, 12, 11, 8, 30, 13, 28, 20, 36, 28, 28, 14, 14, 20, 40]
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a regulator's export can start from: its model (read through `restrict`, so only
+    those who see the object can export from it), the lots it names, and how the export page
+    names it. feedback registers "case" the same way, from its AppConfig.ready:
+    `exports.register_source("case", Source(Case, lots_of_case, label, url_name))`."""
+
+    model: type
+    lots: Callable  # obj -> Lot queryset
+    label: Callable  # obj -> str
+    url_name: str = ""  # the object's page, reversed with its pk
+
+
+SOURCES = {}
+
+
+def register_source(name, source):
+    SOURCES[name] = source
+
+
+def _request_lots(request):
+    if request.lot_id:
+        return Lot.objects.filter(pk=request.lot_id)
+    return Lot.objects.filter(business=request.business_id)
+
+
+register_source(
+    "recall",
+    Source(
+        Recall,
+        lambda recall: Lot.objects.filter(recall_rows__recall=recall),
+        lambda recall: _("Thu hồi số %(n)s: %(r)s") % {"n": recall.pk, "r": recall.reason[:80]},
+        "tracing:recall",
+    ),
+)
+register_source(
+    "request",
+    Source(
+        TracingRequest,
+        _request_lots,
+        lambda req: _("Yêu cầu truy xuất số %(n)s: %(s)s") % {"n": req.pk, "s": req.subject},
+        "tracing:request",
+    ),
+)
+
+
+def source_object(job):
+    source = SOURCES.get(job.source)
+    if source is None:
+        return None, None
+    return source, source.model.objects.filter(pk=job.source_id).first()
+
+
 def source_lots(job):
-    """The lots an export starts from: a recall's lots, a tracing request's lot (or the
-    requested business's lots), or the business's own lots."""
-    if job.source == "recall":
-        return Lot.objects.filter(recall_rows__recall=job.source_id)
-    if job.source == "request":
-        request = TracingRequest.objects.get(pk=job.source_id)
-        if request.lot_id:
-            return Lot.objects.filter(pk=request.lot_id)
-        return Lot.objects.filter(business=request.business_id)
+    """The lots an export starts from: its source's lots, or the business's own."""
+    source, obj = source_object(job)
+    if source is not None:
+        return source.lots(obj) if obj is not None else Lot.objects.none()
     return Lot.objects.filter(business=job.organisation_id)
 
 
@@ -211,9 +261,7 @@ def write_files(rows, on_progress=None):
 
 
 def source_label(job):
-    if job.source == "recall":
-        recall = Recall.objects.filter(pk=job.source_id).first()
-        return _("Thu hồi số %(n)s") % {"n": job.source_id} if recall else ""
-    if job.source == "request":
-        return _("Yêu cầu truy xuất số %(n)s") % {"n": job.source_id}
+    source, obj = source_object(job)
+    if source is not None:
+        return source.label(obj) if obj is not None else ""
     return _("Sổ ghi chép của cơ sở")

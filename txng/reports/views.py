@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from txng.audit.actions import record
 from txng.common.access import get_visible_or_404, role_required
 from txng.common.forms import save_form
-from txng.reports import actions, documents, figures, public
+from txng.reports import actions, documents, exports, figures, public
 from txng.reports.audit_actions import AuditAction
 from txng.reports.forms import (
     AggregateForm,
@@ -193,12 +193,10 @@ def decide(request, pk, action):
 @role_required("authority")
 def export_new(request, source, pk):
     """Hand the data over: the filters, then one click queues the export of the chain."""
-    from txng.tracing.models import Recall, TracingRequest
-
-    model = {"recall": Recall, "request": TracingRequest}.get(source)
-    if model is None:
+    kind = exports.SOURCES.get(source)
+    if kind is None:
         raise Http404
-    obj = get_visible_or_404(model.objects, request.user, pk=pk)
+    obj = get_visible_or_404(kind.model.objects, request.user, pk=pk)
     form = ExportFilterForm(request.POST or None)
     if saved := save_form(
         request,
@@ -212,7 +210,8 @@ def export_new(request, source, pk):
         ),
     ):
         return redirect("reports:export", pk=saved.result.pk)
-    return render(request, "reports/export_new.html", {"form": form, "obj": obj, "source": source})
+    context = {"form": form, "label": kind.label(obj), "url_name": kind.url_name, "obj": obj}
+    return render(request, "reports/export_new.html", context)
 
 
 @role_required("business")
@@ -233,12 +232,14 @@ def my_export(request):
 @login_required
 def export_detail(request, pk):
     job = get_visible_or_404(ExportJob.objects, request.user, pk=pk)
-    from txng.reports.exports import source_label
-
     return render(
         request,
         "reports/export.html",
-        {"job": job, "label": source_label(job), "running": job.state not in ("done", "failed")},
+        {
+            "job": job,
+            "label": exports.source_label(job),
+            "running": job.state not in ("done", "failed"),
+        },
     )
 
 
