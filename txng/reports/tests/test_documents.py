@@ -89,3 +89,12 @@ def test_dost_downloads_the_aggregate_and_it_is_audited(client, accepted, dost_a
 def test_agencies_cannot_download_the_aggregate(client, accepted, commune_officer):
     client.force_login(commune_officer)
     assert client.get(reverse("reports:aggregate", args=[accepted.pk, "docx"])).status_code == 403
+
+
+def test_yearly_implementation_report_uses_its_own_template(dost_admin, department):
+    period = actions.open_period(actor=dost_admin, kind=PeriodKind.IMPLEMENTATION, year=2026)
+    assert period.deadline.isoformat() == "2026-12-25"
+    doc = Document(io.BytesIO(documents.docx_bytes(documents.aggregate(period))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Kết quả thực hiện Quy định về truy xuất nguồn gốc" in text
+    assert "Tình hình ứng dụng hệ thống" not in text
