@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("txng.public.urls")),
     path("", include("txng.feedback.urls")),
     path("", include("txng.national.urls")),
+    path("", include("txng.reports.urls")),
 ]
 
 if settings.DEBUG:

@@ -30,6 +30,8 @@ from txng.national.outbox import enqueue
 from txng.ocop.models import Application as OcopApplication
 from txng.ocop.models import Certificate, ScoreSheet
 from txng.public.models import Article, Banner, Post, Section
+from txng.reports.actions import open_period
+from txng.reports.models import ExportJob
 from txng.stamps.models import FakeReport
 from txng.stamps.tests.factories import OrderFactory, make_stamps
 from txng.tracing import actions as tracing
@@ -105,6 +107,8 @@ PUBLIC = {
     "national:passport_ld": "a published product's digital passport as JSON-LD",
     "national:passport_lot": "a public lot's digital passport",
     "national:passport_lot_ld": "a public lot's digital passport as JSON-LD",
+    "reports:public_stats": "the province's open statistics: counts only, no personal data",
+    "reports:public_stats_data": "the same open statistics as CSV/JSON (CC BY 4.0)",
 }
 
 
@@ -211,6 +215,16 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         state="pending",
         photo=ContentFile(b"\x89PNG secret", name="secret.png"),
     )
+    period = open_period(actor=dost_admin, kind="year", year=2026)
+    agency_report = period.reports.get(agency=department)
+    export_job = ExportJob.objects.create(
+        kind="regulator",
+        organisation=department,
+        requested_by=dept_officer,
+        state="done",
+        xlsx=ContentFile(SECRET.encode(), name="secret.xlsx"),
+        csv=ContentFile(SECRET.encode(), name="secret.csv"),
+    )
     return {
         "comment": comment.pk,
         "case": case.pk,
@@ -249,6 +263,9 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         "certificate": certificate.pk,
         "tracking_code": dossier.tracking_code,
         "gtin": "8930000000019",
+        "period": period.pk,
+        "agency_report": agency_report.pk,
+        "export_job": export_job.pk,
     }
 
 
@@ -331,10 +348,19 @@ def kwargs_for(name, pattern, w):
         "national:passport_ld": "product",
         "apikeys:rotate": "api_key",
         "apikeys:revoke": "api_key",
+        "reports:period": "period",
+        "reports:aggregate": "period",
+        "reports:report": "agency_report",
+        "reports:decide": "agency_report",
+        "reports:export": "export_job",
+        "reports:export_file": "export_job",
+        "reports:export_new": "recall",
     }.get(name)
     values = {
         "pk": w[pk] if pk else 1 if name.startswith("admin:") else None,
-        "action": "approve",
+        "action": "accept" if name == "reports:decide" else "approve",
+        "source": "recall",
+        "fmt": "json" if name == "reports:public_stats_data" else "xlsx",
         "kind": "pdf" if name == "stamps:download" else "lots" if "import" in name else "destroy",
         "slug": "x",
         "section": "tin",
