@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("txng.enrolment.urls")),
     path("", include("txng.audit.urls")),
     path("api/v1/", api.urls),
+    path("", include("txng.ops.urls")),
     path("", include("txng.catalog.urls")),
     path("", include("txng.tracing.urls")),
     path("", include("txng.public.urls")),
