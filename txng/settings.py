@@ -213,7 +213,7 @@ def media_storage():
         return {"BACKEND": env("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")}
     public = urlparse(env("S3_PUBLIC_URL", ""))
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "txng.common.storage.MediaStorage",
         "OPTIONS": {
             "bucket_name": env("S3_BUCKET"),
             "endpoint_url": env("S3_ENDPOINT_URL") or None,
