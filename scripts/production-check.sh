@@ -154,10 +154,13 @@ SMOKE_STATE="$ROOT/smoke.json" SMOKE_PASSWORD=$SMOKE_PASSWORD \
   .venv/bin/python manage.py shell -v 0 -c "$(cat scripts/prodcheck/seed.py)"
 
 say "9. gunicorn ($GUNICORN_WORKERS workers), the task worker, nginx"
-mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
-.venv/bin/gunicorn -c deploy/gunicorn.conf.py txng.wsgi --daemon \
-  --pid "$ROOT/run/gunicorn.pid" --access-logfile "$ROOT/log/access.log" \
-  --error-logfile "$ROOT/log/gunicorn.log"
+start_gunicorn() {   # systemctl start txng-gunicorn
+  rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+  .venv/bin/gunicorn -c deploy/gunicorn.conf.py txng.wsgi --daemon \
+    --pid "$ROOT/run/gunicorn.pid" --access-logfile "$ROOT/log/access.log" \
+    --error-logfile "$ROOT/log/gunicorn.log"
+}
+start_gunicorn
 # systemd's Restart=always for the worker (deploy/txng-worker.service), as a shell loop.
 (
   while true; do
@@ -262,8 +265,13 @@ sed -i "s/^port = .*/port = $REPLICA_PORT/" "$ROOT/pg/replica/postgresql.conf"
 pg pg_ctl -D "$ROOT/pg/replica" -l "$ROOT/pg/replica.log" -w start >/dev/null
 echo "DATABASE_REPLICA_URL=postgres://txng:$DB_PASSWORD@127.0.0.1:$REPLICA_PORT/txng" >>"$ENV_FILE"
 set -a; . "$ENV_FILE"; set +a
-kill -HUP "$(cat "$ROOT/run/gunicorn.pid")"   # systemctl reload: new workers read the env
-sleep 4
+# systemctl restart txng-gunicorn: the env file is read when the service starts.
+master=$(cat "$ROOT/run/gunicorn.pid"); kill "$master"
+while kill -0 "$master" 2>/dev/null; do sleep 0.2; done
+start_gunicorn
+for _ in $(seq 100); do
+  curl -sf --cacert "$ROOT/tls/cert.pem" "$BASE/healthz" >/dev/null && break; sleep 0.2
+done
 psql_at "$REPLICA_PORT" "SELECT pg_wal_replay_pause()" >/dev/null
 .venv/bin/python scripts/prodcheck/smoke.py replica "$BASE" "$ROOT/tls/cert.pem" "$SMOKE" "$SMOKE_PASSWORD"
 psql_at "$REPLICA_PORT" "SELECT pg_wal_replay_resume()" >/dev/null

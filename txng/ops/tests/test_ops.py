@@ -3,7 +3,6 @@ the replica router's read-your-writes and the media backup."""
 
 import json
 import logging
-import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -11,7 +10,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from txng.ops import replica
 from txng.ops.logs import JsonFormatter, RequestIdFilter, RequestIdMiddleware
 from txng.stamps.models import Scan, ScanResult
 
@@ -73,43 +71,6 @@ def test_the_status_page_is_for_dost_only(client, dost_admin, biz_owner, setting
     assert page.status_code == 200
     text = page.content.decode()
     assert "Cơ sở dữ liệu" in text and "Hàng đợi tác vụ nền" in text
-
-
-def _route(method, cookies=None):
-    request = RequestFactory().generic(method, "/")
-    request.COOKIES.update(cookies or {})
-    chosen = {}
-
-    def view(request):
-        from django.http import HttpResponse
-
-        chosen["db"] = replica.ReplicaRouter().db_for_read(Scan)
-        return HttpResponse()
-
-    response = replica.ReadYourWritesMiddleware(view)(request)
-    return chosen["db"], response
-
-
-def test_reads_of_a_get_go_to_the_replica_and_writes_to_the_primary():
-    db, _ = _route("GET")
-    assert db == "replica"
-    assert replica.ReplicaRouter().db_for_write(Scan) == "default"
-
-
-def test_outside_a_request_reads_use_the_primary():
-    assert replica.ReplicaRouter().db_for_read(Scan) == "default"
-
-
-def test_after_a_write_the_same_visitor_reads_from_the_primary(settings):
-    settings.REPLICA_STICKY_SECONDS = 15
-    db, response = _route("POST")
-    assert db == "default"
-    marker = response.cookies[replica.WROTE_COOKIE].value
-    db, _ = _route("GET", {replica.WROTE_COOKIE: marker})
-    assert db == "default"
-    stale = str(int(time.time()) - 60)
-    db, _ = _route("GET", {replica.WROTE_COOKIE: stale})
-    assert db == "replica"
 
 
 def test_backup_media_copies_every_stored_file(tmp_path, settings):
