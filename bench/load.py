@@ -64,6 +64,12 @@ class Client:
                 self.conn = None
                 if attempt == 2:
                     raise
+            except Exception:
+                # Timed out or half-read: this connection cannot be reused.
+                if self.conn is not None:
+                    self.conn.close()
+                self.conn = None
+                raise
         return None
 
 
@@ -303,7 +309,7 @@ def main():
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument(
-        "--think", type=float, default=2.0, help="mean seconds between a user's requests"
+        "--think", type=float, default=5.0, help="mean seconds between a user's requests"
     )
     parser.add_argument("--faults", action="store_true")
     parser.add_argument("--run-dir", help="the production check's folder (pids, data)")
@@ -339,8 +345,8 @@ def main():
         thread.join(timeout=max(1, deadline - time.monotonic() + 40))
     elapsed = time.monotonic() - started
     print(
-        f"\n{args.users} users for {elapsed:.0f} s through {args.base}"
-        + (" with faults" if args.faults else "")
+        f"\n{args.users} users (mean think time {args.think:g} s) for {elapsed:.0f} s"
+        f" through {args.base}" + (" with faults" if args.faults else "")
     )
     print(
         f"{'kind':<8}{'requests':>10}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
