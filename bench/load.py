@@ -200,6 +200,13 @@ def _read(path):
         return f.read()
 
 
+def _stat_parent(pid):
+    try:
+        return _read(f"/proc/{pid}/stat").rsplit(")", 1)[1].split()[1]
+    except (OSError, IndexError):
+        return None
+
+
 def faults(args, context, deadline, report):
     run = args.run_dir
     pg_bin = sorted(
@@ -210,10 +217,11 @@ def faults(args, context, deadline, report):
 
     def kill_gunicorn_worker():
         master = _read(f"{run}/run/gunicorn.pid").strip()
-        child = subprocess.run(
-            ["pgrep", "-P", master], capture_output=True, text=True
-        ).stdout.split()[0]
-        os.kill(int(child), signal.SIGKILL)
+        # The master's children, from /proc (no procps needed); field 4 of stat is the parent.
+        children = [
+            int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _stat_parent(pid) == master
+        ]
+        os.kill(children[0], signal.SIGKILL)
 
     def kill_task_worker():
         os.kill(int(_read(f"{run}/run/worker.pid")), signal.SIGKILL)

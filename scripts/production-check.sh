@@ -62,7 +62,6 @@ psql_at() { local port=$1; shift; pg psql -h "$ROOT/pg" -p "$port" -U postgres -
 stop_all() {
   set +e
   [ -f "$ROOT/run/supervise-worker.pid" ] && kill "$(cat "$ROOT/run/supervise-worker.pid")" 2>/dev/null
-  pkill -P "$(cat "$ROOT/run/supervise-worker.pid" 2>/dev/null || echo 0)" 2>/dev/null
   [ -f "$ROOT/run/worker.pid" ] && kill "$(cat "$ROOT/run/worker.pid")" 2>/dev/null
   [ -f "$ROOT/run/gunicorn.pid" ] && kill "$(cat "$ROOT/run/gunicorn.pid")" 2>/dev/null
   [ -f "$ROOT/nginx/nginx.pid" ] && nginx -p "$ROOT/nginx" -c "$ROOT/nginx/nginx.conf" -s stop 2>/dev/null
