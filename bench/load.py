@@ -207,6 +207,37 @@ def _stat_parent(pid):
         return None
 
 
+def _cpu(pid):
+    """Seconds of CPU a process and its reaped children used (utime, stime, cutime, cstime)."""
+    try:
+        fields = _read(f"/proc/{pid}/stat").rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_service(run):
+    """CPU seconds used so far by each server process tree of the check (the master and its
+    live children; the master's own figures include the children it reaped)."""
+    masters = {
+        "gunicorn": f"{run}/run/gunicorn.pid",
+        "postgresql": f"{run}/pg/primary/postmaster.pid",
+        "nginx": f"{run}/nginx/nginx.pid",
+        "redis": f"{run}/run/redis.pid",
+    }
+    parents = {pid: _stat_parent(pid) for pid in os.listdir("/proc") if pid.isdigit()}
+    found = {}
+    for name, path in masters.items():
+        try:
+            master = _read(path).split()[0]
+        except (OSError, IndexError):
+            continue
+        found[name] = _cpu(master) + sum(
+            _cpu(p) for p, parent in parents.items() if parent == master
+        )
+    return found
+
+
 def faults(args, context, deadline, report):
     run = args.run_dir
     pg_bin = sorted(
@@ -336,6 +367,7 @@ def main():
     state.setdefault("codes", [state["stamp_code"]])
     context = ssl.create_default_context(cafile=args.cafile)
     stats, report, run_id = Stats(), [], uuid.uuid4().hex[:6]
+    cpu_before = cpu_by_service(args.run_dir) if args.run_dir else {}
     started = time.monotonic()
     deadline = started + args.seconds
     threads = [
@@ -370,6 +402,17 @@ def main():
             f"{q[49]:>9.0f}{q[94]:>9.0f}{q[98]:>9.0f}{stats.errors[kind]:>8}"
         )
     print(f"{'all':<8}{total:>10}{total / elapsed:>8.1f}{'':>27}{errors:>8}")
+    if cpu_before and not args.faults:
+        # CPU per request is what a dedicated machine's capacity follows from, whatever else
+        # shares this one (a fault restarts a master and resets its figures: not then).
+        cpu_after = cpu_by_service(args.run_dir)
+        used = {name: cpu_after[name] - cpu_before.get(name, 0) for name in cpu_after}
+        parts = ", ".join(f"{name} {1000 * sec / total:.1f}" for name, sec in used.items())
+        per_request = 1000 * sum(used.values()) / total
+        print(
+            f"CPU ms per request: {parts}; all servers {per_request:.1f}"
+            f" (one core serves about {1000 / per_request:.0f} req/s of this mix)"
+        )
     for kind, samples in stats.error_samples.items():
         print(f"  errors of {kind}: {samples}")
     lost, duplicated = check_writes(stats.acked)
