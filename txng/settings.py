@@ -60,9 +60,14 @@ INSTALLED_APPS = [
     "txng.ocop",
     "txng.reports",
     "txng.national",
+    "txng.ops",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # First and last: request counts and latencies include every other middleware's time.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "txng.ops.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "txng.common.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -78,6 +83,8 @@ MIDDLEWARE = [
     "txng.audit.middleware.RequestContextMiddleware",
     "txng.accounts.twofactor.RequireTwoFactorMiddleware",
     "txng.common.ids.IdOverflowMiddleware",
+    "txng.ops.replica.ReadYourWritesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "txng.urls"
@@ -151,6 +158,12 @@ def database_from_url(url):
 
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", ""))}
+# A PostgreSQL streaming replica for the reads of GET requests (txng/ops/replica.py); a visitor
+# who has just written reads from the primary for REPLICA_STICKY_SECONDS.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(env("DATABASE_REPLICA_URL"))
+    DATABASE_ROUTERS = ["txng.ops.replica.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = int(env("REPLICA_STICKY_SECONDS", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -190,8 +203,35 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "txng" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+
+def media_storage():
+    """Uploaded files on this machine's disk, or with S3_BUCKET set in an S3-compatible bucket
+    (django-storages). Public images are then linked at S3_PUBLIC_URL (the proxy forwards
+    /media/public/ to the bucket); private files are always read by the app after a permission
+    check, never linked."""
+    if not env("S3_BUCKET"):
+        return {"BACKEND": env("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")}
+    public = urlparse(env("S3_PUBLIC_URL", ""))
+    return {
+        "BACKEND": "txng.common.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "access_key": env("S3_ACCESS_KEY") or None,
+            "secret_key": env("S3_SECRET_KEY") or None,
+            "region_name": env("S3_REGION", "us-east-1"),
+            "custom_domain": (public.netloc + public.path.rstrip("/")) if public.netloc else None,
+            "url_protocol": f"{public.scheme or 'https'}:",
+            "querystring_auth": not public.netloc,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": env("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -287,13 +327,34 @@ if _site_host := urlparse(SITE_DOMAIN if "//" in SITE_DOMAIN else f"//{SITE_DOMA
         [*ALLOWED_HOSTS, _site_host] if _site_host not in ALLOWED_HOSTS else ALLOWED_HOSTS
     )
 
+# LOG_FORMAT=json: one JSON object per line with the request id (txng/ops/logs.py), for a log
+# collector; plain text otherwise.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "txng.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "txng.ops.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if env("LOG_FORMAT") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# /metrics (Prometheus) answers only a scraper presenting this bearer token; unset, it is off.
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+# Errors go to a Sentry-compatible service (Sentry, GlitchTip) when a DSN is set.
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0)
 
 # QR stamps (txng.stamps): yearly quota per business unless DOST sets one, counterfeit signal
 # thresholds, and the secret salt for hashing scanners' IP addresses.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("epcis/", epcis_api.urls),
     path("", include("txng.epcis.urls")),
+    path("", include("txng.ops.urls")),
     path("", include("txng.catalog.urls")),
     path("", include("txng.tracing.urls")),
     path("", include("txng.ocop.urls")),

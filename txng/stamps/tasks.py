@@ -15,6 +15,7 @@ import os
 import tempfile
 import time
 import zipfile
+from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -195,3 +196,24 @@ def check_scan_signals():
     from txng.stamps.scans import check_signals
 
     return len(check_signals())
+
+
+def ensure_scan_partitions(months_ahead=2):
+    """This month's and the next months' partitions of the scan log (PostgreSQL only)."""
+    from django.db import connection
+
+    from txng.common.partitions import ensure_months, is_partitioned
+
+    if not is_partitioned("stamps_scan"):
+        return []
+    today = timezone.localdate()
+    last = today
+    for _month in range(months_ahead):
+        last = (last.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return ensure_months("stamps_scan", "at", today, last, using=connection)
+
+
+@task()
+def create_scan_partitions():
+    """For a scheduler that enqueues tasks; the ensure_partitions command does the same."""
+    return ensure_scan_partitions()

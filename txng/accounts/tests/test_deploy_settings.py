@@ -37,6 +37,17 @@ def test_every_variable_in_deploy_md_is_read_by_settings():
     assert not missing, f"documented in docs/deploy.md but never read: {sorted(missing)}"
 
 
+def test_every_variable_settings_reads_is_documented_in_deploy_md():
+    undocumented = _variables_settings_reads() - _documented_variables()
+    assert not undocumented, f"read by settings.py, not in docs/deploy.md: {sorted(undocumented)}"
+
+
+def test_the_units_in_deploy_run_what_deploy_md_says():
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    units = [p.name for p in (ROOT / "deploy").iterdir() if p.suffix in (".service", ".timer")]
+    assert units and all(unit in text for unit in units)
+
+
 def test_trust_x_real_ip_is_read_from_the_environment():
     env = {**os.environ, "SECRET_KEY": "x", "TRUST_X_REAL_IP": "1"}
     code = "import txng.settings as s; print(s.TRUST_X_REAL_IP)"
