@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("txng.catalog.urls")),
     path("", include("txng.tracing.urls")),
     path("", include("txng.public.urls")),
+    path("", include("txng.pwa.urls")),
 ]
 
 if settings.DEBUG:

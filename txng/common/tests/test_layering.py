@@ -23,6 +23,7 @@ LAYER = {
     "ocop": 7,
     "reports": 7,
     "national": 7,
+    "pwa": 8,
 }
 
 
