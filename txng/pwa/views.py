@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from txng.accounts.provinces import current as current_province
+from txng.common.csp import allow_wasm
 from txng.common.vendor import vendor_url
 from txng.pwa import icons
 from txng.stamps import codes
@@ -105,6 +106,7 @@ def service_worker(request):
 
 
 @require_GET
+@allow_wasm
 def home(request):
     """The app's first screen: scan, the history kept on this phone, and what waits to be
     sent. The page is the same for everyone (the history lives on the device), so it can be
