@@ -128,7 +128,7 @@ def csrf(request):
     """A fresh CSRF token for the service worker, which cannot read cookies, before it sends
     the forms kept offline."""
     if not request.user.is_authenticated:
-        return JsonResponse({"token": None}, status=401)
+        return JsonResponse({"token": None}, status=403)
     return JsonResponse({"token": get_token(request)})
 
 

@@ -59,5 +59,5 @@ def test_check_tells_a_recall_without_counting_a_scan(client, stamp, lot, biz_ow
 
 
 def test_csrf_token_only_for_logged_in_people(client, login, biz_owner):
-    assert client.get(reverse("pwa:csrf")).status_code == 401
+    assert client.get(reverse("pwa:csrf")).status_code == 403
     assert login(biz_owner).get(reverse("pwa:csrf")).json()["token"]

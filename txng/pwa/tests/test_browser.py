@@ -28,10 +28,20 @@ def _login(page, user):
     page.get_by_role("button", name="Đăng nhập").click()
 
 
+CACHED_BYTES = """caches.keys().then(names => Promise.all(names.map(n => caches.open(n)
+  .then(c => c.keys().then(keys => Promise.all(keys.map(k => c.match(k)
+  .then(r => r.blob()).then(b => b.size))))))))
+  .then(all => all.flat().reduce((a, b) => a + b, 0))"""
+
+
 def _controlled(page):
     """Wait until the service worker is active and controls the page."""
     page.evaluate("navigator.serviceWorker.ready")
     page.reload()
+    _wait_for_controller(page)
+
+
+def _wait_for_controller(page):
     for _ in range(50):
         if page.evaluate("navigator.serviceWorker.controller !== null"):
             return
@@ -108,6 +118,12 @@ def test_camera_reads_a_stamp_qr_and_opens_its_scan_page(
         expect(history).to_contain_text("Hạt dẻ Trùng Khánh")
         expect(history).to_contain_text("Tem chính hãng")
         page.screenshot(path=screenshot_dir / "pwa-history-360.png", full_page=True)
+        # Everything the service worker keeps, the decoder's WebAssembly included.
+        _wait_for_controller(page)
+        page.goto(f"/q/{stamp.code}")
+        page.goto("/app/")
+        kept = page.evaluate(CACHED_BYTES)
+        assert 0 < kept < 2 * 1024 * 1024, kept
     finally:
         camera.close()
 

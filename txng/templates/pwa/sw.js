@@ -11,7 +11,7 @@ var PAGES = "txng-pages";
 var SHELL_URLS = {{ shell_json|safe }};
 var OFFLINE_URL = "{{ offline_url }}";
 var CSRF_URL = "{{ csrf_url }}";
-var MAX_PAGES = 30;
+var MAX_PAGES = 20;
 var MAX_STATIC = 40;
 
 self.addEventListener("install", function (event) {
