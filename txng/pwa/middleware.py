@@ -24,6 +24,10 @@ def _refusal(message, status=422, **extra):
     return JsonResponse({"ok": False, "errors": {"__all__": [message]}, **extra}, status=status)
 
 
+def _max_age():
+    return timedelta(days=settings.TXNG_OFFLINE_MAX_AGE_DAYS)
+
+
 def check_made_at(raw, now=None):
     """The device's time for the entry, or a ValueError with the reason in Vietnamese."""
     now = now or timezone.now()
@@ -34,8 +38,7 @@ def check_made_at(raw, now=None):
         made_at = timezone.make_aware(made_at, timezone.utc)
     if made_at > now + CLOCK_SKEW:
         raise ValueError(_("Thời điểm tạo bản ghi ở tương lai: kiểm tra lại đồng hồ điện thoại."))
-    max_age = timedelta(days=settings.TXNG_OFFLINE_MAX_AGE_DAYS)
-    if made_at < now - max_age:
+    if made_at < now - _max_age():
         raise ValueError(
             _("Bản ghi được tạo quá %(n)s ngày trước, không còn được nhận: hãy nhập lại.")
             % {"n": settings.TXNG_OFFLINE_MAX_AGE_DAYS}
@@ -83,6 +86,10 @@ class IdempotencyMiddleware:
             with transaction.atomic():
                 # The row first: a concurrent send of the same key waits on its unique index and
                 # then fails, instead of recording the entry a second time.
+                # Older answers can go: a key that old would be refused for its age anyway.
+                OfflineSend.objects.filter(
+                    user=request.user, made_at__lt=made_at - _max_age() - timedelta(days=1)
+                ).delete()
                 sent = OfflineSend.objects.create(
                     user=request.user, key=key, path=request.path[:300], made_at=made_at
                 )

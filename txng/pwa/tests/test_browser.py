@@ -77,6 +77,10 @@ def test_app_installs_with_manifest_and_service_worker(phone, screenshot_dir):
         ".then(c => c.keys())))).then(all => all.flat().map(r => new URL(r.url).pathname))"
     )
     assert "/app/" in cached and any(p.endswith(".css") for p in cached)
+    # Chromium's own verdict on installability (what makes it offer "Install app").
+    cdp = phone.context.new_cdp_session(phone)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert errors == [], errors
     expect(phone.get_by_role("button", name="Mở camera để quét")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.screenshot(path=screenshot_dir / "pwa-home-360.png", full_page=True)
@@ -124,6 +128,44 @@ def test_camera_reads_a_stamp_qr_and_opens_its_scan_page(
         page.goto("/app/")
         kept = page.evaluate(CACHED_BYTES)
         assert 0 < kept < 2 * 1024 * 1024, kept
+    finally:
+        camera.close()
+
+
+def _camera_page(browser, live_server, video):
+    camera = browser.browser_type.launch(
+        executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        args=[
+            *BROWSER_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    context = camera.new_context(
+        viewport={"width": 360, "height": 740}, base_url=live_server.url, locale="vi-VN"
+    )
+    context.grant_permissions(["camera"])
+    return camera, context.new_page()
+
+
+@pytest.mark.skipif(not VENDOR.exists(), reason="run `make frontend` (npm) to build the decoder")
+def test_camera_reads_a_pallet_label_and_opens_its_receipt(
+    browser, live_server, lot, biz_owner, other_biz, tmp_path
+):
+    sscc = "389300000000000010"
+    shipment = tracing_actions.ship(
+        lot, actor=biz_owner, quantity=10, receiver=other_biz.organisation, sscc=sscc
+    )
+    video = tmp_path / "pallet.y4m"
+    _y4m(video, f"https://id.gs1.org/00/{sscc}")
+    camera, page = _camera_page(browser, live_server, video)
+    try:
+        _login(page, other_biz)
+        page.goto("/nhan-hang/")
+        page.get_by_role("button", name="Quét nhãn SSCC bằng camera").click()
+        page.wait_for_url(f"**/nhan-hang/{shipment.pk}/", timeout=20_000)
+        expect(page.get_by_role("heading", name="Xác nhận nhận hàng")).to_be_visible()
     finally:
         camera.close()
 

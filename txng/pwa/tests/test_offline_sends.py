@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from txng.pwa.models import OfflineSend
 from txng.tracing import actions as tracing_actions
-from txng.tracing.models import DiaryEntry
+from txng.tracing.models import DiaryEntry, Lot
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,31 @@ def test_same_key_of_another_user_is_their_own(login, biz_owner, other_biz, lot)
 
 def test_bad_key_is_refused(login, biz_owner, lot):
     assert _diary(login(biz_owner), lot, key="x").status_code == 400
+
+
+def test_receipt_confirmed_offline_is_stored_once_at_the_time_it_was_made(
+    login, biz_owner, other_biz, lot
+):
+    shipment = tracing_actions.ship(
+        lot, actor=biz_owner, quantity=10, receiver=other_biz.organisation
+    )
+    client = login(other_biz)
+    made = timezone.now().replace(microsecond=0) - timedelta(minutes=40)
+    headers = {"Idempotency-Key": "receipt-0001-ab", "X-Made-At": made.isoformat()}
+    url = reverse("tracing:confirm", args=[shipment.pk])
+    first = client.post(url, {"received_quantity": "10"}, headers=headers)
+    second = client.post(url, {"received_quantity": "10"}, headers=headers)
+    assert first.json()["ok"] is True and second.json() == first.json()
+    shipment.refresh_from_db()
+    assert shipment.state == "received"
+    assert Lot.objects.filter(business=other_biz.organisation).count() == 1
+    assert shipment.received_lot.events.filter(event_time=made).exists()
+
+
+def test_answers_older_than_the_limit_are_forgotten(login, biz_owner, lot, settings):
+    settings.TXNG_OFFLINE_MAX_AGE_DAYS = 7
+    old = OfflineSend.objects.create(
+        user=biz_owner, key="old-key-0001", path="/", made_at=timezone.now() - timedelta(days=30)
+    )
+    _diary(login(biz_owner), lot)
+    assert not OfflineSend.objects.filter(pk=old.pk).exists()

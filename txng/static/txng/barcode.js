@@ -60,15 +60,26 @@
     };
   }
 
+  function nativeFormats() {
+    if (!("BarcodeDetector" in window)) return Promise.resolve([]);
+    return (window.BarcodeDetector.getSupportedFormats
+      ? window.BarcodeDetector.getSupportedFormats()
+      : Promise.resolve(["qr_code"])).catch(function () { return []; });
+  }
+
+  // Whether this phone can read codes with its camera, without loading the decoder (about
+  // 1 MB): it is fetched only when someone taps a scan button.
+  function available() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return Promise.resolve(false);
+    return nativeFormats().then(function (supported) {
+      return supported.indexOf("qr_code") >= 0 || (!!zxingUrl && typeof WebAssembly === "object");
+    });
+  }
+
   function reader(formats) {
     formats = formats || ["qr_code"];
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return Promise.resolve(null);
-    var native = "BarcodeDetector" in window
-      ? (window.BarcodeDetector.getSupportedFormats
-          ? window.BarcodeDetector.getSupportedFormats()
-          : Promise.resolve(["qr_code"])).catch(function () { return []; })
-      : Promise.resolve([]);
-    return native.then(function (supported) {
+    return nativeFormats().then(function (supported) {
       var usable = formats.filter(function (f) { return supported.indexOf(f) >= 0; });
       if (usable.indexOf("qr_code") >= 0) {
         var detector = new window.BarcodeDetector({ formats: usable });
@@ -110,5 +121,5 @@
     return stop;
   }
 
-  window.txngBarcode = { reader: reader, scan: scan };
+  window.txngBarcode = { available: available, reader: reader, scan: scan };
 })();

@@ -47,7 +47,13 @@
   }
 
   var stop = null;
-  box.querySelector("[data-start]").addEventListener("click", function () {
+  var start = box.querySelector("[data-start]");
+  window.txngBarcode.available().then(function (yes) {
+    if (yes) return;
+    start.hidden = true;
+    status.textContent = box.dataset.nocamera;
+  });
+  start.addEventListener("click", function () {
     if (stop) stop();
     status.textContent = box.dataset.looking;
     stop = window.txngBarcode.scan(video, FORMATS, found, function () {

@@ -9,7 +9,7 @@
   var status = box.querySelector("[data-camera-status]");
   var formats = (box.dataset.formats || "qr_code").split(",");
   var stop = null;
-  window.txngBarcode.reader(formats).then(function (r) { if (r) box.hidden = false; });
+  window.txngBarcode.available().then(function (yes) { box.hidden = !yes; });
 
   // A stamp QR holds its scan URL (…/q/CODE) or a GS1 Digital Link with the serial (/21/…);
   // an SSCC label holds (00) and 18 digits. The field wants the bare value.
@@ -29,6 +29,7 @@
     stop = window.txngBarcode.scan(video, formats, function (code) {
       field.value = value(code.rawValue);
       status.textContent = "✓ " + field.value;
+      if ("submit" in box.dataset && field.form) field.form.requestSubmit();
     }, function (err) { status.textContent = String(err && err.message || err); });
   });
 })();
