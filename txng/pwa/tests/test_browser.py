@@ -94,27 +94,15 @@ def test_app_installs_with_manifest_and_service_worker(phone, screenshot_dir):
 
 
 @pytest.mark.skipif(not VENDOR.exists(), reason="run `make frontend` (npm) to build the decoder")
-def test_camera_reads_a_stamp_qr_and_opens_its_scan_page(
+def test_camera_reads_a_stamp_qr_online_and_offline(
     browser, live_server, stamp, tmp_path, screenshot_dir
 ):
     video = tmp_path / "stamp.y4m"
     _y4m(video, f"{live_server.url}/q/{stamp.code}")
-    camera = browser.browser_type.launch(
-        executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-        args=[
-            *BROWSER_ARGS,
-            "--use-fake-device-for-media-stream",
-            "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
-    )
+    camera, page = _camera_page(browser, live_server, video)
     try:
-        context = camera.new_context(
-            viewport={"width": 360, "height": 740}, base_url=live_server.url, locale="vi-VN"
-        )
-        context.grant_permissions(["camera"])
-        page = context.new_page()
         page.goto("/app/")
+        _controlled(page)
         page.get_by_role("button", name="Mở camera để quét").click()
         page.wait_for_url(f"**/q/{stamp.code}", timeout=20_000)
         expect(page.get_by_role("heading", name="Tem chính hãng")).to_be_visible()
@@ -123,12 +111,22 @@ def test_camera_reads_a_stamp_qr_and_opens_its_scan_page(
         expect(history).to_contain_text("Hạt dẻ Trùng Khánh")
         expect(history).to_contain_text("Tem chính hãng")
         page.screenshot(path=screenshot_dir / "pwa-history-360.png", full_page=True)
-        # Everything the service worker keeps, the decoder's WebAssembly included.
-        _wait_for_controller(page)
-        page.goto(f"/q/{stamp.code}")
+
+        # Offline: the screen and the decoder come from the cache, the code is kept...
+        page.evaluate("localStorage.clear()")
+        page.context.set_offline(True)
         page.goto("/app/")
+        page.get_by_role("button", name="Mở camera để quét").click()
+        expect(page.get_by_role("status")).to_contain_text("Chưa có mạng", timeout=20_000)
+        expect(history).to_contain_text("chờ kiểm tra")
+        # ...and answered when the connection returns.
+        page.context.set_offline(False)
+        expect(history).to_contain_text("Tem chính hãng", timeout=10_000)
+        expect(history).to_contain_text("Hạt dẻ Trùng Khánh")
+
+        # Everything the service worker keeps, the decoder's WebAssembly included.
         kept = page.evaluate(CACHED_BYTES)
-        assert 0 < kept < 2 * 1024 * 1024, kept
+        assert 900_000 < kept < 2 * 1024 * 1024, kept
     finally:
         camera.close()
 
