@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Lighthouse (npm, bench/lighthouse/package-lock.json) against Debian's Chromium, mobile
 # emulation with simulated slow 4G (Lighthouse's default), on the pages the app touches.
-# Prints: page, performance, accessibility, best practices, LCP, transfer size, installable.
+# Prints: page, performance, accessibility, best practices, LCP, bytes transferred (the service
+# worker's first caching included). Lighthouse 13 has no installability audit any more: the
+# browser test txng/pwa/tests/test_browser.py asks Chromium itself (Page.getInstallabilityErrors).
 #
 #   make demo                       # in another terminal (npm present: the decoder is built)
 #   bash bench/lighthouse.sh [http://127.0.0.1:8000]
@@ -20,7 +22,7 @@ mkdir -p "$OUT"
 [ -n "${LH_REPORTS:-}" ] || trap 'rm -rf "$OUT"' EXIT
 
 mapfile -t LINES < <(DEBUG=1 .venv/bin/python bench/lighthouse_pages.py)
-printf '%-11s %5s %5s %5s %7s %8s %s\n' page perf a11y bp LCP KiB installable
+printf '%-11s %5s %5s %5s %7s %8s\n' page perf a11y bp LCP KiB
 for line in "${LINES[@]}"; do
   read -r name path cookie <<<"$line"
   headers='{}'
@@ -35,9 +37,8 @@ for line in "${LINES[@]}"; do
     const s = k => c[k] ? Math.round(c[k].score * 100) : "-";
     const lcp = a["largest-contentful-paint"] ? (a["largest-contentful-paint"].numericValue / 1000).toFixed(1) + " s" : "-";
     const kib = a["total-byte-weight"] ? Math.round(a["total-byte-weight"].numericValue / 1024) : "-";
-    const inst = a["installable-manifest"] ? (a["installable-manifest"].score === 1 ? "yes" : "no") : "n/a";
     console.log([process.argv[2].padEnd(11), String(s("performance")).padStart(5),
       String(s("accessibility")).padStart(5), String(s("best-practices")).padStart(5),
-      lcp.padStart(7), String(kib).padStart(8), inst].join(" "));
+      lcp.padStart(7), String(kib).padStart(8)].join(" "));
   ' "$OUT/$name.json" "$name"
 done
