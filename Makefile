@@ -13,7 +13,7 @@ HUB_ENV := HUB_EMULATOR_URL=http://127.0.0.1:$(HUB_PORT) \
 	TXNG_HUB_NBC_CLIENT_ID=txng-demo TXNG_HUB_NBC_CLIENT_SECRET=txng-demo-secret \
 	TXNG_HUB_NDATRACE_CLIENT_ID=txng-demo TXNG_HUB_NDATRACE_CLIENT_SECRET=txng-demo-secret
 
-.PHONY: demo test lint format venv dev-venv migrate messages worker clean
+.PHONY: demo test lint format venv dev-venv migrate messages worker clean frontend optional-frontend
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,27 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.dev-installed
 
+# Browser libraries from the npm registry, pinned by frontend/package-lock.json; only the built
+# files the pages load are copied into static (not in git). Today: the ZXing barcode decoder for
+# phones whose browser has no BarcodeDetector.
+VENDOR := txng/static/txng/vendor
+frontend: $(VENDOR)/.built
+$(VENDOR)/.built: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)
+	cp frontend/node_modules/zxing-wasm/dist/iife/reader/index.js $(VENDOR)/zxing-reader.js
+	cp frontend/node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(VENDOR)/zxing_reader.wasm
+	cp frontend/node_modules/zxing-wasm/LICENSE $(VENDOR)/LICENSE-zxing-wasm
+	touch $@
+
+# Without npm the demo still runs: the camera scan then works only in browsers with
+# BarcodeDetector (Chrome on Android), elsewhere people type the stamp code.
+optional-frontend:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory frontend; \
+	else echo "npm not found: camera scanning only where the browser has BarcodeDetector"; fi
+
 # Fresh machine → running site on SQLite with demo data. Run it again: nothing is duplicated.
-demo: venv
+demo: venv optional-frontend
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py correct_event_identifiers
@@ -61,4 +80,4 @@ worker: venv
 	DEBUG=1 $(PY) manage.py db_worker
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles $(VENDOR) frontend/node_modules

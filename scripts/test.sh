@@ -10,6 +10,7 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} from Debian's packages"
   export DEBIAN_FRONTEND=noninteractive
@@ -38,5 +39,7 @@ echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on port $PORT
 export DATABASE_URL="postgres://txng@127.0.0.1:$PORT/txng"
 export DEBUG=0 SECRET_KEY=test-only-secret SECURE_SSL_REDIRECT=0
 export CHROMIUM=/usr/bin/chromium
+# The camera tests read QR codes with the ZXing decoder built from frontend/ (npm ci).
+make --no-print-directory frontend
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile "$@"

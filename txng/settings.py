@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "txng.national",
     "txng.ops",
     "django_prometheus",
+    "txng.pwa",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "txng.audit.middleware.RequestContextMiddleware",
     "txng.accounts.twofactor.RequireTwoFactorMiddleware",
+    "txng.pwa.middleware.IdempotencyMiddleware",
     "txng.common.ids.IdOverflowMiddleware",
     "txng.ops.replica.ReadYourWritesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -106,7 +108,12 @@ TEMPLATES = [
             ],
             # |qty, |count and |unit_label in every template: no page prints a raw Decimal;
             # {% slot %} for what apps above a page's app add to it (txng/common/slots.py).
-            "builtins": ["txng.common.links", "txng.common.formatting", "txng.common.slots"],
+            "builtins": [
+                "txng.common.links",
+                "txng.common.formatting",
+                "txng.common.slots",
+                "txng.common.vendor",
+            ],
         },
     },
 ]
@@ -320,6 +327,9 @@ DEMO_PASSWORD = "txng-demo"
 
 # The province this instance serves; profiles live in txng/accounts/provinces.py.
 TXNG_PROVINCE = env("TXNG_PROVINCE", "cao-bang")
+# A diary entry, receipt or activation kept on a phone offline is refused when it reaches the
+# server more than this many days after it was made (its lot may have moved on since).
+TXNG_OFFLINE_MAX_AGE_DAYS = int(env("TXNG_OFFLINE_MAX_AGE_DAYS", "30"))
 SITE_DOMAIN = env("SITE_DOMAIN", "")
 # The site answers on its own domain (the demo's LAN address included).
 if _site_host := urlparse(SITE_DOMAIN if "//" in SITE_DOMAIN else f"//{SITE_DOMAIN}").hostname:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("txng.feedback.urls")),
     path("", include("txng.national.urls")),
     path("", include("txng.reports.urls")),
+    path("", include("txng.pwa.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,6 +7,7 @@ set their own stricter policy (txng/common/uploads.py), which is kept.
 """
 
 import secrets
+from functools import wraps
 
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
@@ -30,3 +31,19 @@ class ContentSecurityPolicyMiddleware:
 def nonce(request):
     """Context processor: `csp_nonce` for the rare inline script."""
     return {"csp_nonce": SimpleLazyObject(lambda: getattr(request, "csp_nonce", ""))}
+
+
+def allow_wasm(view):
+    """For the pages that read barcodes with the ZXing decoder (WebAssembly, built from
+    frontend/): 'wasm-unsafe-eval' lets them compile WebAssembly; JavaScript eval stays off."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        policy = settings.CONTENT_SECURITY_POLICY.format(nonce=getattr(request, "csp_nonce", ""))
+        response["Content-Security-Policy"] = policy.replace(
+            "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1
+        )
+        return response
+
+    return wrapped

@@ -36,13 +36,19 @@ def save_form(request, form, action, message=None):
             return redirect("app:x", pk=saved.result.pk)
         return render(request, "app/x_form.html", {"form": form})
     """
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
+        return None
+    # Kept for the app's offline sending (txng.pwa.middleware), which answers a phone with the
+    # reasons in JSON instead of the re-rendered page.
+    request.refused_form = form
+    if not form.is_valid():
         return None
     try:
         result = action()
     except ValidationError as exc:
         add_errors(form, exc)
         return None
+    request.refused_form = None
     if message is not None:
         messages.success(request, message)
     return Saved(result)

@@ -18,6 +18,7 @@ from txng.accounts.models import Organisation
 from txng.accounts.permissions import role_required
 from txng.audit.models import AuditEntry
 from txng.common.access import get_visible_or_404
+from txng.common.csp import allow_wasm
 from txng.common.forms import save_form
 from txng.common.limits import posted_text
 from txng.common.numbers import count
@@ -187,6 +188,7 @@ def _range_page(request, form_class, template, run, extra=None):
 
 
 @role_required("business")
+@allow_wasm
 def activate(request):
     from txng.tracing.models import Lot
 
@@ -203,6 +205,7 @@ def activate(request):
 
 
 @role_required("business")
+@allow_wasm
 def void(request):
     def run(order, first, last, data):
         n = actions.void_range(order, first, last, actor=request.user, reason=data["reason"])

@@ -16,6 +16,7 @@ from txng.catalog import facts
 from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Category, Product
 from txng.common.access import get_visible_or_404
+from txng.common.csp import allow_wasm
 from txng.common.forms import add_errors, save_form
 from txng.tracing import actions, queries
 from txng.tracing import events as events_module
@@ -240,6 +241,7 @@ def declare_error(request, pk):
 
 
 @role_required("business")
+@allow_wasm
 def incoming(request):
     pending = Shipment.objects.filter(
         receiver=request.user.organisation_id, state=ShipmentState.IN_TRANSIT
@@ -281,6 +283,8 @@ def confirm(request, pk):
             actor=request.user,
             received_quantity=form.cleaned_data["received_quantity"],
             note=form.cleaned_data["receipt_note"],
+            # A receipt confirmed offline on the phone happened when it was made there.
+            time=getattr(request, "offline_made_at", None),
         ),
     ):
         lot = saved.result

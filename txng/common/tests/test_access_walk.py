@@ -90,6 +90,11 @@ PUBLIC = {
     "accounts:password_reset_complete": "the page after a reset",
     "admin:login": "signing in to Django's admin (staff only past it)",
     "admin:logout": "signing out of Django's admin",
+    "pwa:manifest": "the installable app's manifest (name, icons, colours)",
+    "pwa:sw": "the app's service worker script, the same for everyone",
+    "pwa:home": "the app's scan screen; its history lives on the phone",
+    "pwa:icon": "the app's icon",
+    "pwa:check": "state of stamps a phone scanned (what their scan pages show), no scan counted",
     "api:openapi-json": "the public API's description",
     "api:openapi-view": "the public API's documentation",
     "api:api-root": "the public API's root",
@@ -391,6 +396,7 @@ def kwargs_for(name, pattern, w):
         "value": "x",
         "epc": "x",
         "name": "x",
+        "size": 192,
     }
     if name == "stamps:scan":
         values["code"] = w["stamp"]

@@ -24,6 +24,7 @@ LAYER = {
     "reports": 7,
     "national": 7,
     "ops": 8,
+    "pwa": 8,
 }
 
 

@@ -1,57 +1,35 @@
-// Scan a stamp's QR with the phone camera into a form field, where the browser has the
-// BarcodeDetector API. Elsewhere the block stays hidden and people type the serial numbers.
+// Scan a stamp's QR (activation: first and last of a range) or a carton's SSCC (receipts) with
+// the phone camera into a form field, through barcode.js (BarcodeDetector or the ZXing decoder).
+// Where neither can read, the block stays hidden and people type the values.
 (function () {
   "use strict";
   var box = document.querySelector("[data-camera]");
-  if (!box || !("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+  if (!box || !window.txngBarcode) return;
   var video = box.querySelector("video");
   var status = box.querySelector("[data-camera-status]");
-  var detector = null;
-  var stream = null;
-  // Some browsers define BarcodeDetector without a QR reader: offer the camera only when
-  // it can actually read a stamp.
-  var formats = window.BarcodeDetector.getSupportedFormats
-    ? window.BarcodeDetector.getSupportedFormats()
-    : Promise.resolve(["qr_code"]);
-  formats.then(function (list) {
-    if (list.indexOf("qr_code") < 0) return;
-    detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-    box.hidden = false;
-  }, function () {});
+  var formats = (box.dataset.formats || "qr_code").split(",");
+  var stop = null;
+  window.txngBarcode.available().then(function (yes) { box.hidden = !yes; });
 
-  function stop() {
-    if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
-    stream = null;
-    video.hidden = true;
-  }
-
-  function scanInto(field) {
-    stop();
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (s) {
-      stream = s;
-      video.srcObject = s;
-      video.hidden = false;
-      status.textContent = box.dataset.looking || "…";
-      return video.play();
-    }).then(function loop() {
-      if (!stream) return;
-      detector.detect(video).then(function (found) {
-        if (found.length) {
-          field.value = found[0].rawValue;
-          status.textContent = "✓ " + found[0].rawValue;
-          stop();
-        } else {
-          window.requestAnimationFrame(loop);
-        }
-      }, function () { window.setTimeout(loop, 300); });
-    }).catch(function (err) {
-      status.textContent = String(err && err.message || err);
-      stop();
-    });
+  // A stamp QR holds its scan URL (…/q/CODE) or a GS1 Digital Link with the serial (/21/…);
+  // an SSCC label holds (00) and 18 digits. The field wants the bare value.
+  function value(raw) {
+    var m = /\/q\/([^/?#]+)/.exec(raw) || /\/21\/([^/?#]+)/.exec(raw);
+    if (m) return decodeURIComponent(m[1]);
+    m = /^(?:\]C1|\]d2|\]Q3)?\(?00\)?(\d{18})/.exec(raw) || /\/00\/(\d{18})/.exec(raw);
+    return m ? m[1] : raw;
   }
 
   box.addEventListener("click", function (event) {
     var target = event.target.closest("[data-scan]");
-    if (target) scanInto(document.getElementById(target.dataset.scan));
+    if (!target) return;
+    if (stop) stop();
+    var field = document.getElementById(target.dataset.scan);
+    status.textContent = box.dataset.looking || "…";
+    stop = window.txngBarcode.scan(video, formats, function (code) {
+      field.value = value(code.rawValue);
+      status.textContent = "✓ " + field.value;
+      if ("submit" in box.dataset && field.form) field.form.requestSubmit();
+    }, function (err) { status.textContent = String(err && err.message || err); });
   });
 })();

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Lighthouse (npm, bench/lighthouse/package-lock.json) against Debian's Chromium, mobile
+# emulation with simulated slow 4G (Lighthouse's default), on the pages the app touches.
+# Prints: page, performance, accessibility, best practices, LCP, bytes transferred (the service
+# worker's first caching included). Lighthouse 13 has no installability audit any more: the
+# browser test txng/pwa/tests/test_browser.py asks Chromium itself (Page.getInstallabilityErrors).
+#
+#   make demo                       # in another terminal (npm present: the decoder is built)
+#   bash bench/lighthouse.sh [http://127.0.0.1:8000]
+#
+# Business pages (diary, receipt, activation) are measured logged in as the demo "business".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BASE=${1:-http://127.0.0.1:8000}
+CHROME=${CHROMIUM:-/usr/bin/chromium}
+command -v npm >/dev/null || { echo "npm is needed for Lighthouse"; exit 1; }
+(cd bench/lighthouse && [ -d node_modules/lighthouse ] || npm ci --no-audit --no-fund --loglevel=error)
+LH=bench/lighthouse/node_modules/.bin/lighthouse
+# LH_REPORTS=dir keeps each page's full JSON report there.
+OUT=${LH_REPORTS:-$(mktemp -d /tmp/txng-lh.XXXXXX)}
+mkdir -p "$OUT"
+[ -n "${LH_REPORTS:-}" ] || trap 'rm -rf "$OUT"' EXIT
+
+mapfile -t LINES < <(DEBUG=1 .venv/bin/python bench/lighthouse_pages.py)
+printf '%-11s %5s %5s %5s %7s %8s\n' page perf a11y bp LCP KiB
+for line in "${LINES[@]}"; do
+  read -r name path cookie <<<"$line"
+  headers='{}'
+  [ "$cookie" != - ] && headers="{\"Cookie\": \"$cookie\"}"
+  CHROME_PATH=$CHROME "$LH" "$BASE$path" --quiet --output=json --output-path="$OUT/$name.json" \
+    --only-categories=performance,accessibility,best-practices \
+    --extra-headers="$headers" \
+    --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --no-first-run" \
+    >/dev/null 2>"$OUT/$name.log" || { echo "$name: lighthouse failed (see below)"; tail -5 "$OUT/$name.log"; continue; }
+  node -e '
+    const r = require(process.argv[1]); const c = r.categories, a = r.audits;
+    const s = k => c[k] ? Math.round(c[k].score * 100) : "-";
+    const lcp = a["largest-contentful-paint"] ? (a["largest-contentful-paint"].numericValue / 1000).toFixed(1) + " s" : "-";
+    const kib = a["total-byte-weight"] ? Math.round(a["total-byte-weight"].numericValue / 1024) : "-";
+    console.log([process.argv[2].padEnd(11), String(s("performance")).padStart(5),
+      String(s("accessibility")).padStart(5), String(s("best-practices")).padStart(5),
+      lcp.padStart(7), String(kib).padStart(8)].join(" "));
+  ' "$OUT/$name.json" "$name"
+done

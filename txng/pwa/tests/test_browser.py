@@ -1,0 +1,228 @@
+"""The app in Debian's Chromium: installs, scans a QR from a fake camera, keeps a diary entry
+made offline and sends it once online (once, even sent twice), warns of a recall in the scan
+history, and shrinks photos before they are sent."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+import segno
+from django.utils import timezone
+from PIL import Image, ImageFilter
+from playwright.sync_api import expect
+
+from conftest import BROWSER_ARGS
+from txng.accounts.tests.factories import PASSWORD
+from txng.tracing import actions as tracing_actions
+from txng.tracing.models import DiaryEntry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+VENDOR = Path(__file__).resolve().parents[2] / "static" / "txng" / "vendor" / "zxing-reader.js"
+
+
+def _login(page, user):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+CACHED_BYTES = """caches.keys().then(names => Promise.all(names.map(n => caches.open(n)
+  .then(c => c.keys().then(keys => Promise.all(keys.map(k => c.match(k)
+  .then(r => r.blob()).then(b => b.size))))))))
+  .then(all => all.flat().reduce((a, b) => a + b, 0))"""
+
+
+def _controlled(page):
+    """Wait until the service worker is active and controls the page."""
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    _wait_for_controller(page)
+
+
+def _wait_for_controller(page):
+    for _ in range(50):
+        if page.evaluate("navigator.serviceWorker.controller !== null"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the service worker never took control of the page")
+
+
+def _y4m(path, text, size=480, frames=3):
+    """A short Y4M video of a QR code (Chromium's fake camera loops it): 4:2:0 planes."""
+    qr = segno.make(text, error="m")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=8, border=4)
+    image = Image.open(buffer).convert("L").resize((size - 80, size - 80), Image.NEAREST)
+    canvas = Image.new("L", (size, size), 255)
+    canvas.paste(image, (40, 40))
+    y = canvas.tobytes()
+    chroma = bytes([128]) * (size // 2 * size // 2)
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{size} H{size} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + y + chroma + chroma)
+
+
+def test_app_installs_with_manifest_and_service_worker(phone, screenshot_dir):
+    phone.goto("/app/")
+    manifest = phone.evaluate(
+        "fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())"
+    )
+    assert manifest["name"] == "Truy xuất Cao Bằng" and manifest["display"] == "standalone"
+    _controlled(phone)
+    cached = phone.evaluate(
+        "caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
+        ".then(c => c.keys())))).then(all => all.flat().map(r => new URL(r.url).pathname))"
+    )
+    assert "/app/" in cached and any(p.endswith(".css") for p in cached)
+    # Chromium's own verdict on installability (what makes it offer "Install app").
+    cdp = phone.context.new_cdp_session(phone)
+    # Playwright's contexts are incognito, which alone stops installing; nothing else may.
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == [], errors
+    expect(phone.get_by_role("button", name="Mở camera để quét")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=screenshot_dir / "pwa-home-360.png", full_page=True)
+
+    # The shell opens with no connection at all.
+    phone.context.set_offline(True)
+    phone.goto("/app/")
+    expect(phone.get_by_role("heading", name="Quét tem, mã vạch sản phẩm")).to_be_visible()
+    phone.context.set_offline(False)
+
+
+@pytest.mark.skipif(not VENDOR.exists(), reason="run `make frontend` (npm) to build the decoder")
+def test_camera_reads_a_stamp_qr_online_and_offline(
+    browser, live_server, stamp, tmp_path, screenshot_dir
+):
+    video = tmp_path / "stamp.y4m"
+    _y4m(video, f"{live_server.url}/q/{stamp.code}")
+    camera, page = _camera_page(browser, live_server, video)
+    try:
+        page.goto("/app/")
+        _controlled(page)
+        page.get_by_role("button", name="Mở camera để quét").click()
+        page.wait_for_url(f"**/q/{stamp.code}", timeout=20_000)
+        expect(page.get_by_role("heading", name="Tem chính hãng")).to_be_visible()
+        page.goto("/app/")
+        history = page.locator("[data-history]")
+        expect(history).to_contain_text("Hạt dẻ Trùng Khánh")
+        expect(history).to_contain_text("Tem chính hãng")
+        page.screenshot(path=screenshot_dir / "pwa-history-360.png", full_page=True)
+
+        # Offline: the screen and the decoder come from the cache, the code is kept...
+        page.evaluate("localStorage.clear()")
+        page.context.set_offline(True)
+        page.goto("/app/")
+        page.get_by_role("button", name="Mở camera để quét").click()
+        expect(page.get_by_role("status")).to_contain_text("Chưa có mạng", timeout=20_000)
+        expect(history).to_contain_text("chờ kiểm tra")
+        # ...and answered when the connection returns.
+        page.context.set_offline(False)
+        expect(history).to_contain_text("Tem chính hãng", timeout=10_000)
+        expect(history).to_contain_text("Hạt dẻ Trùng Khánh")
+
+        # Everything the service worker keeps, the decoder's WebAssembly included.
+        kept = page.evaluate(CACHED_BYTES)
+        assert 900_000 < kept < 2 * 1024 * 1024, kept
+    finally:
+        camera.close()
+
+
+def _camera_page(browser, live_server, video):
+    camera = browser.browser_type.launch(
+        executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        args=[
+            *BROWSER_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    context = camera.new_context(
+        viewport={"width": 360, "height": 740}, base_url=live_server.url, locale="vi-VN"
+    )
+    context.grant_permissions(["camera"])
+    return camera, context.new_page()
+
+
+@pytest.mark.skipif(not VENDOR.exists(), reason="run `make frontend` (npm) to build the decoder")
+def test_camera_reads_a_pallet_label_and_opens_its_receipt(
+    browser, live_server, lot, biz_owner, other_biz, tmp_path
+):
+    sscc = "389300000000000010"
+    shipment = tracing_actions.ship(
+        lot, actor=biz_owner, quantity=10, receiver=other_biz.organisation, sscc=sscc
+    )
+    video = tmp_path / "pallet.y4m"
+    _y4m(video, f"https://id.gs1.org/00/{sscc}")
+    camera, page = _camera_page(browser, live_server, video)
+    try:
+        _login(page, other_biz)
+        page.goto("/nhan-hang/")
+        page.get_by_role("button", name="Quét nhãn SSCC bằng camera").click()
+        page.wait_for_url(f"**/nhan-hang/{shipment.pk}/", timeout=20_000)
+        expect(page.get_by_role("heading", name="Xác nhận nhận hàng")).to_be_visible()
+    finally:
+        camera.close()
+
+
+def test_recalled_product_in_history_shows_warning(phone, stamp, lot, biz_owner):
+    phone.goto(f"/q/{stamp.code}")
+    expect(phone.get_by_role("heading", name="Tem chính hãng")).to_be_visible()
+    tracing_actions.recall_lots([lot], actor=biz_owner, reason="Phát hiện nấm mốc trong lô")
+    phone.goto("/app/")
+    warning = phone.locator("[data-recalls]")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Hạt dẻ Trùng Khánh")
+    expect(warning).to_contain_text("Phát hiện nấm mốc trong lô")
+    expect(phone.locator("[data-history]")).to_contain_text("Đã bị thu hồi")
+
+
+def test_diary_made_offline_is_sent_online_and_stored_once(
+    phone, lot, biz_owner, live_server, screenshot_dir
+):
+    _login(phone, biz_owner)
+    phone.goto(f"/lo-hang/{lot.pk}/")
+    _controlled(phone)
+    phone.context.set_offline(True)
+    phone.select_option("#id_diary-stage_kind", "harvest")
+    phone.fill("#id_diary-notes", "Ghi trên nương, không có sóng")
+    phone.get_by_role("button", name="Ghi nhật ký").click()
+    outbox = phone.locator("[data-outbox]").first
+    expect(outbox).to_contain_text("đang chờ gửi")
+    phone.screenshot(path=screenshot_dir / "pwa-outbox-360.png", full_page=True)
+    assert not DiaryEntry.objects.filter(notes="Ghi trên nương, không có sóng").exists()
+    # A copy, to send the same entry (same key) a second time as after a lost answer.
+    phone.evaluate("txngOutbox.all().then(rows => { window.copy = rows[0]; })")
+
+    phone.context.set_offline(False)
+    expect(outbox).to_contain_text("đã gửi", timeout=15_000)
+    entries = DiaryEntry.objects.filter(notes="Ghi trên nương, không có sóng")
+    assert entries.count() == 1
+    assert abs((timezone.now() - entries.get().time).total_seconds()) < 180
+
+    phone.evaluate("txngOutbox.put(window.copy).then(() => txngOutbox.flush('/app/csrf/'))")
+    state = phone.evaluate("txngOutbox.all().then(rows => rows.map(r => r.state))")
+    assert state == ["sent"]
+    assert entries.count() == 1
+
+
+def test_photo_is_shrunk_on_the_phone_before_upload(phone, lot, biz_owner, tmp_path):
+    noise = Image.effect_noise((4000, 3000), 60).filter(ImageFilter.GaussianBlur(2))
+    gradient = Image.linear_gradient("L").resize((4000, 3000))
+    photo = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))
+    path = tmp_path / "IMG_0001.jpg"
+    photo.save(path, "JPEG", quality=95)
+    assert path.stat().st_size > 1_000_000
+    _login(phone, biz_owner)
+    phone.goto(f"/lo-hang/{lot.pk}/")
+    phone.set_input_files("#id_diary-photo", str(path))
+    expect(phone.locator("#id_diary-photo")).to_have_attribute("data-shrunk", "1")
+    size, kind = phone.evaluate(
+        "(() => { const f = document.querySelector('#id_diary-photo').files[0];"
+        " return [f.size, f.type]; })()"
+    )
+    assert size < 500 * 1024 and kind == "image/jpeg"
