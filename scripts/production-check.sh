@@ -142,6 +142,7 @@ boto3.client('s3', endpoint_url=os.environ['S3_ENDPOINT_URL'], aws_access_key_id
 
 say "7. migrate, collectstatic, check --deploy"
 .venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py correct_event_identifiers
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py check --deploy --fail-level WARNING
 .venv/bin/python manage.py ensure_partitions
