@@ -288,6 +288,7 @@ def kwargs_for(name, pattern, w):
         "value": "x",
         "epc": "x",
         "name": "x",
+        "subscription_id": "x",
     }
     if name == "stamps:scan":
         values["code"] = w["stamp"]
