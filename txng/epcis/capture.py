@@ -78,7 +78,11 @@ def validate_document(document):
     try:
         validator()(document)
     except fastjsonschema.JsonSchemaException as exc:
-        raise Problem("ValidationException", str(exc.message)[:300]) from exc
+        field = str(exc.name).removeprefix("data.") or "(tài liệu)"
+        raise Problem(
+            "ValidationException",
+            f"{field}: không đúng lược đồ EPCIS 2.0 của GS1 ({str(exc.message)[:250]}).",
+        ) from exc
     events = document_events(document)
     if not events:
         raise Problem("ValidationException", "epcisBody: tài liệu không có sự kiện nào.")

@@ -56,7 +56,8 @@ def pending(subscription):
 
 
 def deliver(subscription_id):
-    """One delivery; returns True when sent (or nothing to send), False when it failed."""
+    """One delivery. Returns None when it was sent (or there was nothing to send, or the
+    subscription has stopped), else how long to wait before trying again."""
     with transaction.atomic():
         subscription = (
             Subscription.objects.select_for_update(skip_locked=True, of=("self",))
@@ -65,10 +66,10 @@ def deliver(subscription_id):
             .first()
         )
         if subscription is None:
-            return True
+            return None
         rows = pending(subscription)
         if not rows and not subscription.report_if_empty:
-            return True
+            return None
         body = json.dumps(
             output.query_document(
                 output.render(rows, "Never_Translates"),
@@ -89,13 +90,9 @@ def deliver(subscription_id):
             subscription.failures += 1
             subscription.active = subscription.failures < MAX_FAILURES
         subscription.save()
-    if not ok and subscription.active:
-        from txng.epcis.tasks import deliver_subscription
-
-        deliver_subscription.using(
-            run_after=timezone.now() + backoff(subscription.failures)
-        ).enqueue(subscription.subscription_id)
-    return ok
+    if ok or not subscription.active:
+        return None
+    return backoff(subscription.failures)
 
 
 def allowed_destination(url):

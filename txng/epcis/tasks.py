@@ -53,6 +53,10 @@ def notify_subscribers():
 
 @task()
 def deliver_subscription(subscription_id):
+    from django.utils import timezone
+
     from txng.epcis.subscriptions import deliver
 
-    deliver(subscription_id)
+    retry_in = deliver(subscription_id)
+    if retry_in is not None:
+        deliver_subscription.using(run_after=timezone.now() + retry_in).enqueue(subscription_id)

@@ -397,6 +397,7 @@ def kwargs_for(name, pattern, w):
         "epc": "x",
         "name": "x",
         "size": 192,
+        "subscription_id": "x",
     }
     if name == "stamps:scan":
         values["code"] = w["stamp"]

@@ -351,3 +351,20 @@ def test_capture_documents_are_not_changed_by_capture(owner_api):
     before = copy.deepcopy(document)
     owner_api.post("capture", document)
     assert document == before
+
+
+def test_events_recorded_before_the_index_get_their_rows_from_the_migration(biz_owner):
+    import importlib
+
+    from django.apps import apps
+
+    from txng.tracing.models import EventIdentifier
+
+    product, _rev = draft(biz_owner, gtin="8930000000019")
+    lot = tracing.create_lot(actor=biz_owner, product=product, code="LO-01", quantity=100)
+    before = set(EventIdentifier.objects.values_list("event_id", "role", "value"))
+    EventIdentifier.objects.all().delete()
+    migration = importlib.import_module("txng.tracing.migrations.0008_event_identifier_index")
+    migration.index_stored_events(apps, None)
+    assert set(EventIdentifier.objects.values_list("event_id", "role", "value")) == before
+    assert before and lot.event_rows.exists()

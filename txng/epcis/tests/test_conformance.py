@@ -160,3 +160,10 @@ def test_examples_are_all_listed():
     """The parametrised lists above are the conformance report: one line per example."""
     assert len(VALID) >= 40
     assert all(json.loads((EXAMPLES / n).read_text())["type"] for n in VALID)
+
+
+def test_a_schema_refusal_names_the_field_in_vietnamese(speaker):
+    document = copy.deepcopy(example("Example_9.6.1-ObjectEvent.jsonld"))
+    document["epcisBody"]["eventList"][0]["action"] = "MAYBE"
+    detail = speaker.post("capture", document).json()["detail"]
+    assert detail.startswith("epcisBody.eventList[0].action: không đúng lược đồ EPCIS 2.0")

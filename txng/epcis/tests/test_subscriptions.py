@@ -80,11 +80,12 @@ def test_a_failed_delivery_is_retried_with_backoff_and_then_stops(owner_api, rec
         def enqueue(self, subscription_id):
             queued.append(self.run_after)
 
+    task = tasks.deliver_subscription
     monkeypatch.setattr(tasks, "deliver_subscription", Later())
     subscription = Subscription.objects.get()
     answers += ["down"] * subscriptions.MAX_FAILURES
     for _ in range(subscriptions.MAX_FAILURES):
-        assert subscriptions.deliver(subscription.subscription_id) is False
+        task.call(subscription.subscription_id)
     subscription.refresh_from_db()
     assert subscription.active is False and subscription.failures == subscriptions.MAX_FAILURES
     assert len(queued) == subscriptions.MAX_FAILURES - 1
