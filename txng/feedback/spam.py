@@ -23,12 +23,13 @@ class HumanCheckMixin(forms.Form):
     # Named like a field a bot wants to fill; hidden from people by CSS and aria-hidden.
     website = forms.CharField(
         required=False,
+        max_length=200,
         label=_("Để trống ô này"),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "tabindex": "-1", "class": "hp", "aria-hidden": "true"}
         ),
     )
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
+    started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

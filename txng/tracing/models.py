@@ -331,7 +331,8 @@ class EventIdentifier(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="identifiers")
     role = models.CharField(max_length=12, choices=IdentifierRole.choices)
-    value = models.TextField()
+    # Derived from the event's document when it is stored, never typed in.
+    value = models.TextField(editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["value", "role", "event"], name="event_identifier_value")]

@@ -60,19 +60,19 @@ def test_database_refuses_truncate_of_the_audit_table(dost_admin, business):
 
 
 def test_dost_browses_and_filters_the_log(client, dost_admin, business, other_business):
-    actions.lock_business(business, actor=dost_admin, reason="Khóa A")
+    actions.lock_business(business, actor=dost_admin, reason="Khóa vì lý do A")
     actions.revoke_business(other_business, actor=dost_admin, reason="Thu hồi B")
     client.force_login(dost_admin)
     html = client.get(reverse("audit:log") + "?action=accounts.revoke").content.decode()
-    assert "Thu hồi B" in html and "Khóa A" not in html
+    assert "Thu hồi B" in html and "Khóa vì lý do A" not in html
     # The filter offers actions by name, and a whole app's actions at once.
     assert '<option value="accounts.revoke" selected>Thu hồi tài khoản</option>' in html
     html = client.get(reverse("audit:log") + "?action=accounts.").content.decode()
-    assert "Thu hồi B" in html and "Khóa A" in html
+    assert "Thu hồi B" in html and "Khóa vì lý do A" in html
     # An unknown action (an old bookmark) is reported and left out; the other filters hold.
     filters = {"action": "revoke", "object": other_business.name}
     html = client.get(reverse("audit:log"), filters).content.decode()
-    assert "Thu hồi B" in html and "Khóa A" not in html and 'class="error"' in html
+    assert "Thu hồi B" in html and "Khóa vì lý do A" not in html and 'class="error"' in html
 
 
 def test_failed_action_leaves_no_audit_row(dept_officer, other_business):
