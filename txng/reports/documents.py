@@ -139,6 +139,14 @@ def docx_bytes(agg):
     style.font.size = Pt(13)
     center = WD_ALIGN_PARAGRAPH.CENTER
 
+    def widths(table, sizes):
+        # LibreOffice lays a table out by each cell's own width, Word by the grid: set both.
+        table.autofit = False
+        for column, size in zip(table.columns, sizes, strict=True):
+            column.width = size
+            for cell in column.cells:
+                cell.width = size
+
     def para(cell_or_doc, text, *, bold=False, italic=False, size=None, align=None, space=0):
         p = cell_or_doc.add_paragraph()
         run = p.add_run(text)
@@ -156,10 +164,9 @@ def docx_bytes(agg):
     left, right = head.rows[0].cells
     # Decree 30/2020 Annex I: the issuer on the left, the nation and motto on the right, both
     # 12-13 pt, the nation's name on one line.
-    for column, width in zip(head.columns, (Cm(6.3), Cm(10.2)), strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
+    # The text is 16.5 cm wide: the nation's name needs 11 cm at 12 pt bold in the wider fonts
+    # a reader without Times New Roman gets.
+    widths(head, (Cm(5.5), Cm(11)))
     run = left.paragraphs[0].add_run(agg.superior)
     run.font.size = Pt(12)
     left.paragraphs[0].alignment = center
@@ -192,6 +199,7 @@ def docx_bytes(agg):
             cells = table.add_row().cells
             cells[0].text, cells[1].text = label, _count(value)
             cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        widths(table, (Cm(12.5), Cm(4)))
     if not agg.sums:
         para(doc, _("Chưa có báo cáo nào được tiếp nhận."), italic=True)
     para(
@@ -216,6 +224,10 @@ def docx_bytes(agg):
         ):
             cell.text = text
             cell.paragraphs[0].runs[0].font.size = Pt(10)
+    # The agency's name gets room; the figures share what is left of the 16.5 cm.
+    fixed = [Cm(3.2), Cm(2.0), Cm(2.5), Cm(1.5)]
+    rest = (Cm(16.5) - sum(fixed)) // max(len(agg.columns), 1)
+    widths(table, fixed + [rest] * len(agg.columns))
 
     para(doc, "", space=6)
     para(doc, _("III. TÌNH HÌNH TRIỂN KHAI TẠI CÁC CƠ QUAN"), bold=True, space=6)
@@ -234,6 +246,7 @@ def docx_bytes(agg):
         para(doc, agg.period.proposals, space=6)
 
     sign = doc.add_table(rows=1, cols=2)
+    widths(sign, (Cm(8.5), Cm(8)))
     left, right = sign.rows[0].cells
     left.paragraphs[0].add_run(_("Nơi nhận:")).bold = True
     left.paragraphs[0].runs[0].italic = True
