@@ -6,6 +6,9 @@ class EpcisConfig(AppConfig):
 
     def ready(self):
         from txng.audit.labels import register
+        from txng.common import api_keys
         from txng.epcis.audit_actions import GROUP, AuditAction
+        from txng.epcis.auth import check_for_other_apps
 
         register(AuditAction, GROUP)
+        api_keys.register(check_for_other_apps)

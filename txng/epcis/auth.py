@@ -1,8 +1,10 @@
 """API-key authentication for /epcis/ (and the scopes each endpoint needs)."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from txng.common.api_keys import Refused
 from txng.common.ratelimit import hit
 from txng.epcis.keys import key_for, touch
 from txng.epcis.problems import Problem
@@ -37,3 +39,15 @@ def need(request, scope):
     if key is None or scope not in key.scopes:
         raise Problem("SecurityException", f"Khóa API này không có quyền {scope!r}.", 403)
     return key
+
+
+def check_for_other_apps(clear):
+    """The checker epcis gives txng.common.api_keys (national's sector API): (user, scopes) of
+    a valid key, rate limited as on /epcis/."""
+    key = key_for(clear)
+    if key is None:
+        return None
+    if hit(f"apikey:{key.pk}", limit=rate_limit(), seconds=60):
+        raise Refused(_("Khóa đã gửi quá %(n)s yêu cầu trong một phút.") % {"n": rate_limit()}, 429)
+    touch(key)
+    return key.created_by, list(key.scopes)

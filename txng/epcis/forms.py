@@ -12,5 +12,7 @@ class KeyForm(forms.Form):
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if organisation is not None and not organisation.is_business:
-            self.fields["scopes"].choices = [c for c in Scope.choices if c[0] != Scope.CAPTURE]
+        if organisation is not None:
+            # Businesses capture their events; authorities send the sector's data.
+            other = Scope.SECTOR if organisation.is_business else Scope.CAPTURE
+            self.fields["scopes"].choices = [c for c in Scope.choices if c[0] != other]

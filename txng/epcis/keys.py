@@ -47,6 +47,8 @@ def _clean_scopes(scopes, organisation):
         raise ValidationError({"scopes": _("Chọn ít nhất một quyền hợp lệ.")})
     if Scope.CAPTURE in scopes and not organisation.is_business:
         raise ValidationError({"scopes": _("Chỉ cơ sở mới gửi được sự kiện của mình.")})
+    if Scope.SECTOR in scopes and not organisation.is_authority:
+        raise ValidationError({"scopes": _("Chỉ cơ quan quản lý mới gửi được dữ liệu ngành.")})
     return scopes
 
 

@@ -15,6 +15,9 @@ class Scope(models.TextChoices):
     CAPTURE = "capture", _("Gửi sự kiện (capture)")
     QUERY = "query", _("Truy vấn sự kiện (query)")
     CATALOG = "catalog", _("Đọc danh mục sản phẩm")
+    # national's sector API: an authority's software sends the sector's organisations and
+    # products (checked through txng.common.api_keys, national does not import epcis).
+    SECTOR = "sector", _("Gửi dữ liệu ngành (cơ quan quản lý)")
 
 
 class OrganisationOwnedQuerySet(RestrictedQuerySet):

@@ -18,6 +18,10 @@ class FeedbackConfig(AppConfig):
         # stamps sits below feedback: it tells whoever listens that a fake report came in.
         hooks.register_report_receiver(case_from_fake_report)
         pages.register()
+        from txng.common import business_conditions
+        from txng.feedback.conditions import no_open_case
+
+        business_conditions.register("feedback.no_open_case", no_open_case)
         from txng.accounts import actions as accounts_actions
         from txng.feedback.tasks import queue_instant
 

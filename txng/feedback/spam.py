@@ -9,6 +9,8 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from txng.common import limits
+
 MIN_SECONDS = 3  # a person reads the form before sending it
 MAX_AGE = 24 * 3600
 SALT = "feedback.form-started"
@@ -23,13 +25,13 @@ class HumanCheckMixin(forms.Form):
     # Named like a field a bot wants to fill; hidden from people by CSS and aria-hidden.
     website = forms.CharField(
         required=False,
-        max_length=200,
+        max_length=limits.LINE,
         label=_("Để trống ô này"),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "tabindex": "-1", "class": "hp", "aria-hidden": "true"}
         ),
     )
-    started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+    started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=limits.SEARCH)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

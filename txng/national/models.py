@@ -32,7 +32,7 @@ class Hub(models.Model):
     last_failure_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     # OAuth2 client-credentials token, shared by the worker processes until it expires.
-    # Set by the adapter from the hub's token answer, never typed in.
+    # Written by the adapter from the hub's answers, never typed: not editable in any form.
     access_token = models.TextField(blank=True, editable=False)
     token_expires_at = models.DateTimeField(null=True, blank=True)
 
@@ -84,8 +84,7 @@ class OutboxRow(models.Model):
     next_attempt_at = models.DateTimeField(db_index=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     hub_ref = models.CharField(max_length=200, blank=True)
-    # The hub's own answer, kept as it came (trimmed by the worker), never typed in.
-    hub_message = models.TextField(blank=True, editable=False)
+    hub_message = models.TextField(blank=True, editable=False)  # the hub's words, as answered
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)

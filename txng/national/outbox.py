@@ -19,7 +19,11 @@ ORGANISATION_ACTIONS = {
     "accounts.revoke",
     "catalog.take_down_profile",
 }
-PRODUCT_ACTIONS = {"catalog.approve", "catalog.take_down", "catalog.set_ocop_stars"}
+# A product's OCOP result is ocop's (a peer national does not import): its audit row names the
+# product in its changes. Results end by date without an action, and ocop has no action that
+# revokes one yet; when it gets one, its code goes here.
+OCOP_PRODUCT_ACTIONS = {"ocop.recognise"}
+PRODUCT_ACTIONS = {"catalog.approve", "catalog.take_down"} | OCOP_PRODUCT_ACTIONS
 LOT_ACTIONS = {
     "tracing.create_lot",
     "tracing.diary",
@@ -58,6 +62,9 @@ def _product(entry):
             org = rev.business
             return [(RecordType.ORGANISATION, org.pk, org.name, org.pk, {})]
         product = rev.product
+    elif entry.action in OCOP_PRODUCT_ACTIONS:
+        pk = (entry.changes.get("product") or [None, None])[1]
+        product = Product.objects.filter(pk=pk).first() if pk else None
     else:
         product = Product.objects.filter(pk=entry.object_id).first()
     if product is None or not product.published_at:

@@ -5,10 +5,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from txng.accounts.permissions import role_required
 from txng.catalog.models import Product
+from txng.common import api_keys
 from txng.common.forms import add_errors, save_form
 from txng.national import actions, passport, sector
 from txng.national.forms import FixForm, HubForm, SectorForm
@@ -131,12 +133,24 @@ def sector_upload(request):
     return render(request, "national/sector.html", {"form": form, "counts": counts})
 
 
+@csrf_exempt
 def sector_api(request, kind):
-    """POST a JSON array (or CSV) of organisations or products. Authenticated by the signed-in
-    session, with its CSRF token, until authorities' API keys exist."""
+    """POST a JSON array (or CSV) of organisations or products. Authenticated by an authority's
+    API key with the "sector" scope (`Authorization: Bearer txng_…`), or by the signed-in
+    session with its CSRF token. A browser never sends the header on its own, so only the
+    session needs the CSRF check."""
     if request.method != "POST":
         return JsonResponse({"detail": "POST"}, status=405)
-    user = request.user
+    if not api_keys.bearer(request):
+        return csrf_protect(_sector_api)(request, kind, request.user)
+    try:
+        user = api_keys.key_user(request, "sector")
+    except api_keys.Refused as refused:
+        return JsonResponse({"detail": refused.message}, status=refused.status)
+    return _sector_api(request, kind, user)
+
+
+def _sector_api(request, kind, user):
     if not (user.is_authenticated and user.is_authority):
         return JsonResponse({"detail": _("Chỉ cơ quan quản lý được gửi dữ liệu.")}, status=403)
     try:

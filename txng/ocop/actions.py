@@ -291,7 +291,12 @@ def recognise(app, *, actor, decision_number, decided_on, ministry=False):
         actor,
         AuditAction.RECOGNISE,
         app,
-        changes={"stars": [None, stars], "points": [None, points]},
+        # The product named for those who read the log without ocop (national's outbox).
+        changes={
+            "stars": [None, stars],
+            "points": [None, points],
+            "product": [None, app.product_id],
+        },
     )
     notify(
         app.business,

@@ -19,6 +19,7 @@ from txng.accounts.provinces import site_url
 from txng.audit.actions import record
 from txng.catalog import facts
 from txng.catalog.models import BusinessProfile, Product, PublicState
+from txng.common import business_conditions
 from txng.common.locking import lock_for_transition
 from txng.ocop.audit_actions import AuditAction
 from txng.ocop.models import Certificate, Conditions, add_months
@@ -73,7 +74,8 @@ def checklist(business, conditions=None, *, today=None):
                 ).exists(),
             )
         )
-    return rows
+    # The conditions of apps ocop does not import (feedback: no open case about the business).
+    return rows + business_conditions.rows(business, today)
 
 
 def is_eligible(business, conditions=None):

@@ -1,7 +1,7 @@
 """Prometheus metrics: django-prometheus counts requests, latencies and errors in every process
 (with PROMETHEUS_MULTIPROC_DIR set, gunicorn's workers share one view); this module adds the
-figures read from the database at scrape time: the task queue's depth by state and the scans
-of the last minute."""
+figures read from the database at scrape time: the task queue's depth by state, the scans of
+the last minute and each national hub's outbox (rows waiting to go, rows given up on)."""
 
 import hmac
 import os
@@ -49,6 +49,31 @@ class DatabaseCollector:
             "Consumer scans recorded in the last minute",
             value=figures["scans_last_minute"],
         )
+        yield from outbox_gauges()
+
+
+def outbox_gauges():
+    """Per hub, as the hubs page counts them (national.status): the rows still on their way
+    (waiting, sending, sent and not yet accepted) and those that need a person (dead, refused).
+    A turned-off hub is listed too: its queue grows while it is off."""
+    from txng.national.status import hubs_with_counts
+
+    waiting = GaugeMetricFamily(
+        "txng_national_outbox_waiting",
+        "Outbox rows not yet accepted by the national hub",
+        labels=["hub", "enabled"],
+    )
+    dead = GaugeMetricFamily(
+        "txng_national_outbox_dead",
+        "Outbox rows the national hub refused or that could not be sent",
+        labels=["hub", "enabled"],
+    )
+    for hub in hubs_with_counts().order_by("code"):
+        labels = [hub.code, "1" if hub.enabled else "0"]
+        waiting.add_metric(labels, hub.queue)
+        dead.add_metric(labels, hub.dead)
+    yield waiting
+    yield dead
 
 
 def metrics_view(request):

@@ -58,8 +58,7 @@ WIDTHS = [17, 28, 18, 22, 28, 15, 14, 26, 12, 11, 8, 30, 13, 28, 20, 36, 28, 28,
 class Source:
     """What a regulator's export can start from: its model (read through `restrict`, so only
     those who see the object can export from it), the lots it names, and how the export page
-    names it. feedback registers "case" the same way, from its AppConfig.ready:
-    `exports.register_source("case", Source(Case, lots_of_case, label, url_name))`."""
+    names it. Feedback's "case" is registered by ReportsConfig.ready (see sources.py)."""
 
     model: type
     lots: Callable  # obj -> Lot queryset

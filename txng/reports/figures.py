@@ -1,8 +1,8 @@
 """The figures of the dashboards, the periodic reports and the open statistics.
 
-Figures come from providers in a registry, so apps above reports (cases in feedback, OCOP
-results and certificates in ocop) add theirs from their AppConfig.ready without reports
-importing them:
+Figures come from providers in a registry: this module registers those of the apps below reports
+that every scope shares, and `sources.py` those of feedback (cases) and ocop (results and
+certificates), from ReportsConfig.ready. An app above reports would add its own the same way:
 
     from txng.reports import figures
     figures.register("cases", my_sections, position=60)

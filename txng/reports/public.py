@@ -1,16 +1,18 @@
 """Open statistics of the province (Cao Bằng Art. 7.2): counts only, no names, addresses or
 other personal data, published under CC BY 4.0 as a page, CSV and JSON."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from txng.accounts.models import BusinessType, Organisation, OrgStatus
 from txng.accounts.provinces import current as current_province
+from txng.ocop.models import Result
 from txng.reports import figures
 from txng.reports.figures import Row, Section
 from txng.reports.models import Metric
@@ -39,6 +41,18 @@ def _top(pairs, other_label):
     return rows
 
 
+def _ocop_stars(today):
+    """{stars: products}: the products the public may see, each once at its best valid OCOP
+    rating, as the product page shows it (ocop's Result.objects.for_product)."""
+    best = (
+        Result.objects.public(today)
+        .values("product")
+        .annotate(best=Max("stars"))
+        .values_list("best", flat=True)
+    )
+    return Counter(best)
+
+
 def _compute():
     from txng.catalog.models import Product
 
@@ -58,12 +72,7 @@ def _compute():
         .annotate(n=Count("pk"))
         .order_by("-n", "business__commune__name")
     )
-    stars = dict(
-        products.filter(ocop_stars__isnull=False)
-        .values_list("ocop_stars")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    stars = _ocop_stars(today)
     sections = [
         Section(
             "businesses",

@@ -24,8 +24,9 @@ CANONICAL_HOST = "https://id.gs1.org"
 # A stamp's URI as the stamps app prints it (GTIN-14, optional lot, serial; GS1's character set
 # 82 for both, as AI 10 and 21 define it). It is read without biip, which costs about a
 # millisecond a URI, on the busiest page; anything else goes through biip.
-_CSET82 = r'[!"%-.0-?A-Z_a-z]{1,20}'  # character set 82 without "/", the path separator
-_STAMP = re.compile(rf"01/(\d{{14}})(?:/10/({_CSET82}))?/21/({_CSET82})/?")
+# GS1's AI 82 characters, "/" left out (%-. and 0-?): a slash inside a value comes percent-encoded,
+# so one here starts the next AI, which the full parse below checks (order, known AIs).
+_STAMP = re.compile(r'01/(\d{14})(?:/10/([!%-.0-?A-Z_a-z"]{1,20}))?/21/([!%-.0-?A-Z_a-z"]{1,20})/?')
 
 
 class DigitalLinkError(ValueError):

@@ -63,6 +63,27 @@ def _reverse(name, *args, query=""):
         return None
 
 
+def _passport_links(name, ld_name, arg, title):
+    """The digital product passport (national's /ho-chieu-so/ pages, Law 78/2025 Art. 3.8), named
+    by URL only: national sits above the resolver, and may not be installed.
+
+    Link type gs1:masterData: the passport gathers Decree 37/2026 Art. 32.1's items (identity,
+    GTIN, maker, origin, certificates, dates, warnings, recalls), which is what GS1 calls a
+    product's master data. gs1:productSustainabilityInfo would tell a client to expect
+    environmental or recycling data the passport does not hold, and gs1:certificationInfo is
+    one certificate each, already linked. GS1's newer gs1:dpp (schema.org's
+    hasDigitalProductPassport) is not in LINK_TYPES yet; the passport would move to it when
+    it is added there."""
+    page = _reverse(name, arg)
+    if page is None:
+        return []
+    links = [Link("masterData", page, title)]
+    ld = _reverse(ld_name, arg)
+    if ld:
+        links.append(Link("masterData", ld, f"{title} (JSON-LD)", "application/ld+json", ()))
+    return links
+
+
 def _product(level):
     from txng.catalog.models import Product
 
@@ -87,6 +108,12 @@ def _product_links(product):
         )
     links.append(
         Link("recallStatus", reverse("public:recalls"), _("Sản phẩm đang bị thu hồi trong tỉnh"))
+    )
+    links += _passport_links(
+        "national:passport",
+        "national:passport_ld",
+        product.pk,
+        _("Hộ chiếu số của sản phẩm %s") % product.name,
     )
     api = _reverse("api:get_product", product.pk)
     if api:
@@ -128,6 +155,12 @@ def _lot_links(lot):
         )
     if lot.active_recall:
         links.append(Link("recallStatus", page, _("Lô %s đang bị thu hồi") % lot.code))
+    links += _passport_links(
+        "national:passport_lot",
+        "national:passport_lot_ld",
+        lot.trace_code,
+        _("Hộ chiếu số của lô %s") % lot.code,
+    )
     return links
 
 

@@ -7,7 +7,9 @@ urlpatterns = [
     path("q/", public_views.retype, name="retype"),
     path("q/where/", public_views.location, name="location"),
     path("q/<str:code>", public_views.scan, name="scan"),
-    path("q/<str:code>/report/", public_views.report, name="report"),
+    # <path:>: the resolver's "not from this system" page and the lot page offer a report for
+    # codes with slashes (a Digital Link's rest, a lot code "HD/2026"); the view normalises it.
+    path("q/<path:code>/report/", public_views.report, name="report"),
     path("manage/stamps/", views.orders, name="orders"),
     path("manage/stamps/new/", views.new_order, name="new_order"),
     path("manage/stamps/<int:pk>/", views.order, name="order"),

@@ -331,8 +331,7 @@ class EventIdentifier(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="identifiers")
     role = models.CharField(max_length=12, choices=IdentifierRole.choices)
-    # Derived from the event's document when it is stored, never typed in.
-    value = models.TextField(editable=False)
+    value = models.TextField(editable=False)  # copied from the event by eventindex, never typed
 
     class Meta:
         indexes = [models.Index(fields=["value", "role", "event"], name="event_identifier_value")]

@@ -87,8 +87,8 @@ def test_every_form_accepting_an_image_or_document_checks_it_through_uploadfield
         if isinstance(field, forms.FileField) and not isinstance(field, UploadField)
     ]
     # The bulk import takes XLSX/CSV, which the worker reads with its own limits; the OCOP
-    # score sheet is an XLSX that ocop.sheets reads with its own size and row limits; a
-    # department's sector file is CSV/JSON that national.sector caps at 2 MB and its row limit.
+    # score sheet is an XLSX that ocop.sheets reads with its own size and row limits; the
+    # sector's CSV or JSON is capped by national.sector.MAX_BYTES before it is parsed.
     assert sorted(unchecked) == [
         "txng.national.forms.SectorForm.file",
         "txng.ocop.forms.SheetUploadForm.file",

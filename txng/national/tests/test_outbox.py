@@ -88,3 +88,24 @@ def test_a_row_numbered_by_a_concurrent_change_takes_the_next_number(nbc, lot):
     with mock.patch.object(outbox, "_append", stale_then_real):
         row = outbox.enqueue(nbc, RecordType.LOT, lot.pk)
     assert row.seq == 3 and len(calls) == 2
+
+
+def test_a_product_recognised_ocop_is_queued_for_the_hubs(
+    nbc, product, biz_owner, commune_officer, dost_admin, dost
+):
+    """ocop's audit row (a peer national does not import) names the product it recognised."""
+    from datetime import date
+
+    from txng.ocop import actions as ocop
+    from txng.ocop.demo_sheet import EXAMPLE_CRITERIA
+    from txng.ocop.tests.helpers import answers_for, council, example_sheet, to_council
+
+    example_sheet(dost_admin)
+    app = ocop.apply(product, actor=biz_owner, group="food")
+    members = council(dost, 1)
+    to_council(app, commune_officer=commune_officer, dost_admin=dost_admin, members=members)
+    ocop.council_score(app, actor=members[0], answers=answers_for(EXAMPLE_CRITERIA, 75)[0])
+    OutboxRow.objects.all().delete()
+    ocop.recognise(app, actor=dost_admin, decision_number="45/QĐ-UBND", decided_on=date(2026, 3, 2))
+    rows = OutboxRow.objects.filter(record_type=RecordType.PRODUCT, record_id=product.pk)
+    assert list(rows.values_list("change", flat=True)) == ["ocop.recognise"]

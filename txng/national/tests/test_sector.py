@@ -106,3 +106,37 @@ def test_dost_reviews_conflicts_on_a_page(client, dept_officer, dost_admin, busi
     item = SectorRecord.objects.get()
     client.post(reverse("national:sector_review"), {"item": item.pk, "take": "0"})
     assert SectorRecord.objects.get().state == ImportState.KEPT
+
+
+def test_the_api_takes_an_authority_key_with_the_sector_scope_only(
+    client, department, biz_owner, dept_officer
+):
+    from django.test import Client
+
+    from txng.accounts.tests.factories import UserFactory
+    from txng.epcis import keys
+
+    head = UserFactory(organisation=department, role="head", username="dept_head")
+    url = reverse("national:sector_api", args=["organisation"])
+    body = json.dumps([{"tax_code": valid_tax_code(904), "name": "Cơ sở qua khóa"}])
+
+    def post(key):
+        return client.post(
+            url, body, content_type="application/json", headers={"Authorization": f"Bearer {key}"}
+        )
+
+    with pytest.raises(ValidationError):
+        keys.create_key(actor=biz_owner, name="kho", scopes=["sector"])
+    business_key = keys.create_key(actor=biz_owner, name="kho", scopes=["query", "catalog"])[1]
+    assert post(business_key).status_code == 403
+    query_only = keys.create_key(actor=head, name="tra cứu", scopes=["query"])[1]
+    assert post(query_only).status_code == 403
+    assert post("txng_nothere_x").status_code == 401
+    authority_key = keys.create_key(actor=head, name="phần mềm ngành", scopes=["sector"])[1]
+    response = post(authority_key)
+    assert response.status_code == 200 and response.json()["created"] == 1
+    assert Organisation.objects.filter(name="Cơ sở qua khóa").exists()
+    # Without a key, the session still needs its CSRF token.
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(dept_officer)
+    assert browser.post(url, body, content_type="application/json").status_code == 403

@@ -144,3 +144,21 @@ def test_pdf_qr_decodes_to_the_verification_url(cert, tmp_path, settings):
         ["pdftotext", tmp_path / "c.pdf", "-"], capture_output=True, check=True
     ).stdout.decode()
     assert cert.number in text and "Hạt dẻ Trùng Khánh" in text and "GIẤY XÁC NHẬN" in text
+
+
+def test_an_open_case_about_the_business_holds_the_certificate_back(
+    ready, business, dost_admin, commune
+):
+    """feedback's condition, added through txng.common.business_conditions."""
+    from txng.feedback import actions as feedback
+    from txng.feedback.models import CaseKind
+
+    label = "Không có phản ánh, khiếu nại đang xử lý"
+    fake = feedback.file_case(kind=CaseKind.FAKE_STAMP, description="Tem giả", product=ready)
+    assert fake.business == business and dict(certificates.checklist(business))[label] is True
+    case = feedback.file_case(kind=CaseKind.COMPLAINT, description="Hạt dẻ mốc", product=ready)
+    assert dict(certificates.checklist(business))[label] is False
+    with pytest.raises(ValidationError, match="phản ánh"):
+        certificates.issue(business, actor=dost_admin)
+    feedback.dismiss(case, actor=dost_admin, reason="Không đúng sự thật")
+    assert certificates.issue(business, actor=dost_admin).status()[0] == CertState.VALID

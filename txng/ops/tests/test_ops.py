@@ -9,7 +9,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
+from txng.national.models import Hub, OutboxRow, SyncState
 from txng.ops.logs import JsonFormatter, RequestIdFilter, RequestIdMiddleware
 from txng.stamps.models import Scan, ScanResult
 
@@ -78,3 +80,24 @@ def test_backup_media_copies_every_stored_file(tmp_path, settings):
     name = default_storage.save("private/licence.pdf", ContentFile(b"%PDF-1.4 test"))
     call_command("backup_media", str(tmp_path / "backup"))
     assert (tmp_path / "backup" / name).read_bytes() == b"%PDF-1.4 test"
+
+
+def test_metrics_show_each_hubs_outbox_waiting_and_dead(client, settings):
+    settings.METRICS_TOKEN = "s3cret-token"
+    nbc = Hub.objects.create(code="nbc", name="Cổng quốc gia", adapter="nbc", enabled=True)
+    Hub.objects.create(code="tay", name="Tệp", adapter="file", enabled=False)
+    for i, state in enumerate(["waiting", "sent", "dead", "refused", "accepted"]):
+        OutboxRow.objects.create(
+            hub=nbc,
+            record_type="lot",
+            record_id=1,
+            change="tracing.create_lot",
+            seq=i + 1,
+            idempotency_key=f"k{i}",
+            state=SyncState(state),
+            next_attempt_at=timezone.now(),
+        )
+    body = client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-token").content.decode()
+    assert 'txng_national_outbox_waiting{enabled="1",hub="nbc"} 2.0' in body
+    assert 'txng_national_outbox_dead{enabled="1",hub="nbc"} 2.0' in body
+    assert 'txng_national_outbox_waiting{enabled="0",hub="tay"} 0.0' in body

@@ -1,6 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from txng.catalog.tests.helpers import published
+from txng.ocop.tests.helpers import result_for
 from txng.reports import tallies
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +37,19 @@ def test_open_data_as_json_and_csv_with_licence(client, chain, business):
 
 def test_unknown_open_data_format_is_not_found(client):
     assert client.get(reverse("reports:public_stats_data", args=["xml"])).status_code == 404
+
+
+def test_open_ocop_figures_count_each_public_product_once_at_its_valid_stars(
+    client, chain, biz_owner, dept_officer
+):
+    product = chain["product"]
+    result_for(product, stars=3, recognised_on=timezone.localdate() - timedelta(days=400))
+    result_for(product, stars=4)
+    expired = published(biz_owner, dept_officer, name="Miến dong")
+    result_for(expired, stars=5, recognised_on=timezone.localdate() - timedelta(days=3 * 366))
+    revoked = result_for(published(biz_owner, dept_officer, name="Chè"), stars=5)
+    revoked.revoked_at = timezone.now()
+    revoked.save()
+    data = client.get(reverse("reports:public_stats_data", args=["json"])).json()
+    ocop = {t["key"]: {r["label"]: r["value"] for r in t["rows"]} for t in data["tables"]}["ocop"]
+    assert ocop == {"5 sao": 0, "4 sao": 1, "3 sao": 0}

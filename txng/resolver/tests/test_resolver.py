@@ -145,3 +145,18 @@ def test_a_stamp_uri_reads_the_same_on_the_fast_path_as_through_biip(path):
     except DigitalLinkError:
         slow = "error"
     assert fast == slow
+
+
+def test_gtin_and_lot_offer_the_digital_product_passport_as_master_data(client, lot):
+    from django.urls import reverse
+
+    master = "https://gs1.org/voc/masterData"
+    product_level = json.loads(client.get(f"/01/{GTIN}?linkType=linkset").content)["linkset"]
+    hrefs = [link["href"] for link in product_level[0][master]]
+    assert any(h.endswith(reverse("national:passport", args=[lot.product.pk])) for h in hrefs)
+    assert any(h.endswith(reverse("national:passport_ld", args=[lot.product.pk])) for h in hrefs)
+    lot_levels = json.loads(client.get(f"/01/{GTIN}/10/{lot.code}?linkType=linkset").content)
+    lot_links = lot_levels["linkset"][0][master]
+    page = reverse("national:passport_lot", args=[lot.trace_code])
+    assert any(link["href"].endswith(page) for link in lot_links)
+    assert client.get(page).status_code == 200

@@ -472,3 +472,9 @@ def test_a_lifted_recall_leaves_the_scan_page_at_once(client, stamps, lot, biz_o
     tracing_actions.lift_recall(recall, actor=biz_owner, reason="Kiểm nghiệm lại đạt")
     page = text(scan(client, stamps[0].code))
     assert "Lô hàng này đã bị thu hồi" not in page and "Tem chính hãng" in page
+
+
+def test_a_lot_whose_code_has_a_slash_can_be_reported(client):
+    """The lot page offers the report form for its trace code, which may hold a "/"."""
+    url = reverse("stamps:report", args=["(01)08934567890007(10)HD/2026"])
+    assert client.get(url).status_code == 200
