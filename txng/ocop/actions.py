@@ -65,6 +65,32 @@ def save_sheet(*, actor, group, title, criteria, subgroup="", source="", is_exam
 
 
 @transaction.atomic
+def draft_from(sheet, *, actor, criteria):
+    """DOST's page edit of a sheet: a new draft version of the same group carrying the edited
+    criteria. The version edited is never changed in place, so the scorings that pinned it keep
+    scoring against what they used."""
+    require(is_dost(actor))
+    scoring.check_sheet(criteria)
+    last = ScoreSheet.objects.select_for_update().filter(group=sheet.group).order_by("-version")
+    draft = ScoreSheet.objects.create(
+        group=sheet.group,
+        subgroup=sheet.subgroup,
+        title=sheet.title,
+        source=sheet.source,
+        is_example=sheet.is_example,
+        criteria=criteria,
+        version=last.first().version + 1,
+    )
+    record(
+        actor,
+        AuditAction.SAVE_SHEET,
+        draft,
+        changes={"version": [None, draft.version], "based_on": [None, sheet.version]},
+    )
+    return draft
+
+
+@transaction.atomic
 def publish_sheet(sheet, *, actor):
     require(is_dost(actor))
     lock_for_transition(sheet, (SheetState.DRAFT,))

@@ -107,3 +107,58 @@ class ListFilter(forms.Form):
         label=_("Nhóm"), choices=[("", _("Tất cả")), *ProductGroup.choices], required=False
     )
     expiring = forms.BooleanField(label=_("Sắp hết hiệu lực (90 ngày)"), required=False)
+
+
+class SheetRowForm(forms.Form):
+    """One option of a criterion, as one row of the XLSX template; consecutive rows with the
+    same part, sub-group and criterion make one criterion (sheets.criteria_from_rows)."""
+
+    part = forms.ChoiceField(
+        label=_("Phần"), choices=[("", "—"), ("A", "A"), ("B", "B"), ("C", "C")]
+    )
+    group = forms.CharField(label=_("Nhóm tiêu chí"), max_length=limits.LINE, required=False)
+    text = forms.CharField(label=_("Tiêu chí"), max_length=limits.LINE)
+    label = forms.CharField(label=_("Mức đánh giá"), max_length=limits.LINE)
+    # Text, not a number field, so "2,5" reads as the XLSX import reads it (sheets._points).
+    points = forms.CharField(label=_("Điểm"), max_length=12)
+    bonus = forms.BooleanField(label=_("Điểm cộng"), required=False)
+
+
+class BaseSheetRowFormSet(forms.BaseFormSet):
+    """Rows in the order their "Thứ tự" numbers give (existing rows start at 10, 20, 30… so a
+    new row can go between two without JavaScript); blank new rows and deleted rows drop out."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["ORDER"].label = _("Thứ tự")
+        if index is not None and index < self.initial_form_count():
+            form.fields["ORDER"].initial = (index + 1) * 10
+
+    def rows(self):
+        """The kept rows, numbered as the page shows them, for sheets.criteria_from_rows."""
+        numbers = {id(form): n for n, form in enumerate(self.forms, start=1)}
+        for form in self.ordered_forms:
+            d = form.cleaned_data
+            yield (
+                numbers[id(form)],
+                [
+                    d["part"],
+                    d["group"],
+                    d["text"],
+                    d["label"],
+                    d["points"],
+                    "x" if d["bonus"] else "",
+                ],
+            )
+
+
+SheetRowFormSet = forms.formset_factory(
+    SheetRowForm,
+    formset=BaseSheetRowFormSet,
+    extra=5,
+    can_delete=True,
+    can_order=True,
+    max_num=2000,
+    validate_max=True,
+    absolute_max=2000,
+)

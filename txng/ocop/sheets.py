@@ -45,12 +45,14 @@ def template():
     return to_xlsx(EXAMPLE_CRITERIA)
 
 
-def _points(value, row):
+def _points(value, row, field="file"):
     try:
-        points = Decimal(str(value).replace(",", "."))
+        points = Decimal(str(value).strip().replace(",", "."))
+        if not points.is_finite():
+            raise InvalidOperation
     except InvalidOperation:
         raise ValidationError(
-            {"file": _("Dòng %(r)d: cột “Điểm” phải là số.") % {"r": row}}
+            {field: _("Dòng %(r)d: cột “Điểm” phải là số.") % {"r": row}}
         ) from None
     return int(points) if points == points.to_integral_value() else float(points)
 
@@ -64,26 +66,31 @@ def read_xlsx(data):
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX
         raise ValidationError({"file": _("Không đọc được tệp: hãy dùng tệp mẫu .xlsx.")}) from None
-    ws = wb.worksheets[0]
+    rows = enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1)
+    return criteria_from_rows(((n, row) for n, row in rows if n > 1), field="file")
+
+
+def criteria_from_rows(rows, *, field):
+    """Criteria from numbered rows of six cells (part, sub-group, criterion, option, points,
+    bonus), as the XLSX template and the page editor both give them; refused naming the row
+    (errors go under `field`), then checked by scoring.check_sheet."""
     criteria = []
-    for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        if n == 1:
-            continue
+    for n, row in rows:
         if n > MAX_ROWS:
-            raise ValidationError({"file": _("Quá nhiều dòng (tối đa %(n)d).") % {"n": MAX_ROWS}})
+            raise ValidationError({field: _("Quá nhiều dòng (tối đa %(n)d).") % {"n": MAX_ROWS}})
         cells = [("" if v is None else v) for v in (list(row) + [""] * 6)[:6]]
         part, group, text, label, points, bonus = cells
         if not any(str(v).strip() for v in cells):
             continue
         part = str(part).strip().upper()
         if part not in scoring.PART_MAXIMA:
-            raise ValidationError({"file": _("Dòng %(r)d: phần phải là A, B hoặc C.") % {"r": n}})
-        if not str(label).strip() or points == "":
+            raise ValidationError({field: _("Dòng %(r)d: phần phải là A, B hoặc C.") % {"r": n}})
+        if not str(label).strip() or str(points).strip() == "":
             raise ValidationError(
-                {"file": _("Dòng %(r)d: thiếu mức đánh giá hoặc điểm.") % {"r": n}}
+                {field: _("Dòng %(r)d: thiếu mức đánh giá hoặc điểm.") % {"r": n}}
             )
         key = (part, str(group).strip(), str(text).strip())
-        option = {"label": str(label).strip(), "points": _points(points, n)}
+        option = {"label": str(label).strip(), "points": _points(points, n, field)}
         last = criteria[-1] if criteria else None
         if last and (last["part"], last["group"], last["text"]) == key:
             last["options"].append(option)
@@ -99,3 +106,19 @@ def read_xlsx(data):
             )
     scoring.check_sheet(criteria)
     return criteria
+
+
+def to_rows(criteria):
+    """A sheet's criteria as the page editor's rows, one per option (the XLSX layout)."""
+    return [
+        {
+            "part": c["part"],
+            "group": c["group"],
+            "text": c["text"],
+            "label": o["label"],
+            "points": str(o["points"]).replace(".", ","),
+            "bonus": bool(c.get("bonus")),
+        }
+        for c in criteria
+        for o in c["options"]
+    ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/ocop/sheets/", views.sheet_list, name="sheets"),
     path("manage/ocop/sheets/template.xlsx", views.sheet_template, name="sheet_template"),
     path("manage/ocop/sheets/<int:pk>/", views.sheet_detail, name="sheet"),
+    path("manage/ocop/sheets/<int:pk>/edit/", views.sheet_edit, name="sheet_edit"),
     path("manage/ocop/rounds/", views.rounds, name="rounds"),
     path("manage/certificates/", views.certificate_admin, name="certificates"),
     path(

@@ -25,6 +25,7 @@ from txng.ocop.forms import (
     RecogniseForm,
     RevokeForm,
     RoundForm,
+    SheetRowFormSet,
     SheetUploadForm,
 )
 from txng.ocop.models import (
@@ -288,6 +289,38 @@ def sheet_detail(request, pk):
             messages.success(request, _("Đã ban hành phiếu."))
         return redirect("ocop:sheet", pk=sheet.pk)
     return render(request, "ocop/sheet.html", {"sheet": sheet, "maxima": sheet.maxima()})
+
+
+@role_required("dost")
+def sheet_edit(request, pk):
+    """Edit a sheet's rows on the page; saving makes a new draft version (checked as the XLSX
+    import checks it), never a change to the version opened."""
+    sheet = get_visible_or_404(ScoreSheet.objects, request.user, "manage", pk=pk)
+    formset = SheetRowFormSet(
+        request.POST if request.method == "POST" else None,
+        initial=sheets.to_rows(sheet.criteria),
+        prefix="rows",
+    )
+    if request.method == "POST" and formset.is_valid():
+        try:
+            criteria = sheets.criteria_from_rows(formset.rows(), field="criteria")
+            draft = actions.draft_from(sheet, actor=request.user, criteria=criteria)
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(exc.messages)
+        else:
+            messages.success(request, _("Đã lưu phiên bản nháp mới; kiểm tra rồi ban hành."))
+            return redirect("ocop:sheet", pk=draft.pk)
+    row_errors = [
+        (n, form.fields[name].label if name in form.fields else "", error)
+        for n, form in enumerate(formset.forms, start=1)
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+    return render(
+        request,
+        "ocop/sheet_edit.html",
+        {"sheet": sheet, "formset": formset, "row_errors": row_errors},
+    )
 
 
 @role_required("dost")
