@@ -344,6 +344,7 @@ def kwargs_for(name, pattern, w):
         "ocop:score": "ocop_application",
         "ocop:decide": "ocop_application",
         "ocop:sheet": "ocop_sheet",
+        "ocop:sheet_edit": "ocop_sheet",
         "ocop:certificate_revoke": "certificate",
         "ocop:certificate_pdf": "certificate",
         "national:hub_edit": "hub",

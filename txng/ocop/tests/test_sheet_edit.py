@@ -182,3 +182,29 @@ def test_the_action_refuses_anyone_but_dost(sheet, commune_officer):
     with pytest.raises(PermissionDenied):
         actions.draft_from(sheet, actor=commune_officer, criteria=EXAMPLE_CRITERIA)
     assert ScoreSheet.objects.count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_sheet_editor_fits_a_phone_and_saves(phone, dost_admin, screenshot_dir):
+    import re
+
+    from playwright.sync_api import expect
+
+    from txng.accounts.tests.factories import PASSWORD
+
+    sheet = example_sheet(dost_admin)
+    phone.goto("/accounts/login/")
+    phone.fill("#id_username", dost_admin.username)
+    phone.fill("#id_password", PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(re.compile(r"/manage/"))
+    phone.goto(reverse("ocop:sheet", args=[sheet.pk]))
+    phone.click(f"a[href='{reverse('ocop:sheet_edit', args=[sheet.pk])}']")
+    phone.fill("#id_rows-0-label", "Ngoài tỉnh (sửa trên điện thoại)")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=str(screenshot_dir / "ocop-sheet-edit-360.png"), full_page=False)
+    phone.locator("form button[type=submit]").last.click()
+    expect(phone.locator("h1")).to_contain_text(f"v{sheet.version + 1}")
+    draft = ScoreSheet.objects.get(version=sheet.version + 1)
+    assert draft.criteria[0]["options"][0]["label"] == "Ngoài tỉnh (sửa trên điện thoại)"
