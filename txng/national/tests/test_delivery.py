@@ -210,3 +210,23 @@ def test_the_worker_task_delivers_and_comes_back_for_what_waits(nbc, lot, hub_em
     OutboxRow.objects.update(next_attempt_at=timezone.now())
     deliver_due.call()
     assert OutboxRow.objects.get(pk=row.pk).state == SyncState.ACCEPTED
+
+
+def test_a_pass_that_sends_nothing_does_not_bring_the_task_straight_back(nbc, lot):
+    """A row behind a dead letter is due but cannot go: the task must not spin on it (the
+    production check's worker ran it 1,717 times in 30 s and starved every other task)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from txng.national.tasks import IDLE_SECONDS, deliver_due
+
+    OutboxRow.objects.all().delete()
+    dead = enqueue(nbc, "lot", lot.pk, label="lô")
+    OutboxRow.objects.filter(pk=dead.pk).update(state=SyncState.DEAD)
+    enqueue(nbc, "lot", lot.pk, label="lô")
+    OutboxRow.objects.update(next_attempt_at=timezone.now())
+    DBTaskResult.objects.all().delete()
+    before = timezone.now()
+    deliver_due.call()
+    queued = DBTaskResult.objects.filter(task_path__endswith="deliver_due", status="READY")
+    assert queued.count() == 1
+    assert queued.get().run_after >= before + timedelta(seconds=IDLE_SECONDS - 1)
