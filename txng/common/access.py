@@ -35,6 +35,17 @@ class RestrictedQuerySet(models.QuerySet):
         return self.none()
 
 
+class AuthorityDataQuerySet(RestrictedQuerySet):
+    """Province-wide rows every official reads and DOST alone manages (OCOP score sheets,
+    reporting periods)."""
+
+    def visible_to(self, user):
+        return self.all() if user.is_authenticated and user.is_authority else self.none()
+
+    def manage_rule(self, user):
+        return self.all() if user.is_authenticated and user.is_dost else self.none()
+
+
 def get_visible_or_404(queryset, user, action="view", **lookup):
     """The one object `user` may `action` matching `lookup`, else 404 (never 403: an outsider
     does not learn that the object exists)."""

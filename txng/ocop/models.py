@@ -17,7 +17,7 @@ from txng.accounts.models import OrgStatus
 from txng.accounts.querysets import BusinessOwnedQuerySet
 from txng.catalog.models import PublicState
 from txng.common import limits
-from txng.common.access import RestrictedQuerySet
+from txng.common.access import AuthorityDataQuerySet
 from txng.ocop import scoring
 
 
@@ -48,15 +48,7 @@ class SheetState(models.TextChoices):
     PUBLISHED = "published", _("Đã ban hành")
 
 
-class ScoreSheetQuerySet(RestrictedQuerySet):
-    def visible_to(self, user):
-        if user.is_authenticated and user.is_authority:
-            return self.all()
-        return self.none()
-
-    def manage_rule(self, user):
-        return self.all() if user.is_authenticated and user.is_dost else self.none()
-
+class ScoreSheetQuerySet(AuthorityDataQuerySet):
     def current(self, group):
         return self.filter(group=group, state=SheetState.PUBLISHED).order_by("-version").first()
 

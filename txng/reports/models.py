@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from txng.accounts.querysets import BusinessOwnedQuerySet
 from txng.common import limits
-from txng.common.access import RestrictedQuerySet
+from txng.common.access import AuthorityDataQuerySet, RestrictedQuerySet
 
 
 class Metric(models.TextChoices):
@@ -60,16 +60,6 @@ class PeriodState(models.TextChoices):
     CLOSED = "closed", _("Đã khóa sổ")
 
 
-class PeriodQuerySet(RestrictedQuerySet):
-    def visible_to(self, user):
-        if user.is_authenticated and user.is_authority:
-            return self.all()
-        return self.none()
-
-    def manage_rule(self, user):
-        return self.all() if user.is_authenticated and user.is_dost else self.none()
-
-
 class ReportPeriod(models.Model):
     """A reporting period DOST opens (Cao Bằng Art. 15.3, Art. 11.1); each department and commune
     gets an AgencyReport in it, and DOST writes the province's aggregate on the period."""
@@ -96,7 +86,7 @@ class ReportPeriod(models.Model):
     signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
 
-    objects = PeriodQuerySet.as_manager()
+    objects = AuthorityDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["-deadline", "-pk"]
