@@ -1,31 +1,10 @@
 import time
-from datetime import timedelta
 
 import pytest
 from django.core import signing
-from django.utils import timezone
 
-from txng.catalog.tests.helpers import published
 from txng.feedback import spam
-from txng.tracing import actions as tracing_actions
-
-
-@pytest.fixture
-def product(biz_owner, dept_officer):
-    return published(biz_owner, dept_officer, name="Hạt dẻ Trùng Khánh", gtin="08934567890007")
-
-
-@pytest.fixture
-def lot(product, biz_owner):
-    today = timezone.localdate()
-    return tracing_actions.create_lot(
-        actor=biz_owner,
-        product=product,
-        code="HD-2026-01",
-        quantity=100,
-        production_date=today - timedelta(days=10),
-        expiry_date=today + timedelta(days=100),
-    )
+from txng.tracing.tests.fixtures import lot, product  # noqa: F401 - fixtures used by name
 
 
 @pytest.fixture

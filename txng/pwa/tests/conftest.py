@@ -1,34 +1,12 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
-from txng.catalog.tests.helpers import published
 from txng.stamps.models import StampState
 from txng.stamps.tests.factories import OrderFactory, make_stamps
-from txng.tracing import actions as tracing_actions
+from txng.tracing.tests.fixtures import lot, product  # noqa: F401 - fixtures used by name
 
 
 @pytest.fixture
-def product(biz_owner, dept_officer):
-    return published(biz_owner, dept_officer, name="Hạt dẻ Trùng Khánh", gtin="08934567890007")
-
-
-@pytest.fixture
-def lot(product, biz_owner):
-    today = timezone.localdate()
-    return tracing_actions.create_lot(
-        actor=biz_owner,
-        product=product,
-        code="HD-2026-01",
-        quantity=100,
-        production_date=today - timedelta(days=10),
-        expiry_date=today + timedelta(days=100),
-    )
-
-
-@pytest.fixture
-def stamp(product, lot):
+def stamp(product, lot):  # noqa: F811 - the imported fixtures, by name
     """A stamp activated on the lot."""
     order = OrderFactory(product=product, lot=lot, quantity=2, state="ready")
     return make_stamps(order, state=StampState.ACTIVATED, lot=lot)[0]
