@@ -51,6 +51,40 @@ QUERY_PARAMETERS = [
     "EQ_eventID",
     "EXISTS_errorDeclaration",
     "EQ_errorReason",
+    "EQ_correctiveEventID",
+    "GE_errorDeclarationTime",
+    "LT_errorDeclarationTime",
+    "WD_readPoint",
+    "WD_bizLocation",
+    "EQ_transformationID",
+    "EQ_persistentDisposition_set",
+    "EQ_persistentDisposition_unset",
+    "EQ_quantity",
+    "GT_quantity",
+    "GE_quantity",
+    "LT_quantity",
+    "LE_quantity",
+    "EXISTS_sensorElementList",
+    "GE_time",
+    "LT_time",
+    "GE_startTime",
+    "LT_startTime",
+    "GE_endTime",
+    "LT_endTime",
+    "EQ_type",
+    "EQ_deviceID",
+    "EQ_dataProcessingMethod",
+    "EQ_microorganism",
+    "EQ_chemicalSubstance",
+    "EQ_bizRules",
+    "EQ_stringValue",
+    "EQ_booleanValue",
+    "EQ_hexBinaryValue",
+    "EQ_uriValue",
+    "GE_percRank",
+    "GT_percRank",
+    "LT_percRank",
+    "LE_percRank",
     "orderBy",
     "orderDirection",
     "eventCountLimit",
@@ -68,7 +102,14 @@ QUERY_DOCS = {
             "in": "query",
             "name": "EQ_bizTransaction_po",
             "required": False,
-            "description": "EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>",
+            "description": (
+                "EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>; the"
+                " standard's patterns too: EQ_/GT_/GE_/LT_/LE_quantity_<uom>,"
+                " EQ_value_<uom>, GE_/GT_/LT_/LE_ value|minValue|maxValue|meanValue|sDev|"
+                "percValue _<uom>, and EQ_/GT_/GE_/LT_/LE_/EXISTS_ [INNER_] [ILMD_|"
+                "ERROR_DECLARATION_|SENSORELEMENT_|SENSORMETADATA_|SENSORREPORT_|readPoint_|"
+                "bizLocation_] <prefix>:<field> on extension fields"
+            ),
             "schema": {"type": "string"},
         }
     ]

@@ -12,6 +12,7 @@ from django.core import signing
 from django.db.models import Q
 
 from txng.accounts.models import Organisation
+from txng.epcis import hierarchy, query_paths
 from txng.epcis.problems import Problem
 from txng.tracing.eventindex import canonical, vocabulary_term
 from txng.tracing.models import Event, EventIdentifier
@@ -28,6 +29,7 @@ MATCH_ROLES = {
     "MATCH_outputEPCClass": (R.OUTPUT_CLASS,),
     "MATCH_anyEPCClass": (R.CLASS, R.CHILD_CLASS, R.INPUT_CLASS, R.OUTPUT_CLASS),
 }
+WITH_DESCENDANTS = {"WD_readPoint": "read_point", "WD_bizLocation": "biz_location"}
 EQ_COLUMNS = {
     "EQ_action": "action",
     "EQ_readPoint": "read_point",
@@ -134,21 +136,44 @@ def apply(queryset, params):
         elif name in MATCH_ROLES:
             queryset = queryset.filter(pk__in=_match(MATCH_ROLES[name], values(params, name)))
         elif name == "EXISTS_errorDeclaration":
-            queryset = queryset.filter(document__has_key="errorDeclaration")
-        elif name == "EQ_errorReason":
-            queryset = queryset.filter(document__errorDeclaration__reason__in=values(params, name))
+            if _flag(params, name):
+                queryset = queryset.filter(document__has_key="errorDeclaration")
+        elif name in WITH_DESCENDANTS:
+            column = WITH_DESCENDANTS[name]
+            queryset = queryset.filter(hierarchy.within(column, values(params, name)))
         elif any(name.startswith(p) and len(name) > len(p) for p in PARTY_LISTS):
             prefix = next(p for p in PARTY_LISTS if name.startswith(p))
             list_key, item_key = PARTY_LISTS[prefix]
             queryset = queryset.filter(
                 _party(list_key, item_key, name[len(prefix) :], values(params, name))
             )
+        elif (found := query_paths.condition(name, _values_or_flag(params, name))) is not None:
+            if not name.startswith("EXISTS_") or _flag(params, name):
+                queryset = queryset.filter(found)
         else:
             raise Problem(
                 "QueryParameterException",
                 f"{name}: tham số không được hỗ trợ ở kho này.",
             )
     return queryset
+
+
+def _flag(params, name):
+    """EXISTS_ parameters take no value, or true/false (false: no filter)."""
+    raw = params.getlist(name) if hasattr(params, "getlist") else _as_list(params[name])
+    text = "|".join(str(r) for r in raw).strip().lower()
+    if text in ("", "true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise Problem("QueryParameterException", f"{name}: không cần giá trị, hoặc true/false.")
+
+
+def _values_or_flag(params, name):
+    if name.startswith("EXISTS_"):
+        _flag(params, name)
+        return []
+    return values(params, name)
 
 
 def ordering(params):
