@@ -385,6 +385,9 @@ SCAN_IP_SALT = env("SCAN_IP_SALT", SECRET_KEY)
 # After this many days a scan's and a fake report's hashed IP is blanked (forget_visitor_ips):
 # counts, places and signals keep what they need without linking visitors for longer.
 VISITOR_IP_DAYS = int(env("VISITOR_IP_DAYS", "90"))
+# An EPCIS capture job keeps the document it was sent this many days after it finished; then the
+# task worker drops the document and keeps the job's status and errors (the events are stored).
+EPCIS_CAPTURE_DOCUMENT_DAYS = int(env("EPCIS_CAPTURE_DOCUMENT_DAYS", "30"))
 # Where people reach the operator about their personal data (the notice at /du-lieu-ca-nhan/).
 CONTACT_EMAIL = env("CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 CONTACT_PHONE = env("CONTACT_PHONE", "")

@@ -79,7 +79,8 @@ class CaptureJob(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="capture_jobs"
     )
     api_key = models.ForeignKey(ApiKey, null=True, on_delete=models.SET_NULL, related_name="+")
-    document = models.JSONField()
+    # The document as sent; dropped (None) EPCIS_CAPTURE_DOCUMENT_DAYS after the job finished.
+    document = models.JSONField(null=True)
     error_behaviour = models.CharField(
         max_length=8, choices=ErrorBehaviour.choices, default=ErrorBehaviour.ROLLBACK
     )
@@ -94,6 +95,7 @@ class CaptureJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["finished_at"], name="capture_job_finished")]
 
     def __str__(self):
         return self.capture_id

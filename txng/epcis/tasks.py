@@ -1,7 +1,12 @@
-"""Background work of the EPCIS binding: capture jobs and subscription deliveries."""
+"""Background work of the EPCIS binding: capture jobs, subscription deliveries, and the daily
+purge of the documents of finished capture jobs."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
-from django_tasks import task
+from django.utils import timezone
+from django_tasks import default_task_backend, task
 
 from txng.audit.actions import record
 from txng.epcis import capture
@@ -38,6 +43,45 @@ def run_capture(job_id):
     capture.run(job)
     if job.captured:
         transaction.on_commit(notify_subscribers.enqueue)
+    transaction.on_commit(schedule_purge)
+
+
+def purge_documents(now=None):
+    """Drop the documents of jobs finished more than EPCIS_CAPTURE_DOCUMENT_DAYS ago; the job's
+    status, counts and errors stay for the client that polls it. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.EPCIS_CAPTURE_DOCUMENT_DAYS)
+    return CaptureJob.objects.filter(
+        running=False, finished_at__lt=cutoff, document__isnull=False
+    ).update(document=None)
+
+
+PURGE_EVERY = timedelta(days=1)
+
+
+def _purge_queued():
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another tasks backend
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=f"{__name__}.purge_capture_documents", status="READY"
+    ).exists()
+
+
+def schedule_purge():
+    """Queue the daily purge unless one is waiting: a finished capture job starts the cycle, and
+    each run queues the next, so the task worker runs it once a day while there are jobs."""
+    if default_task_backend.supports_defer and not _purge_queued():
+        purge_capture_documents.using(run_after=timezone.now() + PURGE_EVERY).enqueue()
+
+
+@task()
+def purge_capture_documents():
+    purged = purge_documents()
+    if CaptureJob.objects.filter(document__isnull=False).exists():
+        schedule_purge()
+    return purged
 
 
 @task()
