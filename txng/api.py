@@ -22,9 +22,11 @@ def _id_out_of_range(request, exc):
 
 def _mount():
     from txng.catalog.api import router as catalog
+    from txng.catalog.key_api import router as own_catalog
     from txng.tracing.api import router as tracing
 
     api.add_router("/", catalog)
+    api.add_router("/", own_catalog)
     api.add_router("/", tracing)
 
 
