@@ -188,11 +188,20 @@ def passport_product(request, pk):
     return render(request, "national/passport.html", {"p": p})
 
 
-def passport_lot(request, code):
-    lot = get_object_or_404(
-        Lot.objects.public_or_visible_to(request.user).select_related("product", "facility"),
-        trace_code=normalise_trace_code(code),
+def _lot_by_code(request, code):
+    lot = (
+        Lot.objects.public_or_visible_to(request.user)
+        .select_related("product", "facility")
+        .by_trace_code(normalise_trace_code(code))
+        .first()
     )
+    if lot is None:
+        raise Http404
+    return lot
+
+
+def passport_lot(request, code):
+    lot = _lot_by_code(request, code)
     if lot.product_id is None:
         raise Http404
     product = _published_product(lot.product_id)
@@ -212,10 +221,7 @@ def passport_product_ld(request, pk):
 
 
 def passport_lot_ld(request, code):
-    lot = get_object_or_404(
-        Lot.objects.public_or_visible_to(request.user).select_related("product", "facility"),
-        trace_code=normalise_trace_code(code),
-    )
+    lot = _lot_by_code(request, code)
     if lot.product_id is None:
         raise Http404
     return _ld(request, passport.build(_published_product(lot.product_id), request.user, lot))

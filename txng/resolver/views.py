@@ -174,7 +174,7 @@ def lot(request, code):
     """https://<domain>/id/lot/<trace code>, the class of a lot without a GTIN."""
     from txng.tracing.models import Lot
 
-    found = Lot.objects.public().filter(trace_code=code).first()
+    found = Lot.objects.public().by_trace_code(code).first()
     if found is None:
         return _error(request, 404, _("Hệ thống không có thông tin về mã này."))
     return _found_at(found.get_absolute_url())

@@ -1,6 +1,6 @@
 """Public trace JSON: `/api/v1/trace/<product trace code>`; more detail when logged in."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from ninja import Router
 
 from txng.tracing.codes import normalise_trace_code
@@ -12,8 +12,12 @@ router = Router(tags=["trace"])
 
 @router.get("/trace/{path:code}", summary="Truy xuất theo mã truy vết sản phẩm")
 def trace_by_code(request, code: str, depth: int = 50):
-    lot = get_object_or_404(
-        Lot.objects.public_or_visible_to(request.user).select_related("product", "business"),
-        trace_code=normalise_trace_code(code),
+    lot = (
+        Lot.objects.public_or_visible_to(request.user)
+        .select_related("product", "business")
+        .by_trace_code(normalise_trace_code(code))
+        .first()
     )
+    if lot is None:
+        raise Http404
     return trace_json(request.user, lot, depth=clamp_depth(depth))

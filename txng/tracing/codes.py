@@ -30,12 +30,15 @@ def gtin14(gtin):
 
 
 def product_trace_code(product, lot_code, business_id=None):
-    business_id = business_id or product.business_id
-    # Goods received from another business keep the producer's GS1 code on their label, so the
-    # receiver's lot gets an internal code and links back to the producer's lot.
-    if product.gtin and business_id == product.business_id:
+    """The code of a new lot. A GTIN product's lot carries the GS1 code printed on its label,
+    whoever holds it (a shop's lot of a producer's goods carries the producer's code: the
+    receipt passes it on, see confirm_receipt); without a GTIN, an internal code."""
+    if product.gtin:
         return f"(01){gtin14(product.gtin)}(10){lot_code}"
     return f"VN.{provinces.current().code}.{random_code(10)}.{lot_code}"
+
+
+GS1_TRACE_CODE = re.compile(r"\(01\)(\d{14})\(10\)(.+)")
 
 
 def normalise_trace_code(code):
@@ -68,7 +71,11 @@ def location_uri(facility):
 def lot_class_uri(lot):
     """The EPCIS epcClass of a lot: a GS1 Digital Link URI, or the province's https URI."""
     if lot.product.gtin:
-        return f"https://id.gs1.org/01/{gtin14(lot.product.gtin)}/10/{quote(lot.code, safe='')}"
+        # The label's lot number, which a receiver's lot keeps in its trace code even when its
+        # own lot code had to differ (a second receipt of the same lot is HD-01-2).
+        printed = GS1_TRACE_CODE.fullmatch(lot.trace_code or "")
+        number = printed[2] if printed else lot.code
+        return f"https://id.gs1.org/01/{gtin14(lot.product.gtin)}/10/{quote(number, safe='')}"
     return f"{id_base()}/lot/{quote(lot.trace_code, safe='')}"
 
 

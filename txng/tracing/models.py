@@ -95,9 +95,14 @@ class Lot(models.Model):
         on_delete=models.PROTECT,
         related_name="lots",
     )
+    # The code printed on the label. A received lot of a GTIN product carries the producer's
+    # `(01)…(10)…` code as it is printed, so the code is unique only among the lots of the
+    # business that makes the product (producer_lot); a lookup by code prefers that lot and
+    # reaches the holders' lots through the chain.
     trace_code = models.CharField(
-        _("mã truy vết sản phẩm"), max_length=80, unique=True, default="", editable=False
+        _("mã truy vết sản phẩm"), max_length=80, default="", editable=False, db_index=True
     )
+    producer_lot = models.BooleanField(default=True, editable=False)
     # Origin of a material bought off the platform (Bắc Ninh Art. 5.1.b).
     supplier_name = models.CharField(_("nhà cung cấp"), max_length=255, blank=True)
     supplier_lot = models.CharField(_("số lô của nhà cung cấp"), max_length=64, blank=True)
@@ -126,6 +131,11 @@ class Lot(models.Model):
             models.UniqueConstraint(
                 fields=["business", "product", "code"], name="lot_code_unique_per_product"
             ),
+            models.UniqueConstraint(
+                fields=["trace_code"],
+                condition=Q(producer_lot=True),
+                name="lot_trace_code_unique_at_producer",
+            ),
             models.CheckConstraint(condition=Q(in_stock__gte=0), name="lot_stock_not_negative"),
             models.CheckConstraint(
                 condition=Q(
@@ -146,6 +156,8 @@ class Lot(models.Model):
         return f"{self.product} — {self.code}"
 
     def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.producer_lot = self.business_id == self.product.business_id
         if not self.trace_code:
             from txng.tracing.codes import product_trace_code
 
@@ -153,7 +165,22 @@ class Lot(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("tracing:public_lot", args=[self.trace_code])
+        url = reverse("tracing:public_lot", args=[self.trace_code])
+        if not self.producer_lot and self.trace_code.startswith("(01)"):
+            # The code opens the producer's lot; the holder's own lot is asked for by name.
+            url += f"?tai={self.business.ref}"
+        return url
+
+    def holders(self):
+        """Public lots of other businesses that carry this lot's printed code (goods received
+        from it, and from those): one step forward and further, as a consumer may see it."""
+        return (
+            Lot.objects.public()
+            .filter(trace_code=self.trace_code, producer_lot=False)
+            .exclude(pk=self.pk)
+            .select_related("business")
+            .order_by("pk")
+        )
 
     def get_trace_url(self):
         return reverse("tracing:trace", args=[self.pk])

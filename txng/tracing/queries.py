@@ -245,6 +245,12 @@ def trace_json(user, lot, depth=MAX_DEPTH):
         "recall": {"reason": recall.reason, "date": recall.created_at.isoformat()}
         if recall
         else None,
+        # Businesses holding goods with this printed code (received from this lot or further
+        # on), each with its own lot's public page.
+        "holders": [
+            {"business": held.business.name, "url": held.get_absolute_url()}
+            for held in (lot.holders() if lot.producer_lot else ())
+        ],
         "timeline": [
             {
                 "time": s.time.isoformat(),

@@ -1,6 +1,6 @@
 """Who may see which tracing rows (DESIGN.md: all user-dependent reads go through visible_to)."""
 
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from txng.accounts.querysets import BusinessOwnedQuerySet
 from txng.common.access import RestrictedQuerySet
@@ -21,6 +21,16 @@ class LotQuerySet(BusinessOwnedQuerySet):
         from txng.catalog.models import Product
 
         return self.filter(product__in=Product.objects.published())
+
+    def by_trace_code(self, code, holder=""):
+        """Lots carrying `code`, the producer's first: a received lot of a GTIN product carries
+        its producer's code, and a lookup by code starts from the producer's lot, whose chain
+        reaches the holders' lots. `holder` (a business's ref, as a held lot's page link
+        carries it) puts that business's lot first."""
+        ordering = ["-producer_lot", "pk"]
+        if holder:
+            ordering.insert(0, Case(When(business__ref=holder, then=0), default=1))
+        return self.filter(trace_code=code).order_by(*ordering)
 
     def public_or_visible_to(self, user):
         """What a trace by code may show `user`: public lots, and their own or managed ones."""

@@ -386,12 +386,16 @@ def _visible_or_partner_lot(request, pk):
 def public_lot(request, code):
     """The public trace page of one lot: the product's items, the lot's, and its journey
     (all ten basic items of Circular 02/2024 when the business recorded them)."""
-    lot = get_object_or_404(
-        Lot.objects.public_or_visible_to(request.user).select_related(
+    lot = (
+        Lot.objects.public_or_visible_to(request.user)
+        .select_related(
             "product__business", "product__facility", "product__category", "business", "facility"
-        ),
-        trace_code=normalise_trace_code(code),
+        )
+        .by_trace_code(normalise_trace_code(code), holder=request.GET.get("tai", "")[:12])
+        .first()
     )
+    if lot is None:
+        raise Http404
     product = lot.product
     steps = queries.public_timeline(lot)
     return render(
@@ -403,6 +407,8 @@ def public_lot(request, code):
             "producer": product.business,
             # A shop or distributor holding a received lot is not who made the product.
             "holder": lot.business if lot.business_id != product.business_id else None,
+            # Others holding goods with this printed code (only on the producer's lot page).
+            "holders": lot.holders() if lot.producer_lot else (),
             "steps": steps,
             "recall": lot.active_recall,
             "facts_lot": lot,

@@ -254,6 +254,8 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         facility=facility or business.facilities.order_by("pk").first(),
         kind=source.kind,
         status=LotStatus.RECEIVED,
+        # The label printed by the producer: a GTIN product's lot keeps the producer's code.
+        trace_code=source.trace_code if source.product.gtin else "",
     )
     lot.save()
     time = time or timezone.now()

@@ -1,0 +1,72 @@
+"""A received lot of a GTIN product carries the code printed on its label, the producer's
+(01)…(10)… code: trace codes are unique only among the producing business's lots.
+
+Lots already received got an internal VN.… code; those whose label code can be derived (a
+receipt from a lot on the platform that carries a GS1 code, or a GTIN product's lot bought off
+the platform) get it here. Events already recorded keep the code they named (events are never
+edited); the new code is the lot's from now on."""
+
+from django.db import migrations, models
+from django.db.models import F
+
+
+def label_codes(apps, schema_editor):
+    Lot = apps.get_model("tracing", "Lot")
+    LotLink = apps.get_model("tracing", "LotLink")
+    held = Lot.objects.exclude(business_id=F("product__business_id")).values("pk")
+    Lot.objects.filter(pk__in=held).update(producer_lot=False)
+    # In creation order: a lot received from a lot that was itself received takes the code its
+    # source has just been given.
+    received = (
+        Lot.objects.filter(producer_lot=False)
+        .exclude(product__gtin="")
+        .select_related("product")
+        .order_by("pk")
+    )
+    for lot in received.iterator():
+        link = (
+            LotLink.objects.filter(child_id=lot.pk, kind="shipment")
+            .select_related("parent")
+            .order_by("pk")
+            .first()
+        )
+        if link is not None:
+            code = link.parent.trace_code
+        else:  # bought off the platform: the GTIN and its own lot number are on the label
+            code = f"(01){lot.product.gtin.zfill(14)}(10){lot.code}"
+        if code.startswith("(01)") and code != lot.trace_code:
+            Lot.objects.filter(pk=lot.pk).update(trace_code=code)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tracing", "0010_machine_written_text_not_editable"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="lot",
+            name="producer_lot",
+            field=models.BooleanField(default=True, editable=False),
+        ),
+        migrations.AlterField(
+            model_name="lot",
+            name="trace_code",
+            field=models.CharField(
+                db_index=True,
+                default="",
+                editable=False,
+                max_length=80,
+                verbose_name="mã truy vết sản phẩm",
+            ),
+        ),
+        migrations.RunPython(label_codes, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name="lot",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("producer_lot", True)),
+                fields=("trace_code",),
+                name="lot_trace_code_unique_at_producer",
+            ),
+        ),
+    ]
