@@ -11,11 +11,12 @@ router = Router(tags=["trace"])
 
 
 @router.get("/trace/{path:code}", summary="Truy xuất theo mã truy vết sản phẩm")
-def trace_by_code(request, code: str, depth: int = 50):
+def trace_by_code(request, code: str, depth: int = 50, tai: str = ""):
+    """The producer's lot of that code; `tai=<ref>` (as in `holders[].url`) a holder's lot."""
     lot = (
         Lot.objects.public_or_visible_to(request.user)
         .select_related("product", "business")
-        .by_trace_code(normalise_trace_code(code))
+        .by_trace_code(normalise_trace_code(code), holder=tai[:12])
         .first()
     )
     if lot is None:

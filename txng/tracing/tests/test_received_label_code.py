@@ -72,6 +72,9 @@ def test_the_trace_api_by_code_reaches_the_receivers_part_of_the_chain(
     data = client.get(f"/api/v1/trace/{held.trace_code}").json()
     assert data["lot"]["business"] == lot.business.name
     assert [f["id"] for f in data["forward"]] == [held.pk]
+    holder = other_biz.organisation.ref
+    theirs = client.get(f"/api/v1/trace/{held.trace_code}", {"tai": holder}).json()
+    assert theirs["lot"]["business"] == other_biz.organisation.name
 
 
 def test_the_resolver_opens_the_producers_lot(client, lot, biz_owner, other_biz):
