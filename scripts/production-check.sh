@@ -5,7 +5,11 @@
 # for the province's object storage), DEBUG=0 and the settings from an env file. Then a smoke
 # walk through the proxy, the metrics, the task worker, a backup and a timed restore drill into
 # a fresh cluster, a streaming replica and the read routing, and (LOAD_SECONDS > 0) the load and
-# fault bench. Everything lives in one temporary folder and on free loopback ports.
+# fault bench: consumers, businesses writing diary entries and shipments, officials approving
+# print orders after a TOTP second factor, API clients capturing EPCIS events; with LOAD_FAULTS=1
+# a gunicorn worker and the task worker killed, PostgreSQL and Redis restarted, then every
+# acknowledged write looked up and the queued tasks counted against their effects. Everything
+# lives in one temporary folder and on free loopback ports.
 #
 #   bash scripts/production-check.sh            # LOAD_SECONDS=0 skips the load bench
 #   LOAD_SECONDS=300 LOAD_USERS=200 bash scripts/production-check.sh
@@ -150,7 +154,9 @@ say "7. migrate, collectstatic, check --deploy"
 say "8. bench data: the demo's organisations, products, lots, stamps and scans"
 DEBUG=1 .venv/bin/python manage.py load_demo --base-url "$BASE" >"$ROOT/log/load_demo.log"
 SMOKE_PASSWORD=$(openssl rand -hex 12)
-SMOKE_STATE="$ROOT/smoke.json" SMOKE_PASSWORD=$SMOKE_PASSWORD \
+# The load bench's officials (TOTP), print orders for them to approve and an EPCIS capture key.
+LOAD_ORDERS=$(( ${LOAD_SECONDS:-0} > 300 ? 300 : ${LOAD_SECONDS:-0} ))
+SMOKE_STATE="$ROOT/smoke.json" SMOKE_PASSWORD=$SMOKE_PASSWORD LOAD_ORDERS=$LOAD_ORDERS \
   .venv/bin/python manage.py shell -v 0 -c "$(cat scripts/prodcheck/seed.py)"
 
 say "9. gunicorn ($GUNICORN_WORKERS workers), the task worker, nginx"
