@@ -51,6 +51,30 @@ def cpu_by_service(run):
     return found
 
 
+# Tasks whose effects bench/load_verify.py counts: the worker is best killed inside one of them.
+COUNTED_TASKS = ("txng.epcis.tasks.run_capture", "txng.stamps.tasks.generate_order")
+
+
+def _wait_for_running_task(seconds):
+    """The path of a task running now: one whose effect is counted if one starts within
+    `seconds`, else any task in the next 5 s; None if the worker stayed idle."""
+    import psycopg
+
+    query = (
+        "SELECT task_path FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
+        " AND (%s OR task_path = ANY(%s)) LIMIT 1"
+    )
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        for any_task, wait in ((False, seconds), (True, 5)):
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                row = conn.execute(query, [any_task, list(COUNTED_TASKS)]).fetchone()
+                if row:
+                    return row[0]
+                time.sleep(0.02)
+    return None
+
+
 def faults(args, context, deadline, report, wait_healthy):
     run = args.run_dir
     pg_bin = sorted(
@@ -68,7 +92,11 @@ def faults(args, context, deadline, report, wait_healthy):
         os.kill(children[0], signal.SIGKILL)
 
     def kill_task_worker():
+        # The hard case: the worker killed while it runs a task (waiting up to 15 s for one),
+        # so that the task must be run again, and its effect must still show once.
+        running = _wait_for_running_task(15)
         os.kill(int(_read(f"{run}/run/worker.pid")), signal.SIGKILL)
+        print(f"  (the task worker was killed while running: {running or 'no task'})", flush=True)
 
     def restart_postgres():
         subprocess.run(

@@ -96,7 +96,8 @@ def task_effects(conn, acked, since):
     )
     rerun = conn.execute(
         "SELECT task_path, count(*) FROM django_tasks_database_dbtaskresult"
-        " WHERE enqueued_at >= %s AND jsonb_array_length(worker_ids) > 1 GROUP BY 1",
+        " WHERE coalesce(finished_at, now()) >= %s AND jsonb_array_length(worker_ids) > 1"
+        " GROUP BY 1",
         [since],
     ).fetchall()
     return stamps, jobs, tasks, rerun

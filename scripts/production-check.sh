@@ -170,8 +170,9 @@ start_gunicorn
 # systemd's Restart=always for the worker (deploy/txng-worker.service), as a shell loop.
 (
   while true; do
+    .venv/bin/python manage.py requeue_orphaned_tasks --worker-id check-worker >>"$ROOT/log/worker.log" 2>&1
     .venv/bin/python manage.py resume_stamp_orders >>"$ROOT/log/worker.log" 2>&1
-    .venv/bin/python manage.py db_worker >>"$ROOT/log/worker.log" 2>&1 &
+    .venv/bin/python manage.py db_worker --worker-id check-worker >>"$ROOT/log/worker.log" 2>&1 &
     echo $! >"$ROOT/run/worker.pid"
     wait $! || true
     [ -f "$ROOT/run/stopping" ] && break
