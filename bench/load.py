@@ -44,9 +44,12 @@ import load_verify  # noqa: E402
 SEARCHES = ["hạt dẻ", "miến", "bánh", "chè", "mật ong", "gạo"]
 PHONE = "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 Chrome/126.0 Mobile"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-# Answers after which a client may send the same request again: the proxy lost the worker
-# (502), the app refused for now (503: nothing was kept), or the proxy gave up waiting (504).
-RETRYABLE = (502, 503, 504)
+# Answers after which a client sends the same request again: the proxy lost the worker (502) or
+# the app refused for now (503: nothing was kept), or the connection was refused or cut. Not a
+# time-out (504, or the client's own): the request may still be queued, and sending it again
+# on a saturated machine would only lengthen the queue.
+RETRYABLE = (502, 503)
+CUT = ("ConnectionRefusedError", "ConnectionResetError", "RemoteDisconnected", "BrokenPipeError")
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -136,13 +139,13 @@ def timed(stats, kind, client, method, path, ok_status=(200,), **kw):
 
 def resend(stats, kind, client, method, path, ok_status, attempts=4, **kw):
     """A write that is safe to send again (an idempotency key, a state transition, an eventID):
-    sent again after a 502/503/504 or a lost connection, waiting as Retry-After asks (at most
+    sent again after a 502/503 or a refused or cut connection, waiting as Retry-After asks (at most
     5 s). Counted as one request of `kind` with its whole time; an error only if it never got
     through."""
     started = time.monotonic()
     for attempt in range(1, attempts + 1):
         status, body, headers, detail = _send(client, method, path, **kw)
-        if (status is not None and status not in RETRYABLE) or attempt == attempts:
+        if (status not in RETRYABLE and detail not in CUT) or attempt == attempts:
             break
         stats.retry(kind)
         wait = headers.get("Retry-After") if headers else None
@@ -405,7 +408,10 @@ def print_faults(stats, report, started):
     ]
     counted = defaultdict(lambda: defaultdict(int))
     for at, kind, _detail in stats.error_times:
-        name = next((n for n, start, end in windows if start <= at <= end), "outside any fault")
+        # The latest fault begun before the error: windows overlap when recoveries are slow.
+        name = next(
+            (n for n, start, end in reversed(windows) if start <= at <= end), "outside any fault"
+        )
         counted[name][kind] += 1
     for name, at, recovered in report:
         took = f"{recovered:.2f} s" if recovered is not None else "NOT recovered"

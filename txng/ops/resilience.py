@@ -14,6 +14,7 @@ Idempotency-Key (txng/pwa) are kept once however often they are sent.
 import logging
 import sys
 
+import psycopg
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -26,10 +27,14 @@ RETRY_AFTER_SECONDS = 5
 SAFE_METHODS = ("GET", "HEAD")
 
 
+# Django's wrappers of what psycopg raises when the server, its connection or a lock wait is
+# lost, and psycopg's own: closing a server-side cursor (QuerySet.iterator()) happens outside
+# Django's wrapper. A program error (a bad query) is a ProgrammingError or IntegrityError instead.
+UNAVAILABLE = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+
+
 def database_unavailable(exc):
-    """Django's wrappers of what psycopg raises when the server, its connection or a lock wait
-    is lost; a program error (a bad query) is a ProgrammingError or IntegrityError instead."""
-    return isinstance(exc, (OperationalError, InterfaceError))
+    return isinstance(exc, UNAVAILABLE)
 
 
 @requires_csrf_token
