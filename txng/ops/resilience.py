@@ -6,9 +6,11 @@ A query running when PostgreSQL stops (`terminating connection due to administra
 bounded wait of txng/ops/postgresql ran out. For a GET or HEAD, which changes nothing a person
 asked for (a scan's count is one statement that either committed or did not), RetryReadsMiddleware
 runs the request once more on a fresh connection, which waits for the restarted server. A POST
-is not run again: its transaction was rolled back with the connection, so nothing of it was
-kept, and the client is told so (503, Retry-After) and may send it again; writes sent with an
-Idempotency-Key (txng/pwa) are kept once however often they are sent.
+is not run again: it is answered 503 with Retry-After, never as done. Cut inside its
+transaction (every action is one atomic block) nothing of it was kept; cut after the commit it
+was, so a client that sends it again should carry an Idempotency-Key (txng/pwa), which keeps
+a write once however often it is sent. A lost lock race (`deadlock detected`) is the same kind
+of error and gets the same answer.
 """
 
 import logging
@@ -44,7 +46,7 @@ def server_error(request, template_name="500.html"):
     exc = sys.exc_info()[1]
     if database_unavailable(exc):
         response = HttpResponse(
-            _("Hệ thống đang khởi động lại cơ sở dữ liệu. Vui lòng thử lại sau ít giây."),
+            _("Hệ thống tạm thời chưa truy cập được cơ sở dữ liệu. Vui lòng thử lại sau ít giây."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )
