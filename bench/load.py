@@ -1,15 +1,23 @@
 """Load and faults through the reverse proxy, loopback only and bounded in time (issue 24).
 
 Simulated users, each a thread with its own keep-alive HTTPS connection and a think time:
-consumers scanning stamps and searching, visitors reading public pages and the trace API,
-businesses writing diary entries (each tagged, so every acknowledged write is looked up in the
-database afterwards). Prints per kind: requests, req/s, p50/p95/p99 and errors.
+- consumers scanning stamps, searching, reading public pages and the trace API;
+- businesses writing diary entries and shipments, sent as the app's offline queue sends them
+  (an Idempotency-Key, txng/pwa): an answer lost to a fault is sent again with the same key;
+- DOST officials, signed in with a password and a TOTP code (computed with django-otp's own
+  TOTP from the key the seed gave the device), approving waiting print orders;
+- API clients capturing EPCIS events (POST /epcis/capture with an API key, each event with its
+  own eventID; the task worker stores them).
+Prints per kind: requests, req/s, p50/p95/p99, errors and requests sent again after a 502/503.
 
 With --faults, during the run: kill -9 of a gunicorn worker, kill -9 of the task worker, a
-PostgreSQL restart and a Redis restart, each followed by the time until /healthz answers 200
-again; after the run, acknowledged writes missing from the database (lost) and present twice
-(duplicated). Run by scripts/production-check.sh (LOAD_SECONDS, LOAD_USERS, LOAD_FAULTS):
-it passes the check's ports, paths and the password of the account the writers use.
+PostgreSQL restart and a Redis restart (bench/load_faults.py), each followed by the time until
+/healthz answers 200 again, and the errors that fell in each fault's window. After the run
+(bench/load_verify.py): every acknowledged write of every kind looked up in the database (lost,
+duplicated), and the tasks queued during the run counted against their effects (events stored
+per captured eventID, stamps made per approved order): a task that ran twice to a visible
+effect shows as a duplicate. Run by scripts/production-check.sh (LOAD_SECONDS, LOAD_USERS,
+LOAD_FAULTS), which passes its ports, paths and the seeded accounts (scripts/prodcheck/seed.py).
 """
 
 import argparse
@@ -18,18 +26,31 @@ import json
 import os
 import random
 import re
-import signal
 import ssl
 import statistics
-import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlparse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import load_faults  # noqa: E402 - the bench folder's own modules
+import load_verify  # noqa: E402
 
 SEARCHES = ["hạt dẻ", "miến", "bánh", "chè", "mật ong", "gạo"]
 PHONE = "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 Chrome/126.0 Mobile"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# Answers after which a client sends the same request again: the proxy lost the worker (502) or
+# the app refused for now (503: nothing was kept), or the connection was refused or cut. Not a
+# time-out (504, or the client's own): the request may still be queued, and sending it again
+# on a saturated machine would only lengthen the queue.
+RETRYABLE = (502, 503)
+CUT = ("ConnectionRefusedError", "ConnectionResetError", "RemoteDisconnected", "BrokenPipeError")
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class Client:
@@ -78,27 +99,58 @@ class Stats:
         self.lock = threading.Lock()
         self.times = defaultdict(list)
         self.errors = defaultdict(int)
+        self.retried = defaultdict(int)
         self.error_samples = defaultdict(list)
-        self.acked = []
+        self.error_times = []  # (monotonic time, kind, detail)
+        self.acked = defaultdict(list)  # write kind -> what to look up afterwards
 
     def add(self, kind, ms, ok, detail=""):
         with self.lock:
             self.times[kind].append(ms)
             if not ok:
                 self.errors[kind] += 1
+                self.error_times.append((time.monotonic(), kind, detail))
                 if len(self.error_samples[kind]) < 3:
                     self.error_samples[kind].append(detail)
+
+    def retry(self, kind):
+        with self.lock:
+            self.retried[kind] += 1
+
+    def ack(self, kind, value):
+        with self.lock:
+            self.acked[kind].append(value)
+
+
+def _send(client, method, path, **kw):
+    try:
+        status, body, headers = client.request(method, path, **kw)
+        return status, body, headers, str(status)
+    except Exception as exc:  # noqa: BLE001 - a failed request is counted, not fatal
+        return None, b"", {}, type(exc).__name__
 
 
 def timed(stats, kind, client, method, path, ok_status=(200,), **kw):
     started = time.monotonic()
-    try:
-        status, body, headers = client.request(method, path, **kw)
-        ok = status in ok_status
-        detail = str(status)
-    except Exception as exc:  # noqa: BLE001 - a failed request is counted, not fatal
-        status, body, headers, ok, detail = None, b"", {}, False, type(exc).__name__
-    stats.add(kind, (time.monotonic() - started) * 1000, ok, detail)
+    status, body, headers, detail = _send(client, method, path, **kw)
+    stats.add(kind, (time.monotonic() - started) * 1000, status in ok_status, detail)
+    return status, body, headers
+
+
+def resend(stats, kind, client, method, path, ok_status, attempts=4, **kw):
+    """A write that is safe to send again (an idempotency key, a state transition, an eventID):
+    sent again after a 502/503 or a refused or cut connection, waiting as Retry-After asks (at most
+    5 s). Counted as one request of `kind` with its whole time; an error only if it never got
+    through."""
+    started = time.monotonic()
+    for attempt in range(1, attempts + 1):
+        status, body, headers, detail = _send(client, method, path, **kw)
+        if (status not in RETRYABLE and detail not in CUT) or attempt == attempts:
+            break
+        stats.retry(kind)
+        wait = headers.get("Retry-After") if headers else None
+        time.sleep(min(5.0, float(wait)) if wait and wait.isdigit() else 1.0)
+    stats.add(kind, (time.monotonic() - started) * 1000, status in ok_status, detail)
     return status, body, headers
 
 
@@ -115,72 +167,204 @@ def consumer(client, stats, state, rng):
         timed(stats, "api", client, "GET", f"/api/v1/trace/{state['trace_code']}?depth=2")
 
 
-def login(client, stats, state, password):
+def _csrf(body):
+    found = CSRF.search(body or b"")
+    return found.group(1).decode() if found else None
+
+
+def login(client, stats, username, password, totp_key=None):
+    """The login form, and for an official the second step with a TOTP code."""
     status, body, _ = timed(stats, "login", client, "GET", "/accounts/login/")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body or b"")
+    token = _csrf(body)
     if not token:
         return False
-    form = urlencode(
-        {
-            "csrfmiddlewaretoken": token.group(1).decode(),
-            "username": state["username"],
-            "password": password,
-        }
-    )
-    status, _, _ = timed(
+    form = {"csrfmiddlewaretoken": token, "username": username, "password": password}
+    status, _, headers = resend(
         stats,
         "login",
         client,
         "POST",
         "/accounts/login/",
-        body=form,
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        (302,),
+        body=urlencode(form),
+        headers=FORM,
+    )
+    if status != 302:
+        return False
+    if "/login/code/" not in (headers.get("Location") or ""):
+        return True
+    from django_otp.oath import TOTP  # the library the app verifies codes with
+
+    status, body, _ = timed(stats, "login", client, "GET", "/accounts/login/code/")
+    token = _csrf(body)
+    if not token:
+        return False
+    totp = TOTP(bytes.fromhex(totp_key))
+    form = {"csrfmiddlewaretoken": token, "code": f"{totp.token():06d}"}
+    status, _, _ = timed(
+        stats,
+        "login",
+        client,
+        "POST",
+        "/accounts/login/code/",
         ok_status=(302,),
+        body=urlencode(form),
+        headers=FORM,
     )
     return status == 302
 
 
-def writer(client, stats, state, rng, run_id):
-    status, body, _ = timed(stats, "page", client, "GET", f"/lo-hang/{state['lot']}/")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body or b"")
+def _offline_post(stats, kind, client, path, fields):
+    """A form sent as the app's offline queue sends it: an Idempotency-Key and the time it was
+    made; acknowledged when the answer is {"ok": true}."""
+    headers = {
+        **FORM,
+        "Idempotency-Key": uuid.uuid4().hex,
+        "X-Made-At": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    status, body, _ = resend(
+        stats, kind, client, "POST", path, (200,), body=urlencode(fields), headers=headers
+    )
+    try:
+        return status == 200 and json.loads(body).get("ok") is True
+    except ValueError:
+        return False
+
+
+def business(client, stats, state, rng, run_id):
+    """A diary entry or a shipment from the lot page, each tagged to be looked up afterwards."""
+    lot = state["lot"]
+    status, body, _ = timed(stats, "page", client, "GET", f"/lo-hang/{lot}/")
+    token = _csrf(body)
     if not token:
         return
     marker = f"load-{run_id}-{uuid.uuid4().hex[:10]}"
-    form = urlencode(
-        {
-            "csrfmiddlewaretoken": token.group(1).decode(),
+    local = datetime.now(UTC) + timedelta(hours=7) - timedelta(hours=1)
+    when = local.strftime("%Y-%m-%dT%H:%M")
+    if rng.random() < 0.5:
+        fields = {
+            "csrfmiddlewaretoken": token,
             "diary-stage_kind": "care",
             "diary-stage_name": marker,
-            "diary-time": time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() - 3600)),
+            "diary-time": when,
         }
-    )
-    status, _, headers = timed(
+        if _offline_post(stats, "diary", client, f"/lo-hang/{lot}/nhat-ky/", fields):
+            stats.ack("diary", marker)
+    else:
+        fields = {
+            "csrfmiddlewaretoken": token,
+            "ship-quantity": "0.001",
+            "ship-shipped_at": when,
+            "ship-receiver_name": "Đại lý kiểm tải",
+            "ship-delivery_note_no": marker,
+        }
+        if _offline_post(stats, "shipment", client, f"/lo-hang/{lot}/xuat/", fields):
+            stats.ack("shipment", marker)
+
+
+def official(client, stats, state, orders):
+    """The queue of print orders, one order, its approval."""
+    timed(stats, "official", client, "GET", "/manage/stamps/")
+    with orders["lock"]:
+        pk = orders["waiting"].pop() if orders["waiting"] else None
+    if pk is None:
+        return
+    status, body, _ = timed(stats, "official", client, "GET", f"/manage/stamps/{pk}/")
+    token = _csrf(body)
+    if not token:
+        return
+    # An approval is a state transition: sent again it is refused as already made, never doubled.
+    status, _, headers = resend(
         stats,
-        "write",
+        "approve",
         client,
         "POST",
-        f"/lo-hang/{state['lot']}/nhat-ky/",
-        body=form,
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ok_status=(302,),
+        f"/manage/stamps/{pk}/approve/",
+        (302,),
+        body=urlencode({"csrfmiddlewaretoken": token, "reason": ""}),
+        headers=FORM,
     )
-    if status == 302 and "/nhat-ky/" not in (headers.get("Location") or ""):
-        with stats.lock:
-            stats.acked.append(marker)
+    if status == 302 and (headers.get("Location") or "").rstrip("/").endswith(f"/{pk}"):
+        stats.ack("approve", pk)
 
 
-def user_loop(args, state, stats, context, deadline, index, run_id):
+def api_client(client, stats, state, rng, run_id):
+    """One capture document of one to three events, each with its own eventID."""
+    ids = [f"urn:uuid:{uuid.uuid4()}" for _ in range(rng.randint(1, 3))]
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    document = {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": now,
+        "epcisBody": {
+            "eventList": [
+                {
+                    "type": "ObjectEvent",
+                    "eventID": event_id,
+                    "eventTime": now,
+                    "eventTimeZoneOffset": "+00:00",
+                    "epcList": [f"urn:epc:id:sgtin:0614141.107346.{run_id}{n}"],
+                    "action": "OBSERVE",
+                    "bizStep": "shipping",
+                    "disposition": "in_transit",
+                }
+                for n, event_id in enumerate(ids)
+            ]
+        },
+    }
+    headers = {
+        "Authorization": f"Bearer {state['api_key']}",
+        "Content-Type": "application/ld+json",
+        "GS1-EPCIS-Version": "2.0.0",
+    }
+    # Sent again with the same eventIDs: a second copy of an event is refused, not stored.
+    status, _, _ = resend(
+        stats,
+        "capture",
+        client,
+        "POST",
+        "/epcis/capture",
+        (202,),
+        body=json.dumps(document),
+        headers=headers,
+    )
+    if status == 202:
+        for event_id in ids:
+            stats.ack("capture", event_id)
+
+
+def role_of(index, officials):
+    if index % 20 == 0 and index // 20 < officials:
+        return "official"
+    if index % 20 == 10:
+        return "api"
+    if index % 10 == 5:
+        return "business"
+    return "consumer"
+
+
+def user_loop(args, state, stats, context, deadline, index, run_id, orders):
     rng = random.Random(index)
     client = Client(args.base, context)
-    is_writer = index % 10 == 0
-    if is_writer and not login(client, stats, state, args.password):
+    role = role_of(index, len(state.get("officials", [])))
+    if role == "official":
+        person = state["officials"][index // 20]
+        if not login(client, stats, person["username"], args.password, person["totp_key"]):
+            return
+    elif role == "business" and not login(client, stats, state["username"], args.password):
         return
+    think = args.think * (3 if role == "official" else 1)
     while time.monotonic() < deadline:
-        if is_writer:
-            writer(client, stats, state, rng, run_id)
+        if role == "official":
+            official(client, stats, state, orders)
+        elif role == "business":
+            business(client, stats, state, rng, run_id)
+        elif role == "api":
+            api_client(client, stats, state, rng, run_id)
         else:
             consumer(client, stats, state, rng)
-        time.sleep(rng.uniform(0.5, args.think * 2 - 0.5))
+        time.sleep(rng.uniform(0.5, think * 2 - 0.5))
 
 
 def wait_healthy(base, context, since, limit=120):
@@ -195,155 +379,58 @@ def wait_healthy(base, context, since, limit=120):
     return None
 
 
-def _read(path):
-    with open(path) as f:
-        return f.read()
-
-
-def _stat_parent(pid):
-    try:
-        return _read(f"/proc/{pid}/stat").rsplit(")", 1)[1].split()[1]
-    except (OSError, IndexError):
-        return None
-
-
-def _cpu(pid):
-    """Seconds of CPU a process and its reaped children used (utime, stime, cutime, cstime)."""
-    try:
-        fields = _read(f"/proc/{pid}/stat").rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_by_service(run):
-    """CPU seconds used so far by each server process tree of the check (the master and its
-    live children; the master's own figures include the children it reaped)."""
-    masters = {
-        "gunicorn": f"{run}/run/gunicorn.pid",
-        "postgresql": f"{run}/pg/primary/postmaster.pid",
-        "nginx": f"{run}/nginx/nginx.pid",
-        "redis": f"{run}/run/redis.pid",
-    }
-    parents = {pid: _stat_parent(pid) for pid in os.listdir("/proc") if pid.isdigit()}
-    found = {}
-    for name, path in masters.items():
-        try:
-            master = _read(path).split()[0]
-        except (OSError, IndexError):
-            continue
-        found[name] = _cpu(master) + sum(
-            _cpu(p) for p, parent in parents.items() if parent == master
-        )
-    return found
-
-
-def faults(args, context, deadline, report):
-    run = args.run_dir
-    pg_bin = sorted(
-        (os.path.join("/usr/lib/postgresql", v, "bin") for v in os.listdir("/usr/lib/postgresql")),
-        key=lambda p: int(p.split("/")[-2]),
-    )[-1]
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-
-    def kill_gunicorn_worker():
-        master = _read(f"{run}/run/gunicorn.pid").strip()
-        # The master's children, from /proc (no procps needed); field 4 of stat is the parent.
-        children = [
-            int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _stat_parent(pid) == master
-        ]
-        os.kill(children[0], signal.SIGKILL)
-
-    def kill_task_worker():
-        os.kill(int(_read(f"{run}/run/worker.pid")), signal.SIGKILL)
-
-    def restart_postgres():
-        subprocess.run(
-            [
-                *as_postgres,
-                f"{pg_bin}/pg_ctl",
-                "-D",
-                f"{run}/pg/primary",
-                "-m",
-                "fast",
-                "-w",
-                "restart",
-                "-l",
-                f"{run}/pg/primary.log",
-            ],
-            check=True,
-            capture_output=True,
-        )
-
-    def restart_redis():
-        pid = int(_read(f"{run}/run/redis.pid"))
-        os.kill(pid, signal.SIGKILL)
-        time.sleep(0.2)
-        subprocess.run(
-            [
-                "redis-server",
-                "--port",
-                args.redis_port,
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "yes",
-                "--pidfile",
-                f"{run}/run/redis.pid",
-                "--logfile",
-                f"{run}/log/redis.log",
-                "--dir",
-                run,
-            ],
-            check=True,
-        )
-
-    plan = [
-        ("kill -9 gunicorn worker", kill_gunicorn_worker),
-        ("kill -9 task worker", kill_task_worker),
-        ("PostgreSQL restart", restart_postgres),
-        ("Redis restart", restart_redis),
-    ]
-    span = deadline - time.monotonic()
-    for n, (name, action) in enumerate(plan, start=1):
-        time.sleep(max(0, (deadline - span + span * n / (len(plan) + 1)) - time.monotonic()))
-        started = time.monotonic()
-        action()
-        recovered = wait_healthy(args.base, context, started)
-        report.append((name, recovered))
+def print_table(stats, elapsed):
+    print(
+        f"{'kind':<10}{'requests':>9}{'req/s':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+        f"{'errors':>8}{'resent':>8}"
+    )
+    total = errors = 0
+    for kind in sorted(stats.times):
+        times = sorted(stats.times[kind])
+        q = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
+        total, errors = total + len(times), errors + stats.errors[kind]
         print(
-            f"  fault: {name}: /healthz 200 again after {recovered:.2f} s"
-            if recovered is not None
-            else f"  fault: {name}: NOT recovered",
-            flush=True,
+            f"{kind:<10}{len(times):>9}{len(times) / elapsed:>7.1f}"
+            f"{q[49]:>8.0f}{q[94]:>8.0f}{q[98]:>8.0f}{stats.errors[kind]:>8}"
+            f"{stats.retried[kind]:>8}"
         )
+    print(f"{'all':<10}{total:>9}{total / elapsed:>7.1f}{'':>24}{errors:>8}")
+    for kind, samples in stats.error_samples.items():
+        print(f"  errors of {kind}: {samples}")
+    return total, errors
 
 
-def check_writes(acked):
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT stage_name, count(*) FROM tracing_diaryentry"
-            " WHERE stage_name = ANY(%s) GROUP BY 1",
-            [acked],
-        ).fetchall()
-    found = dict(rows)
-    lost = [m for m in acked if m not in found]
-    duplicated = [m for m, n in found.items() if n > 1]
-    return lost, duplicated
+def print_faults(stats, report, started):
+    """Errors per fault: those from the fault until 15 s after /healthz answered again."""
+    windows = [
+        (name, at, at + (recovered if recovered is not None else 120) + 15)
+        for name, at, recovered in report
+    ]
+    counted = defaultdict(lambda: defaultdict(int))
+    for at, kind, _detail in stats.error_times:
+        # The latest fault begun before the error: windows overlap when recoveries are slow.
+        name = next(
+            (n for n, start, end in reversed(windows) if start <= at <= end), "outside any fault"
+        )
+        counted[name][kind] += 1
+    for name, at, recovered in report:
+        took = f"{recovered:.2f} s" if recovered is not None else "NOT recovered"
+        errors = counted.get(name, {})
+        detail = ", ".join(f"{k} {n}" for k, n in sorted(errors.items())) or "none"
+        print(
+            f"fault at {at - started:5.0f} s: {name}: /healthz 200 again after {took};"
+            f" errors {sum(errors.values())} ({detail})"
+        )
+    if counted.get("outside any fault"):
+        outside = counted["outside any fault"]
+        print(f"errors outside the faults' windows: {sum(outside.values())} ({dict(outside)})")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, help="https://127.0.0.1:PORT (loopback only)")
     parser.add_argument("--cafile", required=True)
-    parser.add_argument("--state", required=True, help="the smoke walk's JSON (codes, lot, user)")
+    parser.add_argument("--state", required=True, help="the seed's JSON (codes, lot, accounts)")
     parser.add_argument("--password", required=True)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=300)
@@ -356,6 +443,9 @@ def main():
         "--redis-port", default=os.environ.get("CACHE_URL", ":0/").rsplit(":", 1)[-1].split("/")[0]
     )
     parser.add_argument("--pg-port")
+    parser.add_argument(
+        "--drain-seconds", type=int, default=120, help="how long to wait for queued tasks"
+    )
     args = parser.parse_args()
     host = urlparse(args.base).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -367,12 +457,16 @@ def main():
     state.setdefault("codes", [state["stamp_code"]])
     context = ssl.create_default_context(cafile=args.cafile)
     stats, report, run_id = Stats(), [], uuid.uuid4().hex[:6]
-    cpu_before = cpu_by_service(args.run_dir) if args.run_dir else {}
+    orders = {"lock": threading.Lock(), "waiting": list(state.get("orders_to_approve", []))}
+    cpu_before = load_faults.cpu_by_service(args.run_dir) if args.run_dir else {}
+    since = load_verify.db_now(os.environ["DATABASE_URL"])
     started = time.monotonic()
     deadline = started + args.seconds
     threads = [
         threading.Thread(
-            target=user_loop, args=(args, state, stats, context, deadline, i, run_id), daemon=True
+            target=user_loop,
+            args=(args, state, stats, context, deadline, i, run_id, orders),
+            daemon=True,
         )
         for i in range(args.users)
     ]
@@ -380,32 +474,23 @@ def main():
         thread.start()
         time.sleep(min(0.02, args.seconds / 50 / args.users))  # a short ramp
     if args.faults:
-        faults(args, context, deadline, report)
+        load_faults.faults(args, context, deadline, report, wait_healthy)
     for thread in threads:
         thread.join(timeout=max(1, deadline - time.monotonic() + 40))
     elapsed = time.monotonic() - started
+    roles = defaultdict(int)
+    for i in range(args.users):
+        roles[role_of(i, len(state.get("officials", [])))] += 1
     print(
-        f"\n{args.users} users (mean think time {args.think:g} s) for {elapsed:.0f} s"
+        f"\n{args.users} users ({', '.join(f'{n} {r}' for r, n in sorted(roles.items()))};"
+        f" mean think time {args.think:g} s, officials 3 times that) for {elapsed:.0f} s"
         f" through {args.base}" + (" with faults" if args.faults else "")
     )
-    print(
-        f"{'kind':<8}{'requests':>10}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}"
-    )
-    total = errors = 0
-    for kind in sorted(stats.times):
-        times = sorted(stats.times[kind])
-        q = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
-        total, errors = total + len(times), errors + stats.errors[kind]
-        print(
-            f"{kind:<8}{len(times):>10}{len(times) / elapsed:>8.1f}"
-            f"{q[49]:>9.0f}{q[94]:>9.0f}{q[98]:>9.0f}{stats.errors[kind]:>8}"
-        )
-    print(f"{'all':<8}{total:>10}{total / elapsed:>8.1f}{'':>27}{errors:>8}")
+    total, _errors = print_table(stats, elapsed)
     if cpu_before and not args.faults:
         # CPU per request is what a dedicated machine's capacity follows from, whatever else
         # shares this one (a fault restarts a master and resets its figures: not then).
-        cpu_after = cpu_by_service(args.run_dir)
+        cpu_after = load_faults.cpu_by_service(args.run_dir)
         used = {name: cpu_after[name] - cpu_before.get(name, 0) for name in cpu_after}
         parts = ", ".join(f"{name} {1000 * sec / total:.1f}" for name, sec in used.items())
         per_request = 1000 * sum(used.values()) / total
@@ -413,21 +498,9 @@ def main():
             f"CPU ms per request: {parts}; all servers {per_request:.1f}"
             f" (one core serves about {1000 / per_request:.0f} req/s of this mix)"
         )
-    for kind, samples in stats.error_samples.items():
-        print(f"  errors of {kind}: {samples}")
-    lost, duplicated = check_writes(stats.acked)
-    print(
-        f"acknowledged writes: {len(stats.acked)}, "
-        f"found in the database: {len(stats.acked) - len(lost)}, "
-        f"lost: {len(lost)}, duplicated: {len(duplicated)}"
-    )
-    for name, recovered in report:
-        print(
-            f"fault {name}: recovered in {recovered:.2f} s"
-            if recovered is not None
-            else f"fault {name}: not recovered"
-        )
-    if lost or duplicated or any(recovered is None for _, recovered in report):
+    print_faults(stats, report, started)
+    failed = load_verify.report(stats.acked, os.environ["DATABASE_URL"], args.drain_seconds, since)
+    if failed or any(recovered is None for _, _, recovered in report):
         raise SystemExit(1)
 
 

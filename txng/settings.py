@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # First and last: request counts and latencies include every other middleware's time.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "txng.ops.logs.RequestIdMiddleware",
+    # Inside the request id (a retry keeps it), outside everything that reads the database.
+    "txng.ops.resilience.RetryReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "txng.common.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -137,12 +139,13 @@ def database_from_url(url):
     """DATABASE_URL=postgres://user:pass@host:port/name, or sqlite:///path (default).
 
     A PostgreSQL on the same machine is best reached through its Unix socket, as libpq writes
-    it: postgres:///name?host=/var/run/postgresql (see docs/deploy.md)."""
+    it: postgres:///name?host=/var/run/postgresql (see docs/deploy.md). The engine is Django's
+    own with a bounded wait when a connection cannot be opened yet (txng/ops/postgresql)."""
     parsed = urlparse(url)
     if parsed.scheme in ("postgres", "postgresql"):
         socket_dir = parse_qs(parsed.query).get("host", [""])[0]
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "txng.ops.postgresql",
             "NAME": parsed.path.lstrip("/"),
             "USER": parsed.username or "",
             "PASSWORD": parsed.password or "",
@@ -150,6 +153,8 @@ def database_from_url(url):
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(env("DB_CONN_MAX_AGE", "60")),
             "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),
+            # A request that finds PostgreSQL restarting waits this long for it, not failing.
+            "CONNECT_RETRY_SECONDS": float(env("DB_CONNECT_RETRY_SECONDS", "10")),
             "OPTIONS": database_options(),
         }
     path = parsed.path if parsed.scheme == "sqlite" and parsed.path else BASE_DIR / "var/db.sqlite3"
@@ -256,10 +261,19 @@ UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_PIXELS", str(40_000_000)))
 
 def cache_from_url(url):
     """CACHE_URL: redis://host:port/db (Redis), db://table (Django's database cache: run
-    `manage.py createcachetable`) or locmem:// (this process's memory, development only)."""
+    `manage.py createcachetable`) or locmem:// (this process's memory, development only).
+
+    Redis is reached with a bounded wait (REDIS_TIMEOUT seconds to connect and per operation),
+    and the default cache treats an unreachable Redis as an empty one (txng/common/rediscache.py)
+    so that a Redis restart costs cache misses, not errors."""
     parsed = urlparse(url)
     if parsed.scheme in ("redis", "rediss"):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        timeout = float(env("REDIS_TIMEOUT", "1"))
+        return {
+            "BACKEND": "txng.common.rediscache.DegradingRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        }
     if parsed.scheme == "db":
         table = parsed.netloc or "txng_cache"
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
@@ -276,13 +290,22 @@ CACHES = {
         env("CACHE_URL") or env("REDIS_URL") or ("locmem://" if DEBUG else "db://txng_cache")
     ),
 }
-# Rate limits must be counted in one place for every worker and host, in development too: the
-# shared cache when it is Redis, else a table in the database (made by accounts' migration 0002).
-CACHES["ratelimit"] = (
-    CACHES["default"]
-    if CACHES["default"]["BACKEND"].endswith("RedisCache")
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "txng_rate_limits"}
-)
+# Rate limits must be counted in one place for every worker and host, in development too: in
+# Redis when the cache is Redis (Django's plain backend, which raises when Redis is down), and in
+# a table in the database (made by accounts' migration 0002) otherwise, and while Redis is down:
+# a limit that failed open would let anyone through during an outage (txng/common/ratelimit.py).
+RATE_LIMIT_TABLE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "txng_rate_limits",
+}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["ratelimit"] = {
+        **CACHES["default"],
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    }
+    CACHES["ratelimit-fallback"] = RATE_LIMIT_TABLE
+else:
+    CACHES["ratelimit"] = RATE_LIMIT_TABLE
 
 TASKS = {
     "default": {

@@ -7,6 +7,9 @@ from django.views.i18n import set_language
 from txng.api import api
 from txng.epcis.api import api as epcis_api
 
+# A database outage is a 503 with Retry-After (and a read is tried again), not a 500 page.
+handler500 = "txng.ops.resilience.server_error"
+
 urlpatterns = [
     # Stamps first: the consumer scan page /q/<code> is by far the busiest URL, and no other
     # app's patterns overlap with these.

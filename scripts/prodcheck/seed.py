@@ -1,12 +1,25 @@
 """Run by scripts/production-check.sh through `manage.py shell` after `load_demo`: give the
 accounts the smoke walk uses a real password (the demo's shared one is refused with DEBUG=0)
-and write what the walk needs to $SMOKE_STATE as JSON."""
+and write what the walk and the load bench need to $SMOKE_STATE as JSON.
+
+For the load bench (bench/load.py): DOST officials, each with a confirmed TOTP device whose key
+the bench holds (it computes the codes with django-otp's own TOTP, as an authenticator app
+would; one device per official, since a code is accepted once), print orders waiting for their
+approval, an API key with the capture scope for the business's capture client, and stock on
+the writers' lot for the shipments."""
 
 import json
 import os
+from datetime import timedelta
 
-from txng.accounts.models import User
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from txng.accounts.models import Role, User
+from txng.epcis import keys
+from txng.stamps import actions as stamps
 from txng.stamps.models import PrintOrder, StampState
+from txng.tracing import actions as tracing
 from txng.tracing.models import Lot
 
 password = os.environ["SMOKE_PASSWORD"]
@@ -24,6 +37,48 @@ state = {
     "order": order.pk,
     "product": order.product_id,
 }
+
+dost = User.objects.get(username="dost")
+officials = []
+for n in range(1, int(os.environ.get("LOAD_OFFICIALS", "8")) + 1):
+    official, _ = User.objects.get_or_create(
+        username=f"load-official-{n}",
+        defaults={
+            "organisation": dost.organisation,
+            "role": Role.OFFICER,
+            "full_name": f"Cán bộ kiểm tải {n}",
+            "email": f"load-official-{n}@localhost",
+        },
+    )
+    official.set_password(password)
+    official.save()
+    TOTPDevice.objects.filter(user=official).delete()
+    device = TOTPDevice.objects.create(user=official, name="authenticator", confirmed=True)
+    officials.append({"username": official.username, "totp_key": device.key})
+state["officials"] = officials
+
+# Print orders for the officials to approve: each approval queues the task that makes the
+# order's stamps, whose effect (stamps per order) the bench counts afterwards.
+waiting = []
+for _ in range(int(os.environ.get("LOAD_ORDERS", "300"))):
+    new = PrintOrder(product_id=order.product_id, lot=None, quantity=20)
+    waiting.append(stamps.submit_order(new, actor=owner).pk)
+state["orders_to_approve"] = waiting
+
+_key, clear = keys.create_key(actor=owner, name="load bench capture", scopes=["capture", "query"])
+state["api_key"] = clear
+tracing.adjust_stock(
+    lot,
+    actor=owner,
+    delta=1_000_000,
+    reason="Kiểm tải: tồn kho cho các lần xuất hàng",
+    time=timezone.now() - timedelta(minutes=5),
+)
+
 with open(os.environ["SMOKE_STATE"], "w") as out:
     json.dump(state, out)
-print("seeded", state)
+print(
+    "seeded",
+    {k: v for k, v in state.items() if k not in ("officials", "orders_to_approve", "api_key")},
+    f"{len(officials)} officials, {len(waiting)} print orders waiting, a capture key",
+)

@@ -5,7 +5,7 @@ from txng.settings import database_from_url
 
 def test_postgresql_over_tcp():
     db = database_from_url("postgres://txng:secret@db.example.vn:5433/txng")
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "txng.ops.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"]) == ("txng", "txng", "secret")
     assert (db["HOST"], db["PORT"]) == ("db.example.vn", "5433")
 

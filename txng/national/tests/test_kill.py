@@ -50,7 +50,7 @@ def _wait(condition, until, step=0.05):
 @pytest.fixture
 def processes():
     db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if connection.vendor != "postgresql":
         pytest.skip("needs the test PostgreSQL")
     started = []
     port = _free_port()

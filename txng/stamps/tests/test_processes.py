@@ -32,7 +32,7 @@ def _free_port():
 @pytest.fixture
 def other_process():
     db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if connection.vendor != "postgresql":
         pytest.skip("needs the test PostgreSQL")
     port = _free_port()
     env = {
