@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from txng.resolver import links as linkset_module
-from txng.resolver.digital_link import DigitalLinkError, parse
+from txng.resolver.digital_link import DigitalLinkError, is_compressed, parse, parse_compressed
 from txng.stamps import codes
 from txng.stamps.lookup import find_stamp
 from txng.stamps.service import scan_response
@@ -50,14 +50,14 @@ def _error(request, status, message):
     return _with_cors(response)
 
 
-def _link_header(request, link):
+def _link_header(request, link, compressed=False):
     here = request.build_absolute_uri(link.path)
-    return ", ".join(
-        [
-            f'<{here}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"',
-            f'<{link.canonical_uri}>; rel="owl:sameAs"',
-        ]
-    )
+    same_as = [f'<{link.canonical_uri}>; rel="owl:sameAs"']
+    if compressed:
+        # The uncompressed URI on this resolver, answered here rather than redirected to
+        # (GS1-Conformant Resolver 1.1: SHALL expose it, SHOULD NOT redirect to it).
+        same_as.insert(0, f'<{here}>; rel="owl:sameAs"')
+    return ", ".join([f'<{here}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"', *same_as])
 
 
 def _with_query(target, request):
@@ -93,8 +93,10 @@ def resolve(request, dl):
         response = _error(request, 405, _("Chỉ nhận GET, HEAD và OPTIONS."))
         response["Allow"] = ALLOWED
         return response
+    compressed = is_compressed(dl)
     try:
-        link = parse(dl, request.META.get("QUERY_STRING", ""))
+        read = parse_compressed if compressed else parse
+        link = read(dl, request.META.get("QUERY_STRING", ""))
     except DigitalLinkError as exc:
         return _error(request, 400, str(exc))
     asked = request.GET.get("linkType", "")
@@ -105,7 +107,8 @@ def resolve(request, dl):
         response = _stamp_in_place(request, link)
     else:
         response = _resolve_links(request, link, asked, wants_linkset)
-    response["Link"] = ", ".join(filter(None, [_link_header(request, link), response.get("Link")]))
+    header = _link_header(request, link, compressed)
+    response["Link"] = ", ".join(filter(None, [header, response.get("Link")]))
     patch_vary_headers(response, ("Accept", "Accept-Language"))
     return _with_cors(response)
 
@@ -134,6 +137,30 @@ def _resolve_links(request, link, asked, wants_linkset):
     response = HttpResponse(status=307)
     response["Location"] = _with_query(target.href, request)
     return response
+
+
+def resolve_compressed(request, dl):
+    """A fully compressed Digital Link (`/AQnYUc1gmiCNV4JG`). Its route comes last of the site's,
+    and matches any one-segment path of base64url characters: one that does not decompress is
+    the site's ordinary 404, or the page with a slash appended when there is one."""
+    from django.http import Http404, HttpResponsePermanentRedirect
+    from django.urls import Resolver404
+    from django.urls import resolve as resolve_url
+
+    from txng.common.dl_compression import CompressionError, decompress
+
+    try:
+        decompress(dl.strip("/"))
+    except CompressionError:
+        if not dl.endswith("/"):
+            try:
+                page = resolve_url(f"/{dl}/").url_name != "resolver_compressed"
+            except Resolver404:
+                page = False
+            if page:  # what CommonMiddleware's APPEND_SLASH would have done
+                return HttpResponsePermanentRedirect(f"/{dl}/")
+        raise Http404 from None
+    return resolve(request, dl)
 
 
 def description(request):

@@ -97,6 +97,25 @@ def test_errors_never_answer_200(client, product):
     assert client.post(f"/01/{GTIN}").status_code == 405
 
 
+def test_compressed_uri_is_answered_as_the_uncompressed_one(client, lot):
+    # (01)08934567890007(10)BHD-2026-10, fully compressed and with the GTIN written out.
+    for compressed in ("/ARBAe32YriDWCOH9tpt19ro", f"/01/{GTIN}/EGsEcP7bTbr7XQ"):
+        response = client.get(compressed)
+        assert response.status_code == 307  # to the lot's page, not to /01/…/10/… here
+        assert response["Location"] == lot.get_absolute_url()
+        same_as = f'<http://testserver/01/{GTIN}/10/{lot.code}>; rel="owl:sameAs"'
+        assert same_as in response["Link"]
+        _response, linkset = _linkset(client, compressed)
+        assert linkset[0]["anchor"] == f"http://testserver/01/{GTIN}/10/{lot.code}"
+    # A page of the site is never taken for a compressed link, with or without its slash.
+    assert client.get("/ARBAe32Yrg?linkType=gs1:pip")["Location"].startswith(
+        lot.product.get_absolute_url()
+    )
+    assert client.get("/khongphaimaGS1").status_code == 404
+    assert client.get("/san-pham-thu-hoi")["Location"] == "/san-pham-thu-hoi/"
+    assert client.get("/ARBAe32YsA").status_code == 400  # GTIN …0008: wrong check digit
+
+
 def test_linkset_by_query_and_by_accept_header(client, product):
     by_accept, linkset = _linkset(client, f"/01/{GTIN}")
     for query in ("linkset", "all"):
