@@ -10,13 +10,21 @@ scan costs no extra round trip. docs/resolver.md lists the standard's checks and
 
 import json
 
+from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
+from txng.common.access import get_visible_or_404, role_required
+from txng.common.forms import save_form
+from txng.resolver import actions
 from txng.resolver import links as linkset_module
 from txng.resolver.digital_link import DigitalLinkError, is_compressed, parse, parse_compressed
+from txng.resolver.forms import DelegationForm
+from txng.resolver.models import Delegation
 from txng.stamps import codes
 from txng.stamps.lookup import find_stamp
 from txng.stamps.service import scan_response
@@ -105,6 +113,9 @@ def resolve(request, dl):
     )
     if not asked and not wants_linkset and link.qualifier("21") is not None and link.key == "01":
         response = _stamp_in_place(request, link)
+        if response.status_code == 404 and linkset_module.resolve(link.levels()[-1]) == []:
+            # A serial under a GTIN this province has nothing on: another resolver's, if any.
+            response = _delegated(request, link, False) or response
     else:
         response = _resolve_links(request, link, asked, wants_linkset)
     header = _link_header(request, link, compressed)
@@ -116,6 +127,9 @@ def resolve(request, dl):
 def _resolve_links(request, link, asked, wants_linkset):
     found = linkset_module.resolve(link)
     if not found:
+        delegated = _delegated(request, link, wants_linkset)
+        if delegated is not None:
+            return delegated
         return _error(request, 404, _("Hệ thống không có thông tin về mã này."))
     if wants_linkset:
         document = linkset_module.linkset(found, request.build_absolute_uri)
@@ -161,6 +175,36 @@ def resolve_compressed(request, dl):
                 return HttpResponsePermanentRedirect(f"/{dl}/")
         raise Http404 from None
     return resolve(request, dl)
+
+
+def _delegated(request, link, wants_linkset):
+    """For an identifier the system holds nothing on, whose GS1 company prefix DOST delegated:
+    a 307 to the same Digital Link on that resolver, or with a linkset request the linkset
+    saying so, both annotated gs1:handledBy (GS1-Conformant Resolver 1.1). None otherwise."""
+    delegation = Delegation.objects.for_key(link.key, link.value)
+    if delegation is None:
+        return None
+    target = delegation.target(link.path, request.META.get("QUERY_STRING", ""))
+    handled_by = linkset_module.GS1_VOC + "handledBy"
+    if wants_linkset:
+        document = {
+            "linkset": [
+                {
+                    "anchor": request.build_absolute_uri(link.path),
+                    handled_by: [{"href": delegation.target(link.path), "title": delegation.name}],
+                }
+            ]
+        }
+        response = HttpResponse(json.dumps(document, ensure_ascii=False), content_type=LINKSET_TYPE)
+        response["Link"] = (
+            f'<{linkset_module.LINKSET_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; '
+            'type="application/ld+json"'
+        )
+    else:
+        response = HttpResponse(status=307)
+        response["Location"] = target
+        response["Link"] = f'<{delegation.target(link.path)}>; rel="gs1:handledBy"'
+    return response
 
 
 def description(request):
@@ -215,3 +259,38 @@ def location(request, pk):
     if facility is None:
         return _error(request, 404, _("Hệ thống không có thông tin về địa điểm này."))
     return _found_at(business_url(facility.business))
+
+
+@role_required("dost")
+def delegations(request, pk=None):
+    """DOST's table of GS1 prefixes handled by another resolver (gs1:handledBy)."""
+    if pk:
+        delegation = get_visible_or_404(Delegation.objects, request.user, "manage", pk=pk)
+    else:
+        delegation = Delegation()
+    form = DelegationForm(request.POST or None, instance=delegation)
+    if save_form(
+        request,
+        form,
+        lambda: actions.save_delegation(form.save(commit=False), actor=request.user),
+        _("Đã lưu chuyển tiếp."),
+    ):
+        return redirect("resolver:delegations")
+    return render(
+        request,
+        "resolver/delegations.html",
+        {
+            "form": form,
+            "delegation": delegation,
+            "rows": Delegation.objects.restrict(request.user, "manage"),
+        },
+    )
+
+
+@role_required("dost")
+@require_POST
+def delegation_delete(request, pk):
+    delegation = get_visible_or_404(Delegation.objects, request.user, "manage", pk=pk)
+    actions.delete_delegation(delegation, actor=request.user)
+    messages.success(request, _("Đã xoá chuyển tiếp."))
+    return redirect("resolver:delegations")

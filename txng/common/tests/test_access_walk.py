@@ -231,7 +231,13 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         xlsx=ContentFile(SECRET.encode(), name="secret.xlsx"),
         csv=ContentFile(SECRET.encode(), name="secret.csv"),
     )
+    from txng.resolver.models import Delegation
+
+    delegation = Delegation.objects.create(
+        prefix="8935", resolver_url="https://id.example.vn", name=f"{SECRET} hệ thống"
+    )
     return {
+        "delegation": delegation.pk,
         "comment": comment.pk,
         "case": case.pk,
         "case_code": case.code,
@@ -311,6 +317,8 @@ def kwargs_for(name, pattern, w):
         "catalog:document_remove": "document",
         "catalog:facility_edit": "facility",
         "resolver:location": "facility",
+        "resolver:delegation_edit": "delegation",
+        "resolver:delegation_delete": "delegation",
         "catalog:category_edit": "category",
         "tracing:lot": "lot",
         "tracing:diary_add": "lot",

@@ -248,6 +248,30 @@ def test_description_declares_the_linkset_context(client):
     )
 
 
+def test_redirect_by_company_prefix_is_annotated_handled_by(client, product):
+    from txng.resolver.models import Delegation
+
+    Delegation.objects.create(prefix="893", resolver_url="https://id.vn.example", name="GS1 VN")
+    Delegation.objects.create(
+        prefix="8936001", resolver_url="https://truyxuat.bacninh.example", name="TXNG Bắc Ninh"
+    )
+    other = "08936001000010"  # a Bắc Ninh company's GTIN: nothing on it here
+    response = client.get(f"/01/{other}/10/L1?linkType=gs1:pip")
+    assert response.status_code == 307
+    target = f"https://truyxuat.bacninh.example/01/{other}/10/L1"
+    assert response["Location"] == f"{target}?linkType=gs1:pip"  # the longest prefix wins
+    assert f'<{target}>; rel="gs1:handledBy"' in response["Link"]
+    _response, linkset = _linkset(client, f"/01/{other}")
+    assert (
+        linkset[0][VOC + "handledBy"][0]["href"] == f"https://truyxuat.bacninh.example/01/{other}"
+    )
+    # A stamp's URI under that GTIN goes there too; this province's own GTIN is answered here
+    # whatever the prefix, and a GTIN with no delegated prefix is still 404.
+    assert client.get(f"/01/{other}/21/ABCDEFGHJKMNPQ")["Location"].startswith(target[:-8])
+    assert client.get(f"/01/{GTIN}")["Location"] == product.get_absolute_url()
+    assert client.get("/01/04006381333931").status_code == 404
+
+
 def test_trailing_slash_is_tolerated(client, lot):
     assert client.get(f"/01/{GTIN}/")["Location"] == lot.product.get_absolute_url()
     assert client.get(f"/01/{GTIN}/10/{lot.code}/")["Location"] == lot.get_absolute_url()
