@@ -13,6 +13,7 @@ import json
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -132,7 +133,11 @@ def _resolve_links(request, link, asked, wants_linkset):
             return delegated
         return _error(request, 404, _("Hệ thống không có thông tin về mã này."))
     if wants_linkset:
-        document = linkset_module.linkset(found, request.build_absolute_uri)
+        translated = {}
+        for language in linkset_module.LANGUAGES[1:]:
+            with translation.override(language):  # the titles in that language
+                translated[language] = linkset_module.resolve(link)
+        document = linkset_module.linkset(found, request.build_absolute_uri, translated)
         response = HttpResponse(json.dumps(document, ensure_ascii=False), content_type=LINKSET_TYPE)
         response["Link"] = (
             f'<{linkset_module.LINKSET_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; '
@@ -148,8 +153,11 @@ def _resolve_links(request, link, asked, wants_linkset):
             )
     else:
         target = found[0][1][0]
+    # Of a link's languages, the one the client's Accept-Language ranks highest (§6.5 SHOULD).
+    header = getattr(request, "accept_language", request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    language = linkset_module.choose_language(header)
     response = HttpResponse(status=307)
-    response["Location"] = _with_query(target.href, request)
+    response["Location"] = _with_query(target.in_language(language), request)
     return response
 
 

@@ -220,12 +220,39 @@ def test_redirect_keeps_the_query_string(client, lot):
     assert response["Location"].endswith("?linkType=gs1:pip&x=1")
 
 
-def test_a_language_without_links_of_its_own_gets_the_default(client, product):
-    response = client.get(f"/01/{GTIN}", headers={"Accept-Language": "en"})
-    assert response.status_code == 307 and response["Location"] == product.get_absolute_url()
-    _response, linkset = _linkset(client, f"/01/{GTIN}")
-    assert linkset[0][VOC + "pip"][0]["hreflang"] == ["vi"]
+@pytest.mark.parametrize(
+    "accept,language",
+    [
+        ("en", "en"),
+        ("en-GB,en;q=0.9", "en"),
+        ("vi,en;q=0.8", "vi"),
+        ("en;q=0.5,vi;q=0.9", "vi"),
+        ("fr,en;q=0.3", "en"),
+        ("fr", "vi"),
+        ("en;q=0", "vi"),
+        ("", "vi"),
+    ],
+)
+def test_accept_language_chooses_between_a_links_languages(client, product, accept, language):
+    page = product.get_absolute_url()
+    response = client.get(f"/01/{GTIN}?x=1", headers={"Accept-Language": accept})
+    expected = f"{page}?lang=en&x=1" if language == "en" else f"{page}?x=1"
+    assert response.status_code == 307 and response["Location"] == expected
     assert "Accept-Language" in response["Vary"]
+
+
+def test_linkset_offers_each_page_in_vietnamese_and_english(client, product):
+    _response, linkset = _linkset(client, f"/01/{GTIN}")
+    pip = linkset[0][VOC + "pip"]
+    assert [(t["hreflang"], t["href"].endswith("?lang=en")) for t in pip] == [
+        (["vi"], False),
+        (["en"], True),
+    ]
+    assert pip[1]["title"] != pip[0]["title"]  # the English title
+    # The English link is the page in English, for that request only (no language cookie).
+    english = client.get(pip[1]["href"].removeprefix("http://testserver"))
+    assert english.status_code == 200 and 'lang="en"' in english.content.decode()
+    assert "django_language" not in english.cookies
 
 
 def test_description_file_at_well_known(client):
