@@ -36,6 +36,7 @@ def test_every_key_qualifier_path_of_a_gtin_resolves(client, lot, stamp, facilit
         assert client.get(f"/01/{GTIN}{qualifier}").status_code == 307
     assert client.get("/00/389300000000000010").status_code == 307
     assert client.get(f"/414/{FACILITY_GLN}").status_code == 307
+    assert client.get(f"/414/{FACILITY_GLN}/254/A1").status_code == 307  # GLN extension
     assert client.get(f"/417/{PARTY_GLN}").status_code == 307
 
 
