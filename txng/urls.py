@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from txng.api import api
 from txng.epcis.api import api as epcis_api
+from txng.resolver import views as resolver_views
 
 # A database outage is a 503 with Retry-After (and a read is tried again), not a 500 page.
 handler500 = "txng.ops.resilience.server_error"
@@ -34,11 +35,16 @@ urlpatterns = [
     path("", include("txng.national.urls")),
     path("", include("txng.reports.urls")),
     path("", include("txng.pwa.urls")),
+    # A fully compressed GS1 Digital Link is one path segment of base64url characters: last, so
+    # that no page of the site is taken for one.
+    re_path(
+        r"^(?P<dl>[A-Za-z0-9_-]{10,}/?)$",
+        resolver_views.resolve_compressed,
+        name="resolver_compressed",
+    ),
 ]
 
 if settings.DEBUG:
-    from django.urls import re_path
-
     from txng.common.uploads import serve_public_media
 
     urlpatterns += [re_path(r"^media/public/(?P<path>.*)$", serve_public_media)]

@@ -7,17 +7,21 @@ names the part of the URI at fault, in Vietnamese, for the 400 answer.
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from biip import ParseError
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from django.utils.translation import gettext as _
 from stdnum import ean
 
+from txng.common.dl_compression import COMPRESSED, CompressionError, decompress
+
 # The primary keys this resolver answers for, and how many digits each may have in the path.
 # A GTIN may be written with 8, 12, 13 or 14 digits; it is zero-padded to 14 (GS1 DL 1.2 §4.2).
 PRIMARY_KEYS = {"01": (8, 12, 13, 14), "00": (18,), "414": (13,), "417": (13,)}
 KEY_NAMES = {"01": "GTIN", "00": "SSCC", "414": "GLN", "417": "PGLN"}
+# The key qualifiers of each primary key, in the order a Digital Link path writes them.
+QUALIFIERS = {"01": ("22", "10", "21", "235"), "00": (), "414": ("254",), "417": ()}
 CANONICAL_HOST = "https://id.gs1.org"
 
 
@@ -69,7 +73,10 @@ def parse(path, query=""):
     if not query and (stamp := _STAMP.fullmatch(path)) and ean.is_valid(stamp[1]):
         lot = (("10", stamp[2]),) if stamp[2] is not None else ()
         return DigitalLink("01", stamp[1], (*lot, ("21", stamp[3])))
-    segments = [s for s in path.strip("/").split("/")]
+    return _parse_segments(path.strip("/").split("/"), query)
+
+
+def _parse_segments(segments, query):
     if not segments or segments[0] not in PRIMARY_KEYS or len(segments) < 2:
         raise DigitalLinkError(_("Đường dẫn không bắt đầu bằng một mã khoá GS1 được hỗ trợ."))
     key, value = segments[0], segments[1]
@@ -108,3 +115,42 @@ def parse(path, query=""):
         qualifiers=tuple((e.ai.ai, e.value) for e in qualifiers),
         attributes={e.ai.ai: e.value for e in attributes},
     )
+
+
+def is_compressed(path):
+    """A fully compressed path (`AQnYUc1gmiCNV4JG`) or a partially compressed one, the primary
+    key written out and the rest compressed (`01/05412345000013/CNV4JG`)."""
+    segments = path.strip("/").split("/")
+    if len(segments) == 1:
+        return bool(COMPRESSED.fullmatch(segments[0]))
+    return (
+        len(segments) == 3
+        and segments[0] in PRIMARY_KEYS
+        and bool(COMPRESSED.fullmatch(segments[2]))
+    )
+
+
+def parse_compressed(path, query=""):
+    """The DigitalLink of a compressed path (GS1 Digital Link URI Syntax 1.2, compression):
+    decompressed, written out as the uncompressed path and query, and read by `parse` like any
+    other, so the same checks (check digits, order, supported keys) apply."""
+    segments = path.strip("/").split("/")
+    try:
+        pairs, other = decompress(segments[-1])
+    except CompressionError as exc:
+        raise DigitalLinkError(
+            _("Đường dẫn GS1 Digital Link nén không đọc được: %(detail)s") % {"detail": exc}
+        ) from exc
+    if len(segments) == 3:
+        pairs = [(segments[0], segments[1]), *pairs]
+    values = dict(pairs)
+    keys = [ai for ai in values if ai in PRIMARY_KEYS]
+    if len(keys) != 1:
+        raise DigitalLinkError(_("Đường dẫn không bắt đầu bằng một mã khoá GS1 được hỗ trợ."))
+    key = keys[0]
+    parts = [key, values.pop(key)]
+    for ai in QUALIFIERS[key]:
+        if ai in values:
+            parts += [ai, values.pop(ai)]
+    attributes = urlencode(list(values.items()) + list(other.items()))
+    return _parse_segments(parts, "&".join(filter(None, [attributes, query])))

@@ -33,6 +33,11 @@ LINKSET_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context"
 _extra = []
 
 
+# The languages the site's pages are served in, the first the default. A page of the site is
+# served in another with ?lang=<code> (txng.common.middleware).
+LANGUAGES = ("vi", "en")
+
+
 @dataclass(frozen=True)
 class Link:
     rel: str  # a GS1 link type without its namespace: "pip"
@@ -40,6 +45,32 @@ class Link:
     title: str
     type: str = "text/html"
     hreflang: tuple = ("vi",)
+
+    @property
+    def translatable(self):
+        """A page of this site, which it also serves in the other LANGUAGES."""
+        return self.href.startswith("/") and self.type == "text/html" and self.hreflang == ("vi",)
+
+    def in_language(self, language):
+        if language == LANGUAGES[0] or not self.translatable:
+            return self.href
+        return f"{self.href}{'&' if '?' in self.href else '?'}lang={language}"
+
+
+def choose_language(accept_language):
+    """The first of LANGUAGES the Accept-Language header ranks highest by its q-values; the
+    default when it names none of them (or only with q=0, or only *)."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    try:
+        ranked = parse_accept_lang_header(accept_language or "")
+    except ValueError:
+        ranked = ()
+    for tag, quality in ranked:
+        primary = tag.split("-")[0].lower()
+        if quality > 0 and primary in LANGUAGES:
+            return primary
+    return LANGUAGES[0]
 
 
 def register(fn):
@@ -248,17 +279,32 @@ def resolve(link):
     return found_levels
 
 
-def linkset(found_levels, absolute):
-    """The RFC 9264 JSON document; `absolute` turns a path into a full URL."""
+def linkset(found_levels, absolute, translated=None):
+    """The RFC 9264 JSON document; `absolute` turns a path into a full URL. `translated` is
+    {language: found_levels resolved in that language} for the titles of the pages the site also
+    serves in that language, each then listed once per language with its hreflang."""
     entries = []
-    for level, links in found_levels:
+    translated = translated or {}
+    for index, (level, links) in enumerate(found_levels):
         entry = {"anchor": absolute(level.path)}
         default = links[0]
         entry[GS1_VOC + "defaultLink"] = [{"href": absolute(default.href), "title": default.title}]
-        for item in links:
+        for position, item in enumerate(links):
             target = {"href": absolute(item.href), "title": item.title, "type": item.type}
             if item.hreflang:
                 target["hreflang"] = list(item.hreflang)
             entry.setdefault(GS1_VOC + item.rel, []).append(target)
+            if not item.translatable:
+                continue
+            for language, other_levels in translated.items():
+                title = other_levels[index][1][position].title
+                entry[GS1_VOC + item.rel].append(
+                    {
+                        "href": absolute(item.in_language(language)),
+                        "title": title,
+                        "type": item.type,
+                        "hreflang": [language],
+                    }
+                )
         entries.append(entry)
     return {"linkset": entries}

@@ -14,4 +14,11 @@ urlpatterns = [
     path("id/party/<str:ref>", views.party, name="party"),
     path("id/lot/<path:code>", views.lot, name="lot"),
     path("id/loc/<int:pk>", views.location, name="location"),
+    path("manage/gs1-delegations/", views.delegations, name="delegations"),
+    path("manage/gs1-delegations/<int:pk>/", views.delegations, name="delegation_edit"),
+    path(
+        "manage/gs1-delegations/<int:pk>/delete/",
+        views.delegation_delete,
+        name="delegation_delete",
+    ),
 ]

@@ -10,13 +10,22 @@ scan costs no extra round trip. docs/resolver.md lists the standard's checks and
 
 import json
 
+from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
+from txng.common.access import get_visible_or_404, role_required
+from txng.common.forms import save_form
+from txng.resolver import actions
 from txng.resolver import links as linkset_module
-from txng.resolver.digital_link import DigitalLinkError, parse
+from txng.resolver.digital_link import DigitalLinkError, is_compressed, parse, parse_compressed
+from txng.resolver.forms import DelegationForm
+from txng.resolver.models import Delegation
 from txng.stamps import codes
 from txng.stamps.lookup import find_stamp
 from txng.stamps.service import scan_response
@@ -50,14 +59,14 @@ def _error(request, status, message):
     return _with_cors(response)
 
 
-def _link_header(request, link):
+def _link_header(request, link, compressed=False):
     here = request.build_absolute_uri(link.path)
-    return ", ".join(
-        [
-            f'<{here}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"',
-            f'<{link.canonical_uri}>; rel="owl:sameAs"',
-        ]
-    )
+    same_as = [f'<{link.canonical_uri}>; rel="owl:sameAs"']
+    if compressed:
+        # The uncompressed URI on this resolver, answered here rather than redirected to
+        # (GS1-Conformant Resolver 1.1: SHALL expose it, SHOULD NOT redirect to it).
+        same_as.insert(0, f'<{here}>; rel="owl:sameAs"')
+    return ", ".join([f'<{here}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"', *same_as])
 
 
 def _with_query(target, request):
@@ -93,8 +102,10 @@ def resolve(request, dl):
         response = _error(request, 405, _("Chỉ nhận GET, HEAD và OPTIONS."))
         response["Allow"] = ALLOWED
         return response
+    compressed = is_compressed(dl)
     try:
-        link = parse(dl, request.META.get("QUERY_STRING", ""))
+        read = parse_compressed if compressed else parse
+        link = read(dl, request.META.get("QUERY_STRING", ""))
     except DigitalLinkError as exc:
         return _error(request, 400, str(exc))
     asked = request.GET.get("linkType", "")
@@ -103,9 +114,13 @@ def resolve(request, dl):
     )
     if not asked and not wants_linkset and link.qualifier("21") is not None and link.key == "01":
         response = _stamp_in_place(request, link)
+        if response.status_code == 404 and linkset_module.resolve(link.levels()[-1]) == []:
+            # A serial under a GTIN this province has nothing on: another resolver's, if any.
+            response = _delegated(request, link, False) or response
     else:
         response = _resolve_links(request, link, asked, wants_linkset)
-    response["Link"] = ", ".join(filter(None, [_link_header(request, link), response.get("Link")]))
+    header = _link_header(request, link, compressed)
+    response["Link"] = ", ".join(filter(None, [header, response.get("Link")]))
     patch_vary_headers(response, ("Accept", "Accept-Language"))
     return _with_cors(response)
 
@@ -113,9 +128,16 @@ def resolve(request, dl):
 def _resolve_links(request, link, asked, wants_linkset):
     found = linkset_module.resolve(link)
     if not found:
+        delegated = _delegated(request, link, wants_linkset)
+        if delegated is not None:
+            return delegated
         return _error(request, 404, _("Hệ thống không có thông tin về mã này."))
     if wants_linkset:
-        document = linkset_module.linkset(found, request.build_absolute_uri)
+        translated = {}
+        for language in linkset_module.LANGUAGES[1:]:
+            with translation.override(language):  # the titles in that language
+                translated[language] = linkset_module.resolve(link)
+        document = linkset_module.linkset(found, request.build_absolute_uri, translated)
         response = HttpResponse(json.dumps(document, ensure_ascii=False), content_type=LINKSET_TYPE)
         response["Link"] = (
             f'<{linkset_module.LINKSET_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; '
@@ -131,8 +153,65 @@ def _resolve_links(request, link, asked, wants_linkset):
             )
     else:
         target = found[0][1][0]
+    # Of a link's languages, the one the client's Accept-Language ranks highest (§6.5 SHOULD).
+    header = getattr(request, "accept_language", request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    language = linkset_module.choose_language(header)
     response = HttpResponse(status=307)
-    response["Location"] = _with_query(target.href, request)
+    response["Location"] = _with_query(target.in_language(language), request)
+    return response
+
+
+def resolve_compressed(request, dl):
+    """A fully compressed Digital Link (`/AQnYUc1gmiCNV4JG`). Its route comes last of the site's,
+    and matches any one-segment path of base64url characters: one that does not decompress is
+    the site's ordinary 404, or the page with a slash appended when there is one."""
+    from django.http import Http404, HttpResponsePermanentRedirect
+    from django.urls import Resolver404
+    from django.urls import resolve as resolve_url
+
+    from txng.common.dl_compression import CompressionError, decompress
+
+    try:
+        decompress(dl.strip("/"))
+    except CompressionError:
+        if not dl.endswith("/"):
+            try:
+                page = resolve_url(f"/{dl}/").url_name != "resolver_compressed"
+            except Resolver404:
+                page = False
+            if page:  # what CommonMiddleware's APPEND_SLASH would have done
+                return HttpResponsePermanentRedirect(f"/{dl}/")
+        raise Http404 from None
+    return resolve(request, dl)
+
+
+def _delegated(request, link, wants_linkset):
+    """For an identifier the system holds nothing on, whose GS1 company prefix DOST delegated:
+    a 307 to the same Digital Link on that resolver, or with a linkset request the linkset
+    saying so, both annotated gs1:handledBy (GS1-Conformant Resolver 1.1). None otherwise."""
+    delegation = Delegation.objects.for_key(link.key, link.value)
+    if delegation is None:
+        return None
+    target = delegation.target(link.path, request.META.get("QUERY_STRING", ""))
+    handled_by = linkset_module.GS1_VOC + "handledBy"
+    if wants_linkset:
+        document = {
+            "linkset": [
+                {
+                    "anchor": request.build_absolute_uri(link.path),
+                    handled_by: [{"href": delegation.target(link.path), "title": delegation.name}],
+                }
+            ]
+        }
+        response = HttpResponse(json.dumps(document, ensure_ascii=False), content_type=LINKSET_TYPE)
+        response["Link"] = (
+            f'<{linkset_module.LINKSET_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; '
+            'type="application/ld+json"'
+        )
+    else:
+        response = HttpResponse(status=307)
+        response["Location"] = target
+        response["Link"] = f'<{delegation.target(link.path)}>; rel="gs1:handledBy"'
     return response
 
 
@@ -188,3 +267,38 @@ def location(request, pk):
     if facility is None:
         return _error(request, 404, _("Hệ thống không có thông tin về địa điểm này."))
     return _found_at(business_url(facility.business))
+
+
+@role_required("dost")
+def delegations(request, pk=None):
+    """DOST's table of GS1 prefixes handled by another resolver (gs1:handledBy)."""
+    if pk:
+        delegation = get_visible_or_404(Delegation.objects, request.user, "manage", pk=pk)
+    else:
+        delegation = Delegation()
+    form = DelegationForm(request.POST or None, instance=delegation)
+    if save_form(
+        request,
+        form,
+        lambda: actions.save_delegation(form.save(commit=False), actor=request.user),
+        _("Đã lưu chuyển tiếp."),
+    ):
+        return redirect("resolver:delegations")
+    return render(
+        request,
+        "resolver/delegations.html",
+        {
+            "form": form,
+            "delegation": delegation,
+            "rows": Delegation.objects.restrict(request.user, "manage"),
+        },
+    )
+
+
+@role_required("dost")
+@require_POST
+def delegation_delete(request, pk):
+    delegation = get_visible_or_404(Delegation.objects, request.user, "manage", pk=pk)
+    actions.delete_delegation(delegation, actor=request.user)
+    messages.success(request, _("Đã xoá chuyển tiếp."))
+    return redirect("resolver:delegations")

@@ -12,11 +12,12 @@ GS1 key (GTIN, GLN, PGLN, SSCC), otherwise an https URI on the province's own do
 """
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from biip.gtin import Gtin
 
 from txng.accounts import provinces
+from txng.common import dl_compression
 from txng.common.codes import random_code
 
 
@@ -42,12 +43,33 @@ GS1_TRACE_CODE = re.compile(r"\(01\)(\d{14})\(10\)(.+)")
 
 
 def normalise_trace_code(code):
-    """Accept `(01)…(10)…`, `01…10…` and the Digital Link path `01/…/10/…` for GS1 codes."""
+    """Accept `(01)…(10)…`, `01…10…` and the Digital Link path `01/…/10/…` for GS1 codes, also
+    as a whole Digital Link URI, compressed or not (`https://…/ARBAe32YriDWCOH9tpt19ro`)."""
     code = code.strip()
+    if code.startswith(("http://", "https://")):
+        code = urlsplit(code).path.strip("/")
+    if compressed := _compressed_lot(code):
+        return compressed
     match = re.fullmatch(r"\(?01\)?/?(\d{14})/?\(?10\)?/?([A-Za-z0-9._-]{1,20})", code)
     if match:
         return f"(01){match[1]}(10){match[2]}"
     return code
+
+
+def _compressed_lot(path):
+    """`(01)…(10)…` of a compressed Digital Link path naming a lot, else None."""
+    segments = path.strip("/").split("/")
+    if not (len(segments) == 1 or (len(segments) == 3 and segments[0] == "01")):
+        return None
+    try:
+        pairs = dict(dl_compression.decompress(segments[-1])[0])
+    except dl_compression.CompressionError:
+        return None
+    if len(segments) == 3:
+        pairs["01"] = segments[1]
+    if "01" in pairs and "10" in pairs:
+        return f"(01){pairs['01']}(10){pairs['10']}"
+    return None
 
 
 def location_code(facility, business=None):

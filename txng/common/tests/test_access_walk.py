@@ -71,6 +71,7 @@ PUBLIC = {
     "resolver:stamp_lot": "GS1 Digital Link of a stamp with its lot: the scan page",
     "resolver:product": "GS1 Digital Link of a product: its public page",
     "resolver:resolve": "GS1 Digital Link resolver: redirects to public pages, or their linkset",
+    "resolver_compressed": "a compressed GS1 Digital Link: answered as its uncompressed form",
     "resolver:description": "the GS1 resolver's description file (/.well-known/gs1resolver)",
     "resolver:party": "an event's party URI: the business's public page",
     "resolver:lot": "an event's lot URI: the public trace of that lot",
@@ -230,7 +231,13 @@ def world(business, biz_owner, department, commune, dept_officer, dost_admin):
         xlsx=ContentFile(SECRET.encode(), name="secret.xlsx"),
         csv=ContentFile(SECRET.encode(), name="secret.csv"),
     )
+    from txng.resolver.models import Delegation
+
+    delegation = Delegation.objects.create(
+        prefix="8935", resolver_url="https://id.example.vn", name=f"{SECRET} hệ thống"
+    )
     return {
+        "delegation": delegation.pk,
         "comment": comment.pk,
         "case": case.pk,
         "case_code": case.code,
@@ -310,6 +317,8 @@ def kwargs_for(name, pattern, w):
         "catalog:document_remove": "document",
         "catalog:facility_edit": "facility",
         "resolver:location": "facility",
+        "resolver:delegation_edit": "delegation",
+        "resolver:delegation_delete": "delegation",
         "catalog:category_edit": "category",
         "tracing:lot": "lot",
         "tracing:diary_add": "lot",
@@ -404,6 +413,8 @@ def kwargs_for(name, pattern, w):
         values["code"] = w["stamp"]
     if name == "feedback:track":
         values["code"] = w["case_code"]
+    if name == "resolver_compressed":
+        values["dl"] = "AQnYUc1gmiCNV4JG"  # (01)05412345000013(10)ABC123
     params = list(pattern.pattern.converters) or list(pattern.pattern.regex.groupindex)
     missing = [p for p in params if values.get(p) is None]
     assert not missing, f"{name}: no object for {missing}; add it to kwargs_for"

@@ -36,6 +36,7 @@ def test_every_key_qualifier_path_of_a_gtin_resolves(client, lot, stamp, facilit
         assert client.get(f"/01/{GTIN}{qualifier}").status_code == 307
     assert client.get("/00/389300000000000010").status_code == 307
     assert client.get(f"/414/{FACILITY_GLN}").status_code == 307
+    assert client.get(f"/414/{FACILITY_GLN}/254/A1").status_code == 307  # GLN extension
     assert client.get(f"/417/{PARTY_GLN}").status_code == 307
 
 
@@ -95,6 +96,25 @@ def test_errors_never_answer_200(client, product):
     assert client.get("/01/08934567890014", headers={"Accept": LINKSET}).status_code == 404
     assert client.get(f"/01/{GTIN}?linkType=gs1:nutritionalInfo").status_code == 404
     assert client.post(f"/01/{GTIN}").status_code == 405
+
+
+def test_compressed_uri_is_answered_as_the_uncompressed_one(client, lot):
+    # (01)08934567890007(10)BHD-2026-10, fully compressed and with the GTIN written out.
+    for compressed in ("/ARBAe32YriDWCOH9tpt19ro", f"/01/{GTIN}/EGsEcP7bTbr7XQ"):
+        response = client.get(compressed)
+        assert response.status_code == 307  # to the lot's page, not to /01/…/10/… here
+        assert response["Location"] == lot.get_absolute_url()
+        same_as = f'<http://testserver/01/{GTIN}/10/{lot.code}>; rel="owl:sameAs"'
+        assert same_as in response["Link"]
+        _response, linkset = _linkset(client, compressed)
+        assert linkset[0]["anchor"] == f"http://testserver/01/{GTIN}/10/{lot.code}"
+    # A page of the site is never taken for a compressed link, with or without its slash.
+    assert client.get("/ARBAe32Yrg?linkType=gs1:pip")["Location"].startswith(
+        lot.product.get_absolute_url()
+    )
+    assert client.get("/khongphaimaGS1").status_code == 404
+    assert client.get("/san-pham-thu-hoi")["Location"] == "/san-pham-thu-hoi/"
+    assert client.get("/ARBAe32YsA").status_code == 400  # GTIN …0008: wrong check digit
 
 
 def test_linkset_by_query_and_by_accept_header(client, product):
@@ -201,12 +221,39 @@ def test_redirect_keeps_the_query_string(client, lot):
     assert response["Location"].endswith("?linkType=gs1:pip&x=1")
 
 
-def test_a_language_without_links_of_its_own_gets_the_default(client, product):
-    response = client.get(f"/01/{GTIN}", headers={"Accept-Language": "en"})
-    assert response.status_code == 307 and response["Location"] == product.get_absolute_url()
-    _response, linkset = _linkset(client, f"/01/{GTIN}")
-    assert linkset[0][VOC + "pip"][0]["hreflang"] == ["vi"]
+@pytest.mark.parametrize(
+    "accept,language",
+    [
+        ("en", "en"),
+        ("en-GB,en;q=0.9", "en"),
+        ("vi,en;q=0.8", "vi"),
+        ("en;q=0.5,vi;q=0.9", "vi"),
+        ("fr,en;q=0.3", "en"),
+        ("fr", "vi"),
+        ("en;q=0", "vi"),
+        ("", "vi"),
+    ],
+)
+def test_accept_language_chooses_between_a_links_languages(client, product, accept, language):
+    page = product.get_absolute_url()
+    response = client.get(f"/01/{GTIN}?x=1", headers={"Accept-Language": accept})
+    expected = f"{page}?lang=en&x=1" if language == "en" else f"{page}?x=1"
+    assert response.status_code == 307 and response["Location"] == expected
     assert "Accept-Language" in response["Vary"]
+
+
+def test_linkset_offers_each_page_in_vietnamese_and_english(client, product):
+    _response, linkset = _linkset(client, f"/01/{GTIN}")
+    pip = linkset[0][VOC + "pip"]
+    assert [(t["hreflang"], t["href"].endswith("?lang=en")) for t in pip] == [
+        (["vi"], False),
+        (["en"], True),
+    ]
+    assert pip[1]["title"] != pip[0]["title"]  # the English title
+    # The English link is the page in English, for that request only (no language cookie).
+    english = client.get(pip[1]["href"].removeprefix("http://testserver"))
+    assert english.status_code == 200 and 'lang="en"' in english.content.decode()
+    assert "django_language" not in english.cookies
 
 
 def test_description_file_at_well_known(client):
@@ -227,6 +274,30 @@ def test_description_declares_the_linkset_context(client):
     assert body["jsonLdContextLocation"] == (
         "https://ref.gs1.org/standards/resolver/linkset-context"
     )
+
+
+def test_redirect_by_company_prefix_is_annotated_handled_by(client, product):
+    from txng.resolver.models import Delegation
+
+    Delegation.objects.create(prefix="893", resolver_url="https://id.vn.example", name="GS1 VN")
+    Delegation.objects.create(
+        prefix="8936001", resolver_url="https://truyxuat.bacninh.example", name="TXNG Bắc Ninh"
+    )
+    other = "08936001000010"  # a Bắc Ninh company's GTIN: nothing on it here
+    response = client.get(f"/01/{other}/10/L1?linkType=gs1:pip")
+    assert response.status_code == 307
+    target = f"https://truyxuat.bacninh.example/01/{other}/10/L1"
+    assert response["Location"] == f"{target}?linkType=gs1:pip"  # the longest prefix wins
+    assert f'<{target}>; rel="gs1:handledBy"' in response["Link"]
+    _response, linkset = _linkset(client, f"/01/{other}")
+    assert (
+        linkset[0][VOC + "handledBy"][0]["href"] == f"https://truyxuat.bacninh.example/01/{other}"
+    )
+    # A stamp's URI under that GTIN goes there too; this province's own GTIN is answered here
+    # whatever the prefix, and a GTIN with no delegated prefix is still 404.
+    assert client.get(f"/01/{other}/21/ABCDEFGHJKMNPQ")["Location"].startswith(target[:-8])
+    assert client.get(f"/01/{GTIN}")["Location"] == product.get_absolute_url()
+    assert client.get("/01/04006381333931").status_code == 404
 
 
 def test_trailing_slash_is_tolerated(client, lot):

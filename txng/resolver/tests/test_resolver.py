@@ -34,6 +34,18 @@ def test_stored_lot_trace_code_in_digital_link_form_opens_the_lot_page(client, l
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_trace_entry_points_read_a_compressed_or_whole_digital_link(client, lot):
+    for typed in (
+        "ARBAe32YriDWCOH9tpt19ro",
+        "https://id.gs1.org/ARBAe32YriDWCOH9tpt19ro",
+        f"https://id.gs1.org/01/{GTIN}/EGsEcP7bTbr7XQ",
+        f"https://example.vn/01/{GTIN}/10/BHD-2026-10",
+    ):
+        assert normalise_trace_code(typed) == lot.trace_code, typed
+    assert normalise_trace_code("ARBAe32Yrg") == "ARBAe32Yrg"  # a GTIN alone is no lot
+    assert client.get("/api/v1/trace/ARBAe32YriDWCOH9tpt19ro").status_code == 200
+
+
 def test_a_lot_of_a_draft_product_is_not_resolved(client, biz_owner):
     from txng.catalog.tests.helpers import draft
     from txng.tracing import actions

@@ -10,14 +10,17 @@
   var FORMATS = ["qr_code", "ean_13", "data_matrix"];
   var history = window.txngHistory;
 
-  // Where a code leads: a stamp (/q/CODE), a GS1 Digital Link or element string (/01/GTIN,
-  // /00/SSCC), a bare GTIN. Anything else is not ours and is only shown.
+  // Where a code leads: a stamp (/q/CODE), a GS1 Digital Link, compressed or not, or element
+  // string (/01/GTIN, /00/SSCC), a bare GTIN. Anything else is not ours and is only shown.
   function target(raw) {
     var text = raw.trim();
     var url = null;
     try { url = new URL(text); } catch (e) {}
     if (url && /^https?:$/.test(url.protocol)) {
-      if (/^\/(q|01|00)\//.test(url.pathname)) return url.pathname;
+      if (/^\/(q|01|00|414|417)\//.test(url.pathname)) return url.pathname;
+      // A compressed GS1 Digital Link, on whatever domain it was printed: this site's resolver
+      // decompresses it.
+      if (/^\/[A-Za-z0-9_-]{10,}\/?$/.test(url.pathname)) return url.pathname;
       return null;
     }
     var ai = /^(?:\]d2|\]C1|\]Q3|\x1d)?\(?01\)?(\d{14})/.exec(text);
