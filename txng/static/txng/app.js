@@ -27,7 +27,9 @@
 
   var record = document.querySelector("[data-scan-record]");
   if (record) {
-    var code = decodeURIComponent(location.pathname.replace(/^\/q\//, "").replace(/\/$/, ""));
+    // The page answers /q/CODE and a stamp's Digital Link (/01/…/21/…) alike: the code is its own.
+    var code = (record.dataset.code || "").replace(/-/g, "") ||
+      decodeURIComponent(location.pathname.replace(/^\/q\//, "").replace(/\/$/, ""));
     remember({ code: code, name: record.dataset.name || "", verdict: record.dataset.verdict,
       url: location.pathname, at: new Date().toISOString() });
   }
