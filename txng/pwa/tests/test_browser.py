@@ -279,7 +279,7 @@ def test_scan_page_first_load_is_under_100_kb_without_images(phone, stamp):
     assert sum(sizes.values()) < 100 * 1024, sorted(sizes.items(), key=lambda kv: -kv[1])
 
 
-def test_recalled_product_in_history_shows_warning(phone, stamp, lot, biz_owner):
+def test_recalled_product_in_history_shows_warning(phone, stamp, lot, biz_owner, screenshot_dir):
     phone.goto(f"/q/{stamp.code}")
     expect(phone.get_by_role("heading", name="Tem chính hãng")).to_be_visible()
     tracing_actions.recall_lots([lot], actor=biz_owner, reason="Phát hiện nấm mốc trong lô")
@@ -289,6 +289,8 @@ def test_recalled_product_in_history_shows_warning(phone, stamp, lot, biz_owner)
     expect(warning).to_contain_text("Hạt dẻ Trùng Khánh")
     expect(warning).to_contain_text("Phát hiện nấm mốc trong lô")
     expect(phone.locator("[data-history]")).to_contain_text("Đã bị thu hồi")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=screenshot_dir / "pwa-recall-360.png", full_page=True)
 
 
 def test_diary_made_offline_is_sent_online_and_stored_once(
@@ -303,7 +305,8 @@ def test_diary_made_offline_is_sent_online_and_stored_once(
     phone.get_by_role("button", name="Ghi nhật ký").click()
     outbox = phone.locator("[data-outbox]").first
     expect(outbox).to_contain_text("đang chờ gửi")
-    phone.screenshot(path=screenshot_dir / "pwa-outbox-360.png", full_page=True)
+    # The first screen: the entry waits at the top, above the lot it belongs to.
+    phone.screenshot(path=screenshot_dir / "pwa-outbox-360.png")
     assert not DiaryEntry.objects.filter(notes="Ghi trên nương, không có sóng").exists()
     # A copy, to send the same entry (same key) a second time as after a lost answer.
     phone.evaluate("txngOutbox.all().then(rows => { window.copy = rows[0]; })")
