@@ -61,3 +61,11 @@ def test_check_tells_a_recall_without_counting_a_scan(client, stamp, lot, biz_ow
 def test_csrf_token_only_for_logged_in_people(client, login, biz_owner):
     assert client.get(reverse("pwa:csrf")).status_code == 403
     assert login(biz_owner).get(reverse("pwa:csrf")).json()["token"]
+
+
+def test_check_reads_a_stamp_by_the_serial_its_digital_link_carries(client, stamp):
+    # A DataMatrix scanned offline keeps AI 21: the code without its check character.
+    serial = stamp.code[:-1]
+    answer = client.get(reverse("pwa:check"), {"code": [serial]}).json()
+    assert answer["stamps"][serial]["verdict"] == "genuine"
+    assert answer["stamps"][serial]["url"] == reverse("stamps:scan", args=[stamp.code])

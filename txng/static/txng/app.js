@@ -7,7 +7,13 @@
   var HISTORY = "txng-history";
 
   if ("serviceWorker" in navigator && me.dataset.sw) {
-    navigator.serviceWorker.register(me.dataset.sw, { scope: "/" }).catch(function () {});
+    // Once the page has loaded: installing fetches the app's shell, which would otherwise take
+    // a phone's bandwidth (and the server's time) from the page's own image and styles.
+    var register = function () {
+      navigator.serviceWorker.register(me.dataset.sw, { scope: "/" }).catch(function () {});
+    };
+    if (document.readyState === "complete") register();
+    else window.addEventListener("load", register);
     navigator.serviceWorker.addEventListener("message", function (event) {
       if (event.data && event.data.type === "outbox") showOutbox();
     });
@@ -27,7 +33,9 @@
 
   var record = document.querySelector("[data-scan-record]");
   if (record) {
-    var code = decodeURIComponent(location.pathname.replace(/^\/q\//, "").replace(/\/$/, ""));
+    // The page answers /q/CODE and a stamp's Digital Link (/01/…/21/…) alike: the code is its own.
+    var code = (record.dataset.code || "").replace(/-/g, "") ||
+      decodeURIComponent(location.pathname.replace(/^\/q\//, "").replace(/\/$/, ""));
     remember({ code: code, name: record.dataset.name || "", verdict: record.dataset.verdict,
       url: location.pathname, at: new Date().toISOString() });
   }

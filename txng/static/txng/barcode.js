@@ -121,5 +121,60 @@
     return stop;
   }
 
-  window.txngBarcode = { available: available, reader: reader, scan: scan };
+  // A GS1 element string, as a GS1 DataMatrix or GS1-128 reads: "(01)…(10)…(21)…" (ZXing's
+  // human-readable form) or the raw data, AIs run together with a GS (FNC1) after each
+  // variable-length value, maybe led by a symbology identifier (]d2) or an FNC1 (BarcodeDetector).
+  // Answers {ai: value} or null when the text is not one. Fixed lengths: GS1 General
+  // Specifications, "AIs with predefined length" (by the AI's first two digits).
+  var FIXED = { "00": 18, "01": 14, "02": 14, "03": 14, "04": 16, "11": 6, "12": 6, "13": 6,
+    "14": 6, "15": 6, "16": 6, "17": 6, "18": 6, "19": 6, "20": 2, "31": 6, "32": 6, "33": 6,
+    "34": 6, "35": 6, "36": 6, "41": 13 };
+  var GS = "\x1d";
+  function aiDigits(text) {
+    var two = +text.slice(0, 2);
+    if (two <= 22 || two === 30 || two === 37 || two >= 90) return 2;
+    if (two <= 29 || (two >= 40 && two <= 42)) return 3;
+    return 4;
+  }
+  function gs1(raw) {
+    var whole = String(raw);
+    var text = whole.replace(/^\](?:d2|C1|Q3|e0|J1)/, "");
+    var found = {};
+    if (/^\(\d{2,4}\)/.test(text)) {
+      var re = /\((\d{2,4})\)([^(]+)/g, m, read = 0;
+      while ((m = re.exec(text))) {
+        var length = FIXED[m[1].slice(0, 2)];
+        if (length && (m[2].length !== length || !/^\d+$/.test(m[2]))) return null;
+        found[m[1]] = m[2];
+        read += m[0].length;
+      }
+      return read === text.length ? found : null;
+    }
+    var marked = text !== whole || text.charAt(0) === GS;
+    if (text.charAt(0) === GS) text = text.slice(1);
+    // Unmarked, only what starts with a GTIN or an SSCC is taken for an element string.
+    if (!marked && !/^(01\d{14}|00\d{18})/.test(text)) return null;
+    while (text.length) {
+      if (!/^\d{2}/.test(text)) return null;
+      var n = aiDigits(text), ai = text.slice(0, n), rest = text.slice(n);
+      var fixed = FIXED[text.slice(0, 2)];
+      var value;
+      if (fixed) {
+        value = rest.slice(0, fixed);
+        if (value.length !== fixed || !/^\d+$/.test(value)) return null;
+        rest = rest.slice(fixed);
+        if (rest.charAt(0) === GS) rest = rest.slice(1);
+      } else {
+        var end = rest.indexOf(GS);
+        value = end < 0 ? rest : rest.slice(0, end);
+        rest = end < 0 ? "" : rest.slice(end + 1);
+        if (!value) return null;
+      }
+      found[ai] = value;
+      text = rest;
+    }
+    return found;
+  }
+
+  window.txngBarcode = { available: available, reader: reader, scan: scan, gs1: gs1 };
 })();

@@ -10,8 +10,10 @@
   var FORMATS = ["qr_code", "ean_13", "data_matrix"];
   var history = window.txngHistory;
 
-  // Where a code leads: a stamp (/q/CODE), a GS1 Digital Link, compressed or not, or element
-  // string (/01/GTIN, /00/SSCC), a bare GTIN. Anything else is not ours and is only shown.
+  // Where a code leads: a stamp (/q/CODE), a GS1 Digital Link, compressed or not (/01/GTIN…,
+  // /00/SSCC), a GS1 element string (a DataMatrix: (01) GTIN with (10) lot and (21) serial leads
+  // to the stamp's Digital Link, the GTIN alone to the product), a bare GTIN (EAN-13). Anything
+  // else is not ours and is only shown.
   function target(raw) {
     var text = raw.trim();
     var url = null;
@@ -23,13 +25,23 @@
       if (/^\/[A-Za-z0-9_-]{10,}\/?$/.test(url.pathname)) return url.pathname;
       return null;
     }
-    var ai = /^(?:\]d2|\]C1|\]Q3|\x1d)?\(?01\)?(\d{14})/.exec(text);
-    if (ai) return "/01/" + ai[1];
-    ai = /^(?:\]d2|\]C1|\]Q3)?\(?00\)?(\d{18})$/.exec(text);
-    if (ai) return "/00/" + ai[1];
+    var ai = window.txngBarcode.gs1(raw);
+    if (ai && ai["01"]) {
+      var path = "/01/" + ai["01"];
+      if (ai["10"]) path += "/10/" + encodeURIComponent(ai["10"]);
+      if (ai["21"]) path += "/21/" + encodeURIComponent(ai["21"]);
+      return path;
+    }
+    if (ai && ai["00"]) return "/00/" + ai["00"];
     if (/^\d{8}$|^\d{12,14}$/.test(text)) return "/01/" + text;
     if (/^[0-9A-Za-z-]{10,40}$/.test(text)) return "/q/" + text;
     return null;
+  }
+
+  // The stamp code a path names, kept in the history when there is no connection to open it.
+  function stampCode(path) {
+    var m = /^\/q\/([^/?#]+)/.exec(path) || /^\/01\/\d+(?:\/10\/[^/]+)?\/21\/([^/?#]+)/.exec(path);
+    return m ? decodeURIComponent(m[1]) : null;
   }
 
   function found(code) {
@@ -38,8 +50,9 @@
       status.textContent = box.dataset.foreign + " " + code.rawValue;
       return;
     }
-    if (!navigator.onLine && path.indexOf("/q/") === 0) {
-      history.remember({ code: path.slice(3), name: "", verdict: "pending", url: path,
+    var stamp = stampCode(path);
+    if (!navigator.onLine && stamp) {
+      history.remember({ code: stamp, name: "", verdict: "pending", url: path,
         at: new Date().toISOString() });
       status.textContent = box.dataset.saved;
       showHistory();
