@@ -190,7 +190,11 @@ def measure(args):
     from django.core.handlers.wsgi import WSGIHandler
 
     handler = WSGIHandler()
-    targets = pages()
+    targets = [
+        (name, paths)
+        for name, paths in pages()
+        if not args.only or args.only in name or name == "bare view"
+    ]
     # Only targets that answer 200 (a lot whose trace is not public answers 404), then warm up:
     # templates compiled, caches filled, statements prepared.
     targets = [(name, [t for t in paths if status(handler, t) == "200"]) for name, paths in targets]
@@ -234,6 +238,9 @@ def main():
     parser.add_argument("--cache", choices=["redis", "db"], default="redis")
     parser.add_argument("--profile", help="write a cProfile file per page into this folder")
     parser.add_argument(
+        "--only", help="measure only the pages whose name contains this (the bare view too)"
+    )
+    parser.add_argument(
         "--no-load",
         action="store_true",
         help="with DATABASE_URL set: that database holds the demo's data already",
@@ -273,6 +280,8 @@ def main():
                     sys.exit("redis-server is missing: apt-get install redis-server")
                 redis, env["CACHE_URL"] = start_redis()
             inner = [PY, __file__, "--inner", "--requests", str(args.requests)]
+            if args.only:
+                inner += ["--only", args.only]
             if args.profile:
                 inner += ["--profile", os.path.abspath(args.profile)]
             print(f"cache: {args.cache}, PostgreSQL over its Unix socket, {args.requests} requests")

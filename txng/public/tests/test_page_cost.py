@@ -11,10 +11,10 @@ from txng.catalog.tests.helpers import published
 pytestmark = pytest.mark.django_db
 
 
-def _home_queries(client):
-    client.get("/")  # what the site keeps in the shared cache (its province, ...) is read once
+def _home_queries(client, url="/"):
+    client.get(url)  # what the site keeps in the shared cache (its province, ...) is read once
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/")
+        response = client.get(url)
     assert response.status_code == 200
     return len(queries), response.content.decode()
 
@@ -58,4 +58,15 @@ def test_home_lists_businesses_and_their_commune_without_a_query_each(
     after, html = _home_queries(client)
     assert "Xã HTX Ba" in html
     # The three new product cards and businesses add no query of their own.
+    assert after == before
+
+
+def test_search_lists_sub_categories_without_a_query_each(client, biz_owner, dept_officer):
+    _root, leaf = _tree("Nông sản", 2)
+    published(biz_owner, dept_officer, name="Hạt dẻ", category=leaf.pk)
+    before, html = _home_queries(client, "/search/?q=hat")
+    assert "Nông sản 0 › Nông sản 1" in html
+    for name in ("Đặc sản", "Thủ công", "Dược liệu"):
+        _tree(name, 3)
+    after, _html = _home_queries(client, "/search/?q=hat")
     assert after == before
