@@ -27,6 +27,10 @@ def _withdrawn(request, what):
 
 
 def _product_last_modified(request, pk, slug=None):
+    # The ETag includes this date as well: one query answers both (kept on the request).
+    memo = getattr(request, "_product_last_modified", None)
+    if memo is not None and memo[0] == pk:
+        return memo[1]
     # A new lot shows on the page too, so it changes the page's date.
     row = (
         Product.objects.filter(pk=pk)
@@ -34,9 +38,9 @@ def _product_last_modified(request, pk, slug=None):
         .values("updated_at", "last_lot")
     )
     row = row.first()
-    if not row:
-        return None
-    return max(t for t in (row["updated_at"], row["last_lot"]) if t)
+    modified = max(t for t in (row["updated_at"], row["last_lot"]) if t) if row else None
+    request._product_last_modified = (pk, modified)
+    return modified
 
 
 # The slots the public product page renders (txng/common/slots.py); "product_page.ld" gives dicts
@@ -92,6 +96,7 @@ def product(request, pk, slug=None):
         Product.objects.published()
         .filter(business=product.business)
         .exclude(pk=product.pk)
+        .select_related("business")
         .prefetch_related("images")[:4]
     )
     # The producer's own lots (a shop's received lots are the same goods): each carries the

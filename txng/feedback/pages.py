@@ -19,7 +19,7 @@ def _stars_text(average):
 
 
 def product_comments(request, product, **_context):
-    average, count = comments.summary(product.pk)
+    average, count = comments.summary(product.pk, request)
     shown = Comment.objects.public().filter(product=product).order_by("-published_at")
     context = {
         "product": product,
@@ -34,7 +34,7 @@ def product_comments(request, product, **_context):
 def product_rating_ld(request, product, **_context):
     """schema.org AggregateRating, only when there is at least one public rating (an empty
     one is invalid for search engines)."""
-    average, count = comments.summary(product.pk)
+    average, count = comments.summary(product.pk, request)
     if not count:
         return None
     return {
@@ -48,8 +48,18 @@ def product_rating_ld(request, product, **_context):
     }
 
 
+def prefetch_card_ratings(request, products=(), **_context):
+    known = getattr(request, "_card_ratings", {})
+    known.update(comments.summaries([p.pk for p in products if p.pk not in known], request))
+    request._card_ratings = known
+
+
 def product_card_badge(request, product, **_context):
-    average, count = comments.summary(product.pk)
+    known = getattr(request, "_card_ratings", None) if request is not None else None
+    if known is not None and product.pk in known:
+        average, count = known[product.pk]
+    else:
+        average, count = comments.summary(product.pk, request)
     if not count:
         return None
     return _html("feedback/_card_badge.html", {"average": average, "count": count}, request)
@@ -84,7 +94,9 @@ def register():
 
     slots.add("product_page.main", product_comments, position=20, version=comments.version)
     slots.add("product_page.ld", product_rating_ld, position=20, version=comments.version)
-    slots.add("product_card.badges", product_card_badge, position=20)
+    slots.add(
+        "product_card.badges", product_card_badge, position=20, prefetch=prefetch_card_ratings
+    )
     slots.add("scan_page.main", scan_links, position=20)
     slots.add("business_page.summary", business_stats, position=20, version=comments.version)
     slots.add("workspace.nav", workspace_nav, position=80)

@@ -20,7 +20,8 @@ class SearchForm(forms.Form):
     )
     category = forms.ModelChoiceField(
         label=_("Danh mục"),
-        queryset=Category.objects.all(),
+        # A sub-category's label names its parent: read with it, not one query per option.
+        queryset=Category.objects.select_related("parent"),
         required=False,
         empty_label=_("Tất cả"),
     )

@@ -50,6 +50,15 @@ def privacy(request):
     )
 
 
+def _subtree(children, root):
+    """`root` and every category under it, from a {parent: [children]} map."""
+    ids, frontier = [root], [root]
+    while frontier:
+        frontier = [child for pk in frontier for child in children.get(pk, ())]
+        ids += frontier
+    return ids
+
+
 def home(request):
     published = Product.objects.published().select_related("business").prefetch_related("images")
     featured = list(published.filter(featured=True).order_by("-published_at")[:8])
@@ -61,13 +70,18 @@ def home(request):
         .exclude(profile__state="withdrawn")
         .annotate(n=Count("products", filter=Q(products__state="published")))
         .filter(n__gt=0)
+        .select_related("commune")
         .order_by("-profile__featured", "-n")[:6]
     )
-    # Products sit in leaf categories; a top-level heading counts its whole subtree.
+    # Products sit in leaf categories; a top-level heading counts its whole subtree. The tree
+    # is read in one query (a few hundred rows at most), not one query per level per heading.
     per_category = dict(published.values_list("category").annotate(n=Count("id")).order_by())
+    children = {}
+    for pk, parent in Category.objects.values_list("pk", "parent"):
+        children.setdefault(parent, []).append(pk)
     categories = list(Category.objects.filter(parent=None).order_by("name"))
     for cat in categories:
-        cat.n = sum(per_category.get(pk, 0) for pk in cat.descendant_ids())
+        cat.n = sum(per_category.get(pk, 0) for pk in _subtree(children, cat.pk))
     return render(
         request,
         "public/home.html",

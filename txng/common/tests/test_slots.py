@@ -77,3 +77,57 @@ def test_a_providers_version_changes_the_product_pages_etag(
     state["v"] = 2
     again = client.get(product.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200
+
+
+def test_a_version_shared_by_several_slots_is_read_once(slot_registry):
+    reads = []
+
+    def version():
+        reads.append(1)
+        return 7
+
+    slot_registry.add("a", lambda request, **kw: None, version=version)
+    slot_registry.add("b", lambda request, **kw: None, version=version)
+    assert slots.version("a", "b") == "7"
+    assert len(reads) == 1
+
+
+@pytest.mark.django_db
+def test_a_card_list_prefetches_once_and_each_card_reads_what_was_prefetched(slot_registry):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    fetched = []
+
+    def prefetch(request, products=(), **kw):
+        fetched.append([p["pk"] for p in products])
+        request._seen = {p["pk"]: f"#{p['pk']}" for p in products}
+
+    slot_registry.add(
+        "cards",
+        lambda request, product: format_html("{}", request._seen[product["pk"]]),
+        prefetch=prefetch,
+    )
+    template = Template(
+        '{% slot_prefetch "cards" products=items %}'
+        '{% for p in items %}{% slot "cards" product=p %}{% endfor %}'
+    )
+    items = [{"pk": 1}, {"pk": 2}, {"pk": 3}]
+    html = template.render(Context({"request": RequestFactory().get("/"), "items": items}))
+    assert html == "#1#2#3"
+    assert fetched == [[1, 2, 3]]
+
+
+@pytest.mark.django_db
+def test_the_product_page_reads_its_date_once_for_etag_and_last_modified(
+    client, biz_owner, commune_officer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    product = published(biz_owner, commune_officer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(product.get_absolute_url())
+    assert response.status_code == 200 and response.has_header("ETag")
+    dated = [q for q in queries.captured_queries if 'MAX("tracing_lot"."updated_at")' in q["sql"]]
+    assert len(dated) == 1
