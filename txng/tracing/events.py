@@ -172,9 +172,10 @@ def capture_new(items, *, business, actor=None):
     capture of a whole document. `items` are (document, event_id, title). Returns the stored
     events' ids, in the order of `items`.
 
-    On PostgreSQL the events go in one INSERT … RETURNING (ids from the table's own default,
-    whatever its layout) and their identifiers in one COPY: a Django bulk_create of 500 events
-    spent most of its time building model objects and dumping arrays in Python."""
+    On PostgreSQL the events go in one INSERT … RETURNING, their rows sent as one JSON array
+    that jsonb_to_recordset unpacks (ids come from the table's own default, whatever its
+    layout), and their identifiers in one COPY: a Django bulk_create of 500 events spent most
+    of its time building model objects and dumping arrays in Python."""
     now = timezone.now()
     recorded = iso_time(now)
     rows = [
@@ -237,7 +238,7 @@ def _insert_statement(rows, constants):
     # Names and types come from the model, never from a request; the rows travel as a parameter.
     sql = (
         f"INSERT INTO {quote(Event._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-        f"SELECT {', '.join(values)} FROM json_to_recordset(%s::json) AS r({', '.join(record)}) "
+        f"SELECT {', '.join(values)} FROM jsonb_to_recordset(%s::jsonb) AS r({', '.join(record)}) "
         f"RETURNING {', '.join(quote(name) for name in returning)}"
     )
     return sql, [*params, json.dumps(payload)]
