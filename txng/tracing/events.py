@@ -168,9 +168,9 @@ def _columns(document, event_id, recorded=None):
 
 
 def capture_new(items, *, business, actor=None):
-    """Store many events known not to be stored yet (no lots, no error declarations): EPCIS
-    capture of a whole document. `items` are (document, event_id, title). Returns the stored
-    events' ids, in the order of `items`.
+    """Store many events known not to be stored yet, each eventID once (no lots, no error
+    declarations): EPCIS capture of a whole document. `items` are (document, event_id, title).
+    Returns the stored events' ids, in the order of `items`.
 
     On PostgreSQL the events go in one INSERT … RETURNING, their rows sent as one JSON array
     that jsonb_to_recordset unpacks (ids come from the table's own default, whatever its
