@@ -119,16 +119,16 @@ def key_for(clear):
     parts = (clear or "").split("_", 2)
     if len(parts) != 3 or parts[0] != "txng" or len(clear) > 100:
         return None
-    key = (
-        ApiKey.objects.select_related("organisation", "created_by__organisation")
-        .filter(prefix=parts[1], revoked_at__isnull=True)
-        .first()
-    )
+    # The prefix is unique: no ordering, and the maker's organisation is the key's (checked
+    # below), so one join less. Compiling this query is half of a query request's CPU.
+    rows = ApiKey.objects.select_related("organisation", "created_by").order_by()
+    key = next(iter(rows.filter(prefix=parts[1], revoked_at__isnull=True)[:1]), None)
     if key is None or not hmac.compare_digest(key.key_hash, _digest(clear)):
         return None
     user = key.created_by
     if not user.is_active or user.organisation_id != key.organisation_id:
         return None
+    user.organisation = key.organisation  # the same row, already read
     if not key.organisation.is_active:
         return None
     return key
