@@ -18,12 +18,14 @@ Public API: :func:`event_hash`, :func:`pre_hash_string`, and for whole EPCIS doc
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 __all__ = [
@@ -127,6 +129,9 @@ class _Context:
 
     prefixes: Mapping[str, str]
     ignored: frozenset[str]
+    # Canonical texts already worked out under these prefixes: a document's events repeat most
+    # of their values (bizStep, readPoint, classes), and a context serves a whole document.
+    texts: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def expand_key(self, key: str) -> str:
         """``prefix:local`` -> ``{namespace}local`` (the reference's Clark notation)."""
@@ -179,7 +184,23 @@ def _prefixes(*contexts: Any) -> dict[str, str]:
 
 
 def _make_context(event: Mapping[str, Any], context: Any, ignore_fields: Iterable[str]) -> _Context:
-    prefixes = _prefixes(context, event.get("@context"))
+    """The events of a document share one context: the last one made is kept (with copies of
+    what it was made from, compared by value) and serves them all, with its cache of texts."""
+    global _last_context
+    key = (context, event.get("@context"), tuple(ignore_fields))
+    last = _last_context
+    if last is not None and last[0] == key:
+        return last[1]
+    made = _new_context(key[1], key[0], key[2])
+    _last_context = (copy.deepcopy(key), made)
+    return made
+
+
+_last_context: tuple[Any, _Context] | None = None
+
+
+def _new_context(event_context: Any, context: Any, ignore_fields: tuple[str, ...]) -> _Context:
+    prefixes = _prefixes(context, event_context)
     base = _Context(prefixes, frozenset())
     # Ignore-lists name fields as CURIEs; compare expanded so another prefix still matches.
     ignored = frozenset(ignore_fields) | {base.expand_key(name) for name in ignore_fields}
@@ -196,6 +217,7 @@ _DATETIME = re.compile(
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
+@lru_cache(maxsize=1024)
 def _is_time_key(key: str) -> bool:
     """Timestamps are recognised by field name, as the reference does (eventTime, time, ...)."""
     local = re.split(r"[:}]", key)[-1].lower()
@@ -215,9 +237,16 @@ def _normalise_time(text: str) -> str:
         )  # fmt: skip
     except ValueError:
         return text
-    millis = (Decimal("0." + (fraction or "0")) * 1000).to_integral_value(ROUND_HALF_UP)
-    moment = (moment + timedelta(milliseconds=int(millis))).astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # Milliseconds rounded half up: the fourth decimal decides (.1415 -> 142, .9996 -> 1000).
+    fraction = fraction or ""
+    millis = int(fraction[:3].ljust(3, "0")) + (len(fraction) > 3 and fraction[3] >= "5")
+    moment = (moment + timedelta(milliseconds=millis)).astimezone(UTC)
+    if moment.year < 1000:  # strftime writes such a year unpadded; keep its output
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        f"{moment.year}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
+        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond // 1000:03d}Z"
+    )
 
 
 def _parse_zone(zone: str) -> timezone:
@@ -260,6 +289,15 @@ def _canonical(value: Any, ctx: _Context, key: str = "", vocab: str | None = Non
 
 
 def _canonical_text(text: str, ctx: _Context) -> str:
+    known = ctx.texts.get(text)
+    if known is None:
+        if len(ctx.texts) > 20_000:  # a long-lived context must not grow without end
+            ctx.texts.clear()
+        known = ctx.texts[text] = _work_out_text(text, ctx)
+    return known
+
+
+def _work_out_text(text: str, ctx: _Context) -> str:
     # XML carries numbers as text, so numeric-looking strings are normalised like numbers.
     if _NUMBER.match(text):
         return _format_number(Decimal(text))
@@ -428,6 +466,7 @@ _QUALIFIERS = {"01": ("21", "235", "10"), "8006": ("21", "10"), "414": ("254",),
 _HTTP_URI = re.compile(r"^https?://[^/?#]*(/[^?#]*)")
 
 
+@lru_cache(maxsize=8192)
 def digital_link(uri: str) -> str | None:
     """The constrained canonical GS1 Digital Link URI for an EPC URI or a Digital Link URI.
 
@@ -472,7 +511,10 @@ def _scalar(vocab: str | None = None) -> Renderer:
     """``name=value``; repeated (and sorted) when the field holds several values."""
 
     def render(name: str, value: Any, ctx: _Context) -> str:
-        texts = (_canonical(item, ctx, name, vocab) for item in _as_list(value))
+        if not isinstance(value, list):  # the usual case, without sorting a list of one
+            text = _canonical(value, ctx, name, vocab)
+            return f"{name}={text}" if text else ""
+        texts = (_canonical(item, ctx, name, vocab) for item in value)
         return "".join(sorted(f"{name}={text}" for text in texts if text))
 
     return render
@@ -649,11 +691,13 @@ _TAIL_FIELDS: dict[str, Renderer] = {
 _NOT_HASHED = frozenset({"type", "eventID", "recordTime", "errorDeclaration"})
 
 
+_ORDERED = frozenset(name for name, _ in _EVENT_ORDER)
+
+
 def _tail(event: Mapping[str, Any], ctx: _Context) -> list[str]:
-    ordered = {name for name, _ in _EVENT_ORDER}
     parts: list[str] = []
     for key, value in event.items():
-        if key in ordered or key in _NOT_HASHED or _skip(key, ctx) or ctx.is_ignored(key):
+        if key in _ORDERED or key in _NOT_HASHED or _skip(key, ctx) or ctx.is_ignored(key):
             continue
         if key in _TAIL_FIELDS:
             parts.append(_TAIL_FIELDS[key](key, value, ctx))

@@ -5,8 +5,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from txng.common.api_keys import Refused
-from txng.common.ratelimit import hit
-from txng.epcis.keys import key_for, touch
+from txng.epcis.keys import count_use, key_for
 from txng.epcis.problems import Problem
 
 
@@ -22,13 +21,12 @@ class KeyAuth(HttpBearer):
         key = key_for(token)
         if key is None:
             return None
-        if hit(f"apikey:{key.pk}", limit=rate_limit(), seconds=60):
+        if count_use(key, limit=rate_limit()):
             raise Problem(
                 "SecurityException",
                 f"Khóa đã gửi quá {rate_limit()} yêu cầu trong một phút; hãy thử lại sau.",
                 429,
             )
-        touch(key)
         request.api_key = key
         request.user = key.created_by
         return key
@@ -47,7 +45,6 @@ def check_for_other_apps(clear):
     key = key_for(clear)
     if key is None:
         return None
-    if hit(f"apikey:{key.pk}", limit=rate_limit(), seconds=60):
+    if count_use(key, limit=rate_limit()):
         raise Refused(_("Khóa đã gửi quá %(n)s yêu cầu trong một phút.") % {"n": rate_limit()}, 429)
-    touch(key)
     return key.created_by, list(key.scopes)

@@ -9,7 +9,7 @@ import hmac
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,23 +119,42 @@ def key_for(clear):
     parts = (clear or "").split("_", 2)
     if len(parts) != 3 or parts[0] != "txng" or len(clear) > 100:
         return None
-    key = (
-        ApiKey.objects.select_related("organisation", "created_by__organisation")
-        .filter(prefix=parts[1], revoked_at__isnull=True)
-        .first()
-    )
+    # The prefix is unique: no ordering, and the maker's organisation is the key's (checked
+    # below), so one join less. Compiling this query is half of a query request's CPU.
+    rows = ApiKey.objects.select_related("organisation", "created_by").order_by()
+    key = next(iter(rows.filter(prefix=parts[1], revoked_at__isnull=True)[:1]), None)
     if key is None or not hmac.compare_digest(key.key_hash, _digest(clear)):
         return None
     user = key.created_by
     if not user.is_active or user.organisation_id != key.organisation_id:
         return None
+    user.organisation = key.organisation  # the same row, already read
     if not key.organisation.is_active:
         return None
     return key
 
 
-def touch(key):
-    """Remember the last use, at most once a minute (one UPDATE, not one per request)."""
+# Counted and read back in one statement; last_used_at moves once a minute, not per request.
+_COUNT_USE = """
+UPDATE {table} SET
+  use_count = CASE WHEN use_minute = %(minute)s THEN use_count + 1 ELSE 1 END,
+  last_used_at = CASE WHEN use_minute = %(minute)s THEN last_used_at ELSE %(now)s END,
+  use_minute = %(minute)s
+WHERE id = %(key)s
+RETURNING use_count
+"""
+
+
+def count_use(key, *, limit):
+    """Count one request of `key` in the current minute and remember when it was last used, in
+    one UPDATE of its row (atomic: parallel requests cannot slip past the limit, and every
+    worker and host counts in the same place); True when this request is over `limit`. Only
+    for a key already proven by `key_for`, so that nobody can use up another's limit."""
     now = timezone.now()
-    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    params = {"minute": int(now.timestamp() // 60), "now": now, "key": key.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COUNT_USE.format(table=connection.ops.quote_name(ApiKey._meta.db_table)), params
+        )
+        row = cursor.fetchone()
+    return row is not None and row[0] > limit

@@ -1,0 +1,203 @@
+"""Capture and query stay fast without giving up a guarantee: a document's events go in a fixed
+number of statements whatever their count, with their identifier rows; a request with a key
+costs three statements; the hash is GS1's whatever order documents come in; GS1's schema is
+checked as RFC 3339 and RFC 3986 define its formats."""
+
+import copy
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from txng.common import eventhash
+from txng.epcis import capture
+from txng.epcis.models import ApiKey
+from txng.tracing.models import Event, EventIdentifier
+
+pytestmark = pytest.mark.django_db
+
+CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
+
+
+def _event(n, **fields):
+    return {
+        "type": "ObjectEvent",
+        "eventTime": f"2026-03-01T08:{n // 60 % 60:02d}:{n % 60:02d}.000+07:00",
+        "eventTimeZoneOffset": "+07:00",
+        "epcList": [f"urn:epc:id:sgtin:0614141.107346.{n}"],
+        "quantityList": [{"epcClass": "urn:epc:class:lgtin:0614141.107346.L1", "quantity": 2}],
+        "action": "OBSERVE",
+        "bizStep": "shipping",
+        "disposition": "in_transit",
+        "readPoint": {"id": "https://id.gs1.org/414/8930000000002"},
+        **fields,
+    }
+
+
+def _document(events, context=CONTEXT):
+    return {
+        "@context": context,
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2026-03-01T08:00:00+07:00",
+        "epcisBody": {"eventList": list(events)},
+    }
+
+
+@pytest.fixture
+def owner_api(biz_owner, make_key, epcis):
+    return epcis(make_key(biz_owner))
+
+
+def _capture(api, document, **headers):
+    response = api.post("capture", document, headers=headers)
+    assert response.status_code == 202, response.content
+    return api.get(response["Location"].removeprefix("/epcis/")).json()
+
+
+def _statements(api, document):
+    with CaptureQueriesContext(connection) as queries:
+        assert api.post("capture", document).status_code == 202
+    return len(queries)
+
+
+def test_a_document_takes_as_many_statements_for_60_events_as_for_2(owner_api):
+    few = _statements(owner_api, _document(_event(n) for n in range(2)))
+    many = _statements(owner_api, _document(_event(n) for n in range(100, 160)))
+    assert many == few
+    assert Event.objects.count() == 62
+
+
+def test_bulk_captured_events_have_their_identifier_rows_and_one_record_time(owner_api):
+    job = _capture(owner_api, _document(_event(n) for n in range(3)))
+    assert job["success"] is True, job["errors"]
+    events = list(Event.objects.order_by("pk"))
+    assert len(events) == 3
+    for n, event in enumerate(events):
+        rows = set(EventIdentifier.objects.filter(event=event).values_list("role", "value"))
+        assert rows == {
+            ("epc", f"https://id.gs1.org/01/10614141073464/21/{n}"),
+            ("class", "https://id.gs1.org/01/10614141073464/10/L1"),
+        }
+        assert event.document["recordTime"] == events[0].document["recordTime"]
+        recorded = timezone.datetime.fromisoformat(event.document["recordTime"])
+        assert abs(recorded - event.record_time) < timedelta(milliseconds=1)
+        assert event.event_id == eventhash.event_hash(dict(_event(n), **{"@context": CONTEXT}))
+        assert event.read_point == "https://id.gs1.org/414/8930000000002"
+        assert event.recorded_by is not None and event.title == "EPCIS ObjectEvent shipping"
+
+
+def test_an_event_stored_meanwhile_is_kept_once_in_proceed_mode(owner_api, monkeypatch):
+    """Another job may store an event between the duplicate check and the INSERT: the bulk
+    INSERT then fails on the unique eventID, and proceed mode stores the rest one by one."""
+    assert _capture(owner_api, _document([_event(1)]))["success"] is True
+    everything_new = lambda prepared: (list(prepared), [])  # noqa: E731
+    monkeypatch.setattr(capture, "_split", everything_new)
+    job = _capture(
+        owner_api,
+        _document([_event(1), _event(2)]),
+        **{"GS1-Capture-Error-Behaviour": "proceed"},
+    )
+    assert job["errors"] == []
+    assert Event.objects.count() == 2
+    assert EventIdentifier.objects.filter(role="epc").count() == 2
+
+
+def test_an_event_stored_meanwhile_fails_the_whole_document_in_rollback_mode(
+    owner_api, monkeypatch
+):
+    assert _capture(owner_api, _document([_event(1)]))["success"] is True
+    monkeypatch.setattr(capture, "_split", lambda prepared: (list(prepared), []))
+    job = _capture(owner_api, _document([_event(1), _event(2)]))
+    assert job["success"] is False and "Ghi trùng" in job["errors"][0]["detail"]
+    assert Event.objects.count() == 1
+
+
+def test_a_query_with_a_key_takes_three_statements(owner_api):
+    _capture(owner_api, _document([_event(1)]))
+    with CaptureQueriesContext(connection) as queries:
+        response = owner_api.get("events", MATCH_epc="urn:epc:id:sgtin:0614141.107346.1")
+    assert response.status_code == 200
+    assert len(response.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]) == 1
+    assert len(queries) == 3  # the key, its use counted, the events
+
+
+def test_a_key_counts_its_uses_per_minute_and_notes_the_last(
+    biz_owner, make_key, epcis, settings, monkeypatch
+):
+    settings.API_KEY_RATE_LIMIT = 2
+    api = epcis(make_key(biz_owner))
+    assert [api.get("events").status_code for _ in range(3)] == [200, 200, 429]
+    key = ApiKey.objects.get()
+    assert key.use_count == 3 and key.last_used_at is not None
+    later = timezone.now() + timedelta(minutes=1)
+    monkeypatch.setattr("txng.epcis.keys.timezone.now", lambda: later)
+    assert api.get("events").status_code == 200
+    key.refresh_from_db()
+    assert key.use_count == 1 and key.last_used_at == later
+
+
+def test_a_wrong_secret_does_not_use_up_the_keys_limit(biz_owner, make_key, epcis, settings):
+    settings.API_KEY_RATE_LIMIT = 1
+    clear = make_key(biz_owner)
+    forged = clear[:-4] + ("aaaa" if not clear.endswith("aaaa") else "bbbb")
+    assert [epcis(forged).get("events").status_code for _ in range(3)] == [401] * 3
+    assert epcis(clear).get("events").status_code == 200
+
+
+def test_an_offset_without_its_colon_is_not_an_rfc_3339_time(owner_api):
+    document = _document([_event(1, eventTime="2026-03-01T08:00:00+0700")])
+    response = owner_api.post("capture", document)
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("epcisBody.eventList[0].eventTime:")
+
+
+def test_a_uri_with_a_space_is_refused_naming_its_place(owner_api):
+    document = _document([_event(1, epcList=["https://id.gs1.org/01/0893/21/a b"])])
+    detail = owner_api.post("capture", document).json()["detail"]
+    assert detail.startswith("epcisBody.eventList[0].epcList[0]: không đúng lược đồ")
+
+
+def test_documents_with_other_prefixes_hash_apart_whatever_came_before():
+    event = _event(1, **{"ex:lot": "A1"})
+    first = eventhash.event_hash(event, [*CONTEXT, {"ex": "https://a.example/"}])
+    second = eventhash.event_hash(event, [*CONTEXT, {"ex": "https://b.example/"}])
+    again = eventhash.event_hash(event, [*CONTEXT, {"ex": "https://a.example/"}])
+    assert first != second and first == again
+    assert "{https://b.example/}lot=A1" in eventhash.pre_hash_string(
+        event, [*CONTEXT, {"ex": "https://b.example/"}]
+    )
+
+
+def test_a_context_changed_in_place_is_not_taken_for_the_one_before():
+    context = [*CONTEXT, {"ex": "https://a.example/"}]
+    event = _event(1, **{"ex:lot": "A1"})
+    before = eventhash.pre_hash_string(event, context)
+    context[1]["ex"] = "https://b.example/"
+    after = eventhash.pre_hash_string(event, context)
+    assert "{https://a.example/}lot" in before and "{https://b.example/}lot" in after
+
+
+@pytest.mark.parametrize("fraction", ["", "1", "12", "123", "1234", "1235", "99949", "9995", "5"])
+def test_times_round_as_decimal_half_up(fraction):
+    """The integer rounding of milliseconds gives what Decimal's ROUND_HALF_UP gave."""
+    text = f"2026-12-31T23:59:59{'.' + fraction if fraction else ''}+07:00"
+    millis = (Decimal("0." + (fraction or "0")) * 1000).to_integral_value(ROUND_HALF_UP)
+    seconds = 59 + int(millis) // 1000
+    expected = f"2026-12-31T16:59:{seconds:02d}.{int(millis) % 1000:03d}Z"
+    if seconds == 60:
+        expected = "2026-12-31T17:00:00.000Z"
+    assert eventhash._normalise_time(text) == expected
+
+
+def test_a_document_of_events_hashes_as_each_event_alone():
+    document = _document([_event(n) for n in range(5)])
+    alone = [
+        eventhash.event_hash(copy.deepcopy(dict(e, **{"@context": CONTEXT})))
+        for e in document["epcisBody"]["eventList"]
+    ]
+    eventhash.digital_link.cache_clear()
+    assert eventhash.document_hashes(document) == alone
