@@ -3,12 +3,12 @@ the version headers and the events answer with its paging."""
 
 from urllib.parse import quote, urlencode
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from txng.epcis import capture, output, query
+from txng.epcis import capture, output, query, xmlwrite
 from txng.epcis.auth import KeyAuth
 from txng.epcis.problems import Problem
 from txng.epcis.problems import response as problem_response
@@ -111,6 +111,17 @@ def answer(body, status=200, headers=None, content_type="application/ld+json"):
     return result
 
 
+def negotiated(request, body, headers=None):
+    """A query answer as JSON-LD, or as EPCIS 2.0 XML when the Accept header prefers it."""
+    headers = {**(headers or {}), "Vary": "Accept"}
+    if not xmlwrite.wants_xml(request.headers.get("Accept", "")):
+        return answer(body, headers=headers)
+    result = HttpResponse(xmlwrite.query_document(body), content_type=xmlwrite.XML_CONTENT_TYPE)
+    for name, value in {**VERSION_HEADERS, **headers}.items():
+        result[name] = value
+    return result
+
+
 @api.exception_handler(Problem)
 def _problem(request, exc):
     return problem_response(exc, VERSION_HEADERS)
@@ -188,4 +199,4 @@ def events_response(request, queryset, params, query_name="SimpleEventQuery"):
         pairs.append(("nextPageToken", token))
         headers["Link"] = f'<{request.path}?{urlencode(pairs)}>; rel="next"'
         headers["GS1-Next-Page-Token-Expires"] = str(query.TOKEN_AGE)
-    return answer(body, headers=headers)
+    return negotiated(request, body, headers)
