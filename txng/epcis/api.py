@@ -107,4 +107,4 @@ def get_event(request, event_id: str):
     events = output.render(rows, output.epc_format(request))
     if len(events) > 1 or xmlwrite.wants_xml(request.headers.get("Accept", "")):
         return negotiated(request, output.query_document(events))  # XML: always a document
-    return answer(events[0], headers={"Vary": "Accept"})
+    return negotiated(request, events[0])

@@ -4,6 +4,7 @@ the version headers and the events answer with its paging."""
 from urllib.parse import quote, urlencode
 
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -113,12 +114,14 @@ def answer(body, status=200, headers=None, content_type="application/ld+json"):
 
 def negotiated(request, body, headers=None):
     """A query answer as JSON-LD, or as EPCIS 2.0 XML when the Accept header prefers it."""
-    headers = {**(headers or {}), "Vary": "Accept"}
-    if not xmlwrite.wants_xml(request.headers.get("Accept", "")):
-        return answer(body, headers=headers)
-    result = HttpResponse(xmlwrite.query_document(body), content_type=xmlwrite.XML_CONTENT_TYPE)
-    for name, value in {**VERSION_HEADERS, **headers}.items():
-        result[name] = value
+    if xmlwrite.wants_xml(request.headers.get("Accept", "")):
+        content = xmlwrite.query_document(body)
+        result = HttpResponse(content, content_type=xmlwrite.XML_CONTENT_TYPE)
+        for name, value in {**VERSION_HEADERS, **(headers or {})}.items():
+            result[name] = value
+    else:
+        result = answer(body, headers=headers)
+    patch_vary_headers(result, ["Accept"])
     return result
 
 

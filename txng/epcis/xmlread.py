@@ -85,6 +85,12 @@ def refuse(where, vietnamese, english):
 
 def parse(body):
     """The XML tree of `body`, or a problem naming the line and what is wrong there."""
+    if b"<!ENTITY" in body:  # refused before parsing; the checks below catch other encodings
+        refuse(
+            "DOCTYPE",
+            "tài liệu khai báo thực thể XML, không được nhận",
+            "entity declarations are refused",
+        )
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
