@@ -99,7 +99,20 @@ CAPTURE_DOCS = {
                         ]
                     },
                 },
-            }
+            },
+            "application/xml": {
+                "schema": {"type": "string"},
+                "example": (
+                    '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" '
+                    'schemaVersion="2.0" creationDate="2026-03-01T08:00:00+07:00"><EPCISBody>'
+                    "<EventList><ObjectEvent><eventTime>2026-03-01T08:00:00+07:00</eventTime>"
+                    "<eventTimeZoneOffset>+07:00</eventTimeZoneOffset><epcList>"
+                    "<epc>https://id.gs1.org/01/08930000000019/21/1</epc></epcList>"
+                    "<action>OBSERVE</action>"
+                    "<bizStep>urn:epcglobal:cbv:bizstep:shipping</bizStep>"
+                    "</ObjectEvent></EventList></EPCISBody></epcis:EPCISDocument>"
+                ),
+            },
         },
     }
 }

@@ -30,6 +30,12 @@ from txng.epcis.problems import Problem
 XML_TYPES = ("application/xml", "text/xml")
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+EPCIS_NAMESPACES = (
+    "urn:epcglobal:epcis:xsd:1",
+    "urn:epcglobal:epcis:xsd:2",
+    "urn:epcglobal:epcis-query:xsd:1",
+    "urn:epcglobal:epcis-query:xsd:2",
+)
 GS1_VOC = "https://gs1.org/voc/"
 
 EVENT_TYPES = (
@@ -124,7 +130,10 @@ def local(element):
 
 
 def namespace(element):
-    return etree.QName(element).namespace
+    """The element's namespace, None for EPCIS's own: the XSD leaves inner elements unqualified,
+    but a document written with a default EPCIS namespace means the same."""
+    ns = etree.QName(element).namespace
+    return None if ns in EPCIS_NAMESPACES else ns
 
 
 def to_json(body):
@@ -148,7 +157,8 @@ def to_json(body):
         results = reader.only(body_element, "QueryResults", where, required=True)
         where += "/QueryResults"
         inner = reader.only(results, "resultsBody", where, required=True)
-        events = reader.event_list(reader.only(inner, "EventList", f"{where}/resultsBody"), where)
+        where += "/resultsBody"
+        events = reader.event_list(reader.only(inner, "EventList", where), where)
         query = {"queryName": reader.text_of(results, "queryName") or "SimpleEventQuery"}
         if subscription := reader.text_of(results, "subscriptionID"):
             query["subscriptionID"] = subscription

@@ -4,9 +4,12 @@ URNs, sensor types gs1: CURIEs, and "prefix:name" keys elements in the namespace
 @context gives the prefix (the standard context's prefixes when the event declares none).
 """
 
+import re
+
 from lxml import etree
 
 from txng.common.eventhash import _DEFAULT_PREFIXES
+from txng.epcis.problems import Problem
 from txng.epcis.xmlread import GS1_VOC, XSI
 
 EPCIS_NS = "urn:epcglobal:epcis:xsd:2"
@@ -95,6 +98,7 @@ TYPED_ITEMS = {
     "destinationList": ("destination", "sdt"),
 }
 CBV_FIELDS = {"bizStep": "bizstep", "disposition": "disp"}
+_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 
 
 def _urn(value, vocabulary):
@@ -127,13 +131,25 @@ class Writer:
         self.prefixes = _prefixes(context)
 
     def qname(self, key):
+        """`prefix:name` (or a full IRI key, split at its last / or #) as lxml's {ns}name."""
         prefix, sep, name = key.partition(":")
-        if not sep:
-            return key
-        # An undeclared prefix still needs a namespace for the XML to be well-formed: the
-        # prefix itself as a URI scheme keeps it recognisable and round-trips the key.
-        ns = self.prefixes.get(prefix) or f"{prefix}:"
-        return f"{{{ns}}}{name}"
+        if sep and name.startswith("//"):
+            cut = max(key.rfind("/"), key.rfind("#")) + 1
+            ns, name = key[:cut], key[cut:]
+        elif sep:
+            # An undeclared prefix still needs a namespace for well-formed XML: the prefix
+            # itself as a URI scheme keeps it recognisable.
+            ns = self.prefixes.get(prefix) or f"{prefix}:"
+        else:
+            ns, name = None, key
+        if not _NAME.match(name):
+            raise Problem(
+                "NotAcceptableException",
+                f"{key!r} không viết được thành tên phần tử XML; hãy hỏi bằng JSON "
+                "(not an XML name; ask for JSON).",
+                406,
+            )
+        return f"{{{ns}}}{name}" if ns else name
 
     def event(self, parent, event):
         kind = event.get("type", "ObjectEvent")
@@ -322,6 +338,7 @@ def _used_prefixes(value, found=None):
         for key, item in value.items():
             name = key.removeprefix("@")
             prefix, sep, rest = name.partition(":")
+            # a full IRI key (https://…) declares its own namespace, not a prefix
             if sep and rest and not rest.startswith("//") and key != "@context":
                 found.add(prefix)
             if key != "@context":

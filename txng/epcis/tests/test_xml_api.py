@@ -6,6 +6,7 @@ import pytest
 from lxml import etree
 
 from txng.epcis import xmlread, xmlwrite
+from txng.epcis.problems import Problem
 from txng.tracing.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +190,33 @@ def test_one_event_by_id_as_xml_is_a_query_document(owner_api):
 )
 def test_accept_header_chooses_xml_only_when_it_prefers_it(accept, xml):
     assert xmlwrite.wants_xml(accept) is xml
+
+
+def _answer(event):
+    return {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "creationDate": "2026-03-01T08:00:00+07:00",
+        "epcisBody": {"queryResults": {"queryName": "q", "resultsBody": {"eventList": [event]}}},
+    }
+
+
+def test_a_full_iri_key_is_written_as_an_element_in_its_own_namespace():
+    event = {**xmlread.to_json(EVENT.format(extra="").encode()), "https://ex.vn/ns/grade": "A"}
+    back = xmlread.to_json(xmlwrite.query_document(_answer(event)))
+    read = back["epcisBody"]["queryResults"]["resultsBody"]["eventList"][0]
+    assert read["ns0:grade"] == "A" and {"ns0": "https://ex.vn/ns/"} in back["@context"]
+
+
+def test_a_key_xml_cannot_name_is_a_406_problem_not_a_crash():
+    event = {**xmlread.to_json(EVENT.format(extra="").encode()), "vn:1st": "A"}
+    with pytest.raises(Problem) as refused:
+        xmlwrite.query_document(_answer(event))
+    assert refused.value.status == 406 and "vn:1st" in refused.value.detail
+
+
+def test_a_document_written_in_a_default_epcis_namespace_reads_the_same():
+    plain = xmlread.to_json(document("<vn:farm>A</vn:farm>").encode())
+    qualified = document("<vn:farm>A</vn:farm>").replace(
+        "<epcis:EPCISDocument ", '<epcis:EPCISDocument xmlns="urn:epcglobal:epcis:xsd:2" '
+    )
+    assert xmlread.to_json(qualified.encode()) == plain
