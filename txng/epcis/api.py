@@ -1,4 +1,5 @@
-"""The EPCIS 2.0 REST binding under /epcis/ (GS1's openapi.json), JSON-LD only for now.
+"""The EPCIS 2.0 REST binding under /epcis/ (GS1's openapi.json), in JSON-LD and in XML
+(xmlread.py converts XML captured, xmlwrite.py writes query answers when Accept asks for XML).
 
 Every endpoint takes an API key (`Authorization: Bearer txng_…`); errors are RFC 7807 problem
 documents with the standard's exception types. Capture and events are here; the top-level
@@ -7,7 +8,7 @@ resources and named queries in resources.py.
 
 from django.http import HttpResponse
 
-from txng.epcis import capture, output, query, resources, tasks
+from txng.epcis import capture, output, query, resources, tasks, xmlwrite
 from txng.epcis.auth import need
 from txng.epcis.binding import (
     CAPTURE_DOCS,
@@ -20,6 +21,7 @@ from txng.epcis.binding import (
     error_behaviour,
     events_response,
     job_json,
+    negotiated,
     quote_id,
 )
 from txng.epcis.models import CaptureJob, Scope
@@ -103,4 +105,6 @@ def get_event(request, event_id: str):
     if not rows:
         raise Problem("NoSuchResourceException", f"Không có sự kiện {event_id}.", 404)
     events = output.render(rows, output.epc_format(request))
-    return answer(events[0] if len(events) == 1 else output.query_document(events))
+    if len(events) > 1 or xmlwrite.wants_xml(request.headers.get("Accept", "")):
+        return negotiated(request, output.query_document(events))  # XML: always a document
+    return negotiated(request, events[0])

@@ -3,12 +3,13 @@ the version headers and the events answer with its paging."""
 
 from urllib.parse import quote, urlencode
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from txng.epcis import capture, output, query
+from txng.epcis import capture, output, query, xmlwrite
 from txng.epcis.auth import KeyAuth
 from txng.epcis.problems import Problem
 from txng.epcis.problems import response as problem_response
@@ -139,7 +140,20 @@ CAPTURE_DOCS = {
                         ]
                     },
                 },
-            }
+            },
+            "application/xml": {
+                "schema": {"type": "string"},
+                "example": (
+                    '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" '
+                    'schemaVersion="2.0" creationDate="2026-03-01T08:00:00+07:00"><EPCISBody>'
+                    "<EventList><ObjectEvent><eventTime>2026-03-01T08:00:00+07:00</eventTime>"
+                    "<eventTimeZoneOffset>+07:00</eventTimeZoneOffset><epcList>"
+                    "<epc>https://id.gs1.org/01/08930000000019/21/1</epc></epcList>"
+                    "<action>OBSERVE</action>"
+                    "<bizStep>urn:epcglobal:cbv:bizstep:shipping</bizStep>"
+                    "</ObjectEvent></EventList></EPCISBody></epcis:EPCISDocument>"
+                ),
+            },
         },
     }
 }
@@ -149,6 +163,19 @@ def answer(body, status=200, headers=None, content_type="application/ld+json"):
     result = JsonResponse(body, status=status, safe=False, content_type=content_type)
     for name, value in {**VERSION_HEADERS, **(headers or {})}.items():
         result[name] = value
+    return result
+
+
+def negotiated(request, body, headers=None):
+    """A query answer as JSON-LD, or as EPCIS 2.0 XML when the Accept header prefers it."""
+    if xmlwrite.wants_xml(request.headers.get("Accept", "")):
+        content = xmlwrite.query_document(body)
+        result = HttpResponse(content, content_type=xmlwrite.XML_CONTENT_TYPE)
+        for name, value in {**VERSION_HEADERS, **(headers or {})}.items():
+            result[name] = value
+    else:
+        result = answer(body, headers=headers)
+    patch_vary_headers(result, ["Accept"])
     return result
 
 
@@ -229,4 +256,4 @@ def events_response(request, queryset, params, query_name="SimpleEventQuery"):
         pairs.append(("nextPageToken", token))
         headers["Link"] = f'<{request.path}?{urlencode(pairs)}>; rel="next"'
         headers["GS1-Next-Page-Token-Expires"] = str(query.TOKEN_AGE)
-    return answer(body, headers=headers)
+    return negotiated(request, body, headers)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from txng.common.eventhash import _CBV_TERMS, document_events, document_ignore_fields, event_hash
+from txng.epcis import xmlread
 from txng.epcis.problems import Problem
 from txng.tracing import events as tracing_events
 from txng.tracing.models import Event
@@ -48,15 +49,17 @@ def validator():
 
 def check_media_type(request):
     content_type = request.content_type or ""
-    if content_type not in JSON_TYPES:
+    if content_type not in JSON_TYPES + xmlread.XML_TYPES:
         raise Problem(
             "UnsupportedMediaTypeException",
-            f"Chỉ nhận application/json hoặc application/ld+json, không nhận {content_type!r}.",
+            "Chỉ nhận application/json, application/ld+json hoặc application/xml, "
+            f"không nhận {content_type!r}.",
             415,
         )
 
 
 def read_json(request):
+    """The document as the JSON path stores it: JSON-LD as sent, or EPCIS XML converted."""
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > size_limit():
         raise Problem(
@@ -64,6 +67,8 @@ def read_json(request):
             f"Tài liệu {length} byte vượt giới hạn {size_limit()} byte; hãy chia nhỏ.",
             413,
         )
+    if request.content_type in xmlread.XML_TYPES:
+        return xmlread.to_json(request.body)
     try:
         return json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
