@@ -29,6 +29,14 @@ def _next_month(day):
     return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
+def months_after(day, months):
+    """The first day of the month `months` after day's."""
+    month = _month_start(day)
+    for _month in range(months):
+        month = _next_month(month)
+    return month
+
+
 def _bound(day):
     return datetime(day.year, day.month, 1, tzinfo=ZoneInfo(settings.TIME_ZONE)).isoformat()
 
@@ -163,9 +171,10 @@ def _fetch(cursor, sql, params):
 
 def ensure_id_months(table, first, last, using=connection):
     """Make the missing partitions of a table partitioned by id month, from first's month to
-    last's month (dates); returns the names made. A month whose rows already wait in the DEFAULT
-    partition is left there: its rows cannot move (foreign keys point at them and the table is
-    append-only), and they are found there as well as anywhere."""
+    last's month (dates); returns the names made. Rows of such a month that already wait in the
+    DEFAULT partition stay there (foreign keys point at them and the table is append-only, so
+    they cannot move; they are found there as anywhere): the month's partition then starts after
+    the last of them."""
     made = []
     month = _month_start(first)
     while month <= last:
@@ -176,12 +185,16 @@ def ensure_id_months(table, first, last, using=connection):
                 "SELECT to_regclass(%s::text), to_regclass(%s::text)", [name, f"{table}_default"]
             )
             exists, default = cursor.fetchone()
-            waiting = default is not None and _fetch(
-                cursor,
-                f'SELECT 1 FROM "{table}_default" WHERE id >= %s AND id < %s LIMIT 1',  # noqa: S608
-                [low, high],
-            )
-            if exists is None and not waiting:
+            if exists is None and default is not None:
+                # No row may reach the default partition between this look and the new table.
+                cursor.execute(f'LOCK TABLE "{table}_default" IN SHARE MODE')
+                (waiting,) = _fetch(
+                    cursor,
+                    f'SELECT max(id) FROM "{table}_default" WHERE id >= %s AND id < %s',  # noqa: S608
+                    [low, high],
+                )[0]
+                low = max(low, (waiting or 0) + 1)
+            if exists is None:
                 # DDL takes no parameters; the bounds are integers this module computed.
                 cursor.execute(
                     f'CREATE TABLE "{name}" PARTITION OF "{table}"'
@@ -243,6 +256,7 @@ def partition_by_id_month(table, today, months_ahead=2, using=connection):
             " WHERE tgrelid = %s::regclass AND NOT tgisinternal",
             [table],
         )
+        (last_id,) = _fetch(cursor, f'SELECT COALESCE(max(id), 0) FROM "{table}"', [])[0]  # noqa: S608
         # Definitions read above name "table"; after the rename they make the partitioned one.
         for referrer, name, _definition in incoming:
             cursor.execute(f'ALTER TABLE "{referrer}" DROP CONSTRAINT "{name}"')
@@ -256,9 +270,12 @@ def partition_by_id_month(table, today, months_ahead=2, using=connection):
         cursor.execute(f'ALTER TABLE "{early}" ALTER COLUMN id DROP DEFAULT')
 
         cursor.execute(f'CREATE TABLE "{table}" (LIKE "{early}") PARTITION BY RANGE (id)')
+        # A table partitioned before and undone (unpartition_by_id_month) already holds ids of
+        # this month: the serial goes on after them.
+        start = (last_id & ID_SERIAL_MAX) + 1 if id_month(last_id) else 1
         cursor.execute(
             f'CREATE SEQUENCE "{table}_serial" AS bigint MINVALUE 1 MAXVALUE {ID_SERIAL_MAX} CYCLE'
-            f' OWNED BY "{table}".id'
+            f' START WITH {start} OWNED BY "{table}".id'
         )
         zone = ZoneInfo(settings.TIME_ZONE).key.replace("'", "''")
         function = next_id_function(table)
@@ -276,7 +293,8 @@ def partition_by_id_month(table, today, months_ahead=2, using=connection):
 
         # The old rows become one partition as they are: a checked bound spares ATTACH its scan
         # under the strongest lock (the check's own scan takes a weaker one).
-        bound = month_first_id(_month_start(today))
+        month = _month_start(today)
+        bound = max(month_first_id(month), last_id + 1)
         cursor.execute(
             f'ALTER TABLE "{early}" ADD CONSTRAINT "{early}_bound" CHECK (id < {bound}) NOT VALID'
         )
@@ -286,10 +304,12 @@ def partition_by_id_month(table, today, months_ahead=2, using=connection):
             f" FOR VALUES FROM (MINVALUE) TO ({bound})"
         )
         cursor.execute(f'ALTER TABLE "{early}" DROP CONSTRAINT "{early}_bound"')
-    last = today
-    for _month in range(months_ahead):
-        last = _next_month(last)
-    ensure_id_months(table, today, last, using=using)
+        if bound > month_first_id(month):  # this month's first ids are in the old table
+            cursor.execute(
+                f'CREATE TABLE "{partition_name(table, month)}" PARTITION OF "{table}"'
+                f" FOR VALUES FROM ({bound}) TO ({month_first_id(_next_month(month))})"
+            )
+    ensure_id_months(table, today, months_after(today, months_ahead), using=using)
     with using.cursor() as cursor:
         cursor.execute(f'CREATE TABLE "{table}_default" PARTITION OF "{table}" DEFAULT')
         for referrer, name, definition in incoming:
