@@ -322,8 +322,16 @@ class EventKey(models.Model):
     partitioned by month there and its own indexes are per month. Empty on SQLite, where the
     event table keeps its constraints."""
 
+    # The same trigger removes the row with its event (only purge_lot deletes events), so no
+    # foreign key is needed: one to a partitioned table costs each insert a check several times
+    # dearer than to an ordinary one (docs/scale.md).
     event = models.OneToOneField(
-        Event, primary_key=True, on_delete=models.CASCADE, related_name="+", editable=False
+        Event,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        editable=False,
     )
     key = models.CharField(max_length=100, editable=False)  # the event's eventID
     declares_error_on = models.BigIntegerField(null=True, editable=False)

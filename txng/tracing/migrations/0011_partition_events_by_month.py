@@ -27,17 +27,22 @@ CREATE UNIQUE INDEX event_captured_once ON tracing_eventkey (key)
 ALTER TABLE tracing_eventkey ADD CONSTRAINT one_error_declaration UNIQUE (declares_error_on);
 """
 
-# AFTER, not BEFORE: the key row's foreign key wants the event row to exist. The trigger is made
-# on the partitioned table, so PostgreSQL gives it to every partition, present and future: an
-# INSERT straight into a partition keeps the rules too. Key rows are as append-only as events.
+# The trigger is made on the partitioned table, so PostgreSQL gives it to every partition,
+# present and future: an INSERT straight into a partition keeps the rules too. It also removes
+# the key of an event that purge_lot removes, which is why the key table needs no foreign key.
+# Key rows are as append-only as events.
 KEY_TRIGGER = """
 CREATE OR REPLACE FUNCTION tracing_event_key() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO tracing_eventkey (event_id, key, declares_error_on)
-    VALUES (NEW.id, NEW.event_id, NEW.declares_error_on_id);
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO tracing_eventkey (event_id, key, declares_error_on)
+      VALUES (NEW.id, NEW.event_id, NEW.declares_error_on_id);
+  ELSE
+    DELETE FROM tracing_eventkey WHERE event_id = OLD.id;
+  END IF;
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE TRIGGER tracing_event_key AFTER INSERT ON tracing_event
+CREATE TRIGGER tracing_event_key AFTER INSERT OR DELETE ON tracing_event
   FOR EACH ROW EXECUTE FUNCTION tracing_event_key();
 CREATE TRIGGER tracing_eventkey_no_update BEFORE UPDATE OR DELETE ON tracing_eventkey
   FOR EACH ROW EXECUTE FUNCTION tracing_event_append_only();
@@ -82,8 +87,9 @@ class Migration(migrations.Migration):
                 (
                     "event",
                     models.OneToOneField(
+                        db_constraint=False,
                         editable=False,
-                        on_delete=django.db.models.deletion.CASCADE,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
                         primary_key=True,
                         related_name="+",
                         serialize=False,

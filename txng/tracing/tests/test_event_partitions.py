@@ -217,3 +217,11 @@ def test_partitioning_keeps_the_events_a_database_already_had(lot, biz_owner):
         EventLot.objects.create(event_id=new.pk + 1, lot=lot)
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_a_purged_events_key_goes_with_it(lot):
+    event = _insert(Event.objects.get(lot_rows__lot=lot), event_id="purged")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL txng.purge = 'on'")  # as purge_lot does, past retention
+        cursor.execute("DELETE FROM tracing_event WHERE id = %s", [event.pk])
+    assert not EventKey.objects.filter(key="purged").exists()
