@@ -225,3 +225,15 @@ def test_a_purged_events_key_goes_with_it(lot):
         cursor.execute("SET LOCAL txng.purge = 'on'")  # as purge_lot does, past retention
         cursor.execute("DELETE FROM tracing_event WHERE id = %s", [event.pk])
     assert not EventKey.objects.filter(key="purged").exists()
+
+
+def test_django_resetting_sequences_leaves_the_month_serial_alone(lot):
+    """What loaddata runs after loading rows with their ids."""
+    from django.core.management.color import no_style
+
+    before = Event.objects.get(lot_rows__lot=lot).pk
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Event]):
+            cursor.execute(sql)
+    after = _insert(Event.objects.get(pk=before), event_id="after-reset").pk
+    assert after > before and id_month(after) == _this_month()
