@@ -237,3 +237,20 @@ def test_django_resetting_sequences_leaves_the_month_serial_alone(lot):
             cursor.execute(sql)
     after = _insert(Event.objects.get(pk=before), event_id="after-reset").pk
     assert after > before and id_month(after) == _this_month()
+
+
+def test_a_month_whose_events_waited_in_the_default_partition_starts_after_them(lot):
+    month = months_after(_this_month(), 1)
+    name = partition_name(TABLE, month)
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER TABLE tracing_event DETACH PARTITION "{name}"')
+        cursor.execute(f'DROP TABLE "{name}"')
+    template = Event.objects.get(lot_rows__lot=lot)
+    waiting = _insert(template, id=month_first_id(month) + 5, event_id="waited")
+    assert _home(waiting.pk) == "tracing_event_default"
+
+    assert ensure_event_partitions() == [name]
+
+    assert _home(waiting.pk) == "tracing_event_default"  # kept, and still found
+    later = _insert(template, id=month_first_id(month) + 6, event_id="in its month")
+    assert _home(later.pk) == name
