@@ -46,12 +46,14 @@ def status(request):
     checks = [(_("Cơ sở dữ liệu"), _timed(_database)), (_("Bộ nhớ đệm"), _timed(_cache))]
     if "replica" in settings.DATABASES:
         checks.append((_("Bản sao đọc"), _timed(_replica)))
+    postgresql = connection.vendor == "postgresql"
     return render(
         request,
         "ops/status.html",
         {
             "checks": checks,
             "figures": database_figures(),
-            "partitions": partitions("stamps_scan") if connection.vendor == "postgresql" else [],
+            "partitions": partitions("stamps_scan") if postgresql else [],
+            "event_partitions": partitions("tracing_event") if postgresql else [],
         },
     )

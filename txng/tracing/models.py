@@ -313,6 +313,10 @@ class Event(models.Model):
     class Meta:
         ordering = ["event_time", "id"]
         indexes = [models.Index(fields=["business", "event_time"])]
+        # On PostgreSQL the table is partitioned by month of id (migration 0011, docs/scale.md),
+        # where a unique index other than the id cannot exist: these two rules are then kept by
+        # the same-named unique indexes of EventKey's table, filled by a trigger. A migration that
+        # changes them must change them there (on SQLite they stay here).
         constraints = [
             models.UniqueConstraint(
                 fields=["event_id"],
@@ -336,6 +340,31 @@ class Event(models.Model):
     @property
     def is_retracted(self):
         return self.error_declarations.exists()
+
+
+class EventKey(models.Model):
+    """The event table's global unique rules, on PostgreSQL: one row per event, written by a
+    trigger in the event's own INSERT (so every way of inserting events keeps the rules), with
+    the unique indexes `event_captured_once` and `one_error_declaration`. The event table is
+    partitioned by month there and its own indexes are per month. Empty on SQLite, where the
+    event table keeps its constraints."""
+
+    # The same trigger removes the row with its event (only purge_lot deletes events), so no
+    # foreign key is needed: one to a partitioned table costs each insert a check several times
+    # dearer than to an ordinary one (docs/scale.md).
+    event = models.OneToOneField(
+        Event,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        editable=False,
+    )
+    key = models.CharField(max_length=100, editable=False)  # the event's eventID
+    declares_error_on = models.BigIntegerField(null=True, editable=False)
+
+    def __str__(self):
+        return self.key
 
 
 class IdentifierRole(models.TextChoices):

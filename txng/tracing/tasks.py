@@ -39,3 +39,25 @@ def start_import(*, actor, kind, upload):
 @task()
 def run_import(job_id):
     run_job(ImportJob.objects.select_related("business", "created_by").get(pk=job_id))
+
+
+def ensure_event_partitions(months_ahead=2):
+    """This month's and the next months' partitions of the event table (PostgreSQL only; the
+    daily `ensure_partitions` command runs it with the scan log's)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from txng.common.partitions import ensure_id_months, is_partitioned, months_after
+
+    if not is_partitioned("tracing_event"):
+        return []
+    today = timezone.localdate()
+    return ensure_id_months(
+        "tracing_event", today, months_after(today, months_ahead), using=connection
+    )
+
+
+@task()
+def create_event_partitions():
+    """For a scheduler that enqueues tasks; the ensure_partitions command does the same."""
+    return ensure_event_partitions()
