@@ -103,6 +103,9 @@ class Lot(models.Model):
         _("mã truy vết sản phẩm"), max_length=80, default="", editable=False, db_index=True
     )
     producer_lot = models.BooleanField(default=True, editable=False)
+    # The internal VN.… code a received lot had before it took its label's code: events recorded
+    # then name it (`/id/lot/<code>`) and are never edited, so a lookup by it still finds the lot.
+    former_trace_code = models.CharField(max_length=80, blank=True, editable=False, db_index=True)
     # Origin of a material bought off the platform (Bắc Ninh Art. 5.1.b).
     supplier_name = models.CharField(_("nhà cung cấp"), max_length=255, blank=True)
     supplier_lot = models.CharField(_("số lô của nhà cung cấp"), max_length=64, blank=True)

@@ -30,6 +30,8 @@ class LotQuerySet(BusinessOwnedQuerySet):
         ordering = ["-producer_lot", "pk"]
         if holder:
             ordering.insert(0, Case(When(business__ref=holder, then=0), default=1))
+        if code.startswith("VN."):  # maybe a received lot's code from before it took its label's
+            return self.filter(Q(trace_code=code) | Q(former_trace_code=code)).order_by(*ordering)
         return self.filter(trace_code=code).order_by(*ordering)
 
     def public_or_visible_to(self, user):

@@ -4,7 +4,9 @@
 Lots already received got an internal VN.… code; those whose label code can be derived (a
 receipt from a lot on the platform that carries a GS1 code, or a GTIN product's lot bought off
 the platform) get it here. Events already recorded keep the code they named (events are never
-edited); the new code is the lot's from now on."""
+edited), and the code they named is kept as the lot's former code, so a lookup by it (the
+public page, the trace API, the resolver's /id/lot/<code>) still finds the lot; the new code is
+the lot's from now on."""
 
 from django.db import migrations, models
 from django.db.models import F
@@ -35,7 +37,7 @@ def label_codes(apps, schema_editor):
         else:  # bought off the platform: the GTIN and its own lot number are on the label
             code = f"(01){lot.product.gtin.zfill(14)}(10){lot.code}"
         if code.startswith("(01)") and code != lot.trace_code:
-            Lot.objects.filter(pk=lot.pk).update(trace_code=code)
+            Lot.objects.filter(pk=lot.pk).update(trace_code=code, former_trace_code=lot.trace_code)
 
 
 class Migration(migrations.Migration):
@@ -48,6 +50,11 @@ class Migration(migrations.Migration):
             model_name="lot",
             name="producer_lot",
             field=models.BooleanField(default=True, editable=False),
+        ),
+        migrations.AddField(
+            model_name="lot",
+            name="former_trace_code",
+            field=models.CharField(blank=True, db_index=True, editable=False, max_length=80),
         ),
         migrations.AlterField(
             model_name="lot",

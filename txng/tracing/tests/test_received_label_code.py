@@ -95,3 +95,20 @@ def test_the_migration_gives_lots_already_received_their_label_code(lot, biz_own
     held.refresh_from_db()
     lot.refresh_from_db()
     assert held.trace_code == lot.trace_code and not held.producer_lot and lot.producer_lot
+
+
+def test_a_received_lots_former_code_still_finds_it(client, lot, biz_owner, other_biz):
+    """Events recorded before the migration name the internal code (never edited), and pages and
+    labels may carry it: the trace API and the resolver's /id/lot/ still reach the held lot."""
+    held = ship_and_receive(lot, biz_owner, other_biz, 40)
+    Lot.objects.filter(pk=held.pk).update(trace_code="VN.CB.OLDCODE123.HD-01", producer_lot=True)
+    migration = importlib.import_module(
+        "txng.tracing.migrations.0011_received_lot_keeps_label_code"
+    )
+    migration.label_codes(apps, None)
+    held.refresh_from_db()
+    assert held.former_trace_code == "VN.CB.OLDCODE123.HD-01"
+    client.force_login(other_biz)
+    data = client.get("/api/v1/trace/VN.CB.OLDCODE123.HD-01").json()
+    assert data["lot"]["business"] == other_biz.organisation.name
+    assert Lot.objects.by_trace_code("VN.CB.OLDCODE123.HD-01").get() == held
