@@ -232,6 +232,10 @@ def add_diary_entry(
     corrects=None,
 ):
     _require_member(actor, lot.business)
+    # The lot's lock first, as every other movement of the lot takes it: a shipment holds it while
+    # it adds the lot's row to the national outbox, and a diary entry that reached the outbox
+    # first deadlocked with it; it also reads a recall or closing made meanwhile.
+    lot = _lock(lot)
     _refuse_closed(lot)
     if facility is not None and facility.business_id != lot.business_id:
         raise ValidationError({"facility": _("Địa điểm không thuộc cơ sở của bạn.")})
