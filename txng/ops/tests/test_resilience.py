@@ -151,6 +151,7 @@ def test_a_write_cut_by_a_database_restart_is_refused_with_503_and_not_run_again
     assert flaky.calls == 1
 
 
+@pytest.mark.django_db  # the dropped write leaves its mark (txng/common/rediscache.py)
 def test_an_unreachable_redis_is_an_empty_cache_that_keeps_nothing():
     cache = DegradingRedisCache(DEAD_REDIS, {"OPTIONS": TIMEOUTS})
     cache.set("k", 1)
