@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "txng.common",
     "txng.audit",
     "txng.accounts",
     "txng.enrolment",
@@ -272,6 +273,8 @@ def cache_from_url(url):
         return {
             "BACKEND": "txng.common.rediscache.DegradingRedisCache",
             "LOCATION": url,
+            # Its own prefix: after an outage it clears its keys, not the rate limits' (below).
+            "KEY_PREFIX": "txng",
             "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     if parsed.scheme == "db":
@@ -302,6 +305,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["ratelimit"] = {
         **CACHES["default"],
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "KEY_PREFIX": "",
     }
     CACHES["ratelimit-fallback"] = RATE_LIMIT_TABLE
 else:

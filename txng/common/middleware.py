@@ -18,7 +18,10 @@ class VietnameseFirstMiddleware:
         self.languages = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        request.accept_language = request.META.pop("HTTP_ACCEPT_LANGUAGE", "")
+        # RetryReadsMiddleware runs the stack twice on one request: the header popped on the
+        # first pass must not become "" on the second.
+        if not hasattr(request, "accept_language"):
+            request.accept_language = request.META.pop("HTTP_ACCEPT_LANGUAGE", "")
         asked = request.GET.get("lang", "")
         if asked in self.languages:
             # Read by LocaleMiddleware, next in line; nothing is sent back to the browser.

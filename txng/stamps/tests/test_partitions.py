@@ -3,12 +3,14 @@ scan page's one statement still records them, and the task makes the coming mont
 scan that waited in the default partition into its month."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from txng.common.partitions import is_partitioned, partition_name, partitions
+from txng.common.partitions import is_partitioned, months_after, partition_name, partitions
 from txng.stamps import scans
 from txng.stamps.models import Scan, ScanResult
 from txng.stamps.tasks import create_scan_partitions, ensure_scan_partitions
@@ -67,3 +69,23 @@ def test_the_task_makes_the_coming_months_once():
     names = {p["name"] for p in partitions("stamps_scan")}
     assert partition_name("stamps_scan", _in_months(2)) in names
     assert ensure_scan_partitions() == []
+
+
+def test_event_months_are_made_even_when_the_scan_log_step_fails(monkeypatch):
+    from txng.stamps.management.commands import ensure_partitions
+
+    table = "tracing_event"
+    name = partition_name(table, months_after(timezone.localdate().replace(day=1), 1))
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER TABLE tracing_event DETACH PARTITION "{name}"')
+        cursor.execute(f'DROP TABLE "{name}"')
+
+    def broken():
+        raise RuntimeError("scan log locked")
+
+    monkeypatch.setattr(ensure_partitions, "ensure_scan_partitions", broken)
+    out = StringIO()
+    with pytest.raises(CommandError, match="scan log locked"):  # the daily timer sees a failure
+        call_command("ensure_partitions", stdout=out)
+    assert name in out.getvalue()
+    assert name in {p["name"] for p in partitions(table)}
