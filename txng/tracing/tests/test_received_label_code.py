@@ -112,3 +112,13 @@ def test_a_received_lots_former_code_still_finds_it(client, lot, biz_owner, othe
     data = client.get("/api/v1/trace/VN.CB.OLDCODE123.HD-01").json()
     assert data["lot"]["business"] == other_biz.organisation.name
     assert Lot.objects.by_trace_code("VN.CB.OLDCODE123.HD-01").get() == held
+
+
+def test_goods_returned_to_their_producer_can_be_received(lot, biz_owner, other_biz):
+    held = ship_and_receive(lot, biz_owner, other_biz, 40)
+    back = ship_and_receive(held, other_biz, biz_owner, 10)
+    assert back.business == lot.business and back.producer_lot
+    assert back.code == "HD-01-2"
+    assert back.trace_code == "(01)08930000000019(10)HD-01-2" != lot.trace_code
+    back.refresh_from_db()
+    assert back.in_stock == 10
