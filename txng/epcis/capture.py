@@ -241,8 +241,14 @@ def _split(prepared):
     return fresh, careful
 
 
-def run(job):
-    """Store the job's events, all or nothing (rollback) or each on its own (proceed)."""
+def run(job, on_captured=None):
+    """Store the job's events, all or nothing (rollback) or each on its own (proceed).
+
+    The job's final state is saved in the transaction that stores its events: a worker killed
+    in between cannot leave the events stored and the job running, whose re-run (the task
+    worker re-runs orphaned tasks) would find them stored already and report none captured.
+    A job found finished already (a re-run, or another worker's) is left as it is.
+    `on_captured` runs once that transaction commits, when events were captured."""
     document = job.document
     context = document.get("@context")
     ignore = document_ignore_fields(document)
@@ -274,6 +280,8 @@ def run(job):
 
     try:
         with transaction.atomic():
+            if not _still_running(job):
+                return job
             fresh, careful = _split(prepared)
             if job.error_behaviour == "proceed":
                 try:
@@ -287,20 +295,41 @@ def run(job):
                 captured += one(*item)
                 if errors and job.error_behaviour != "proceed":
                     raise _Rollback
+            _finish(job, errors, captured)
+            if captured and on_captured is not None:
+                transaction.on_commit(on_captured)
     except _Rollback:
-        captured = 0
+        _finish_alone(job, errors)
     except IntegrityError as exc:  # rollback mode: an event stored meanwhile by another job
-        captured = 0
         errors.append(
             Problem("ValidationException", f"Ghi trùng với một lần gửi khác: {exc}").as_dict()
         )
+        _finish_alone(job, errors)
+    return job
+
+
+def _still_running(job):
+    """Lock the job's row; False (and the job as stored) when it was finished meanwhile."""
+    stored = type(job).objects.select_for_update().get(pk=job.pk)
+    if not stored.running:
+        job.refresh_from_db()
+    return stored.running
+
+
+def _finish(job, errors, captured):
     job.running = False
     job.success = not errors
     job.errors = errors
     job.captured = captured
     job.finished_at = timezone.now()
     job.save(update_fields=["running", "success", "errors", "captured", "finished_at"])
-    return job
+
+
+def _finish_alone(job, errors):
+    """The events were rolled back: only the job's errors are saved."""
+    with transaction.atomic():
+        if _still_running(job):
+            _finish(job, errors, 0)
 
 
 class _Rollback(Exception):

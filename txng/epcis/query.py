@@ -9,6 +9,7 @@ ignored: a silently ignored filter would return events the client did not ask fo
 from datetime import datetime
 
 from django.core import signing
+from django.db import connections
 from django.db.models import Q
 
 from txng.accounts.models import Organisation
@@ -138,11 +139,20 @@ def apply(queryset, params):
         elif name == "EXISTS_errorDeclaration":
             if _flag(params, name):
                 queryset = queryset.filter(document__has_key="errorDeclaration")
+        elif name == "EQ_errorReason" and not _postgresql(queryset):
+            # The demo's SQLite: the ORM's key lookup (one value, exact); PostgreSQL takes
+            # query_paths' condition below like the other parameters inside the JSON.
+            forms = query_paths.vocabulary_forms("errorReason", values(params, name))
+            queryset = queryset.filter(document__errorDeclaration__reason__in=forms)
         elif name in WITH_DESCENDANTS:
             column = WITH_DESCENDANTS[name]
             queryset = queryset.filter(hierarchy.within(column, values(params, name)))
         elif any(name.startswith(p) and len(name) > len(p) for p in PARTY_LISTS):
             prefix = next(p for p in PARTY_LISTS if name.startswith(p))
+            if not _postgresql(queryset):  # JSON containment: SQLite has none (a 500 else)
+                raise Problem(
+                    "ImplementationException", f"{name}: tham số này chỉ chạy trên PostgreSQL.", 501
+                )
             list_key, item_key = PARTY_LISTS[prefix]
             queryset = queryset.filter(
                 _party(list_key, item_key, name[len(prefix) :], values(params, name))
@@ -156,6 +166,10 @@ def apply(queryset, params):
                 f"{name}: tham số không được hỗ trợ ở kho này.",
             )
     return queryset
+
+
+def _postgresql(queryset):
+    return connections[queryset.db].vendor == "postgresql"
 
 
 def _flag(params, name):

@@ -162,14 +162,15 @@ def vocabulary_forms(kind, values):
     return list(dict.fromkeys(forms))
 
 
-# The SQL tests on `v`, the jsonb value found. Casts are guarded by the value's JSON type (and a
-# date pattern for times), so an odd value in one event fails its test instead of the query.
+# The SQL tests on `v`, the jsonb value found. Casts are guarded by the value's JSON type, and
+# times are read by txng_timestamptz_or_null (migration epcis 0004), NULL for an impossible
+# date: an odd value in one event fails its test instead of the query.
 _TEXT_IN = "(jsonb_typeof(v) IN ('string', 'boolean') AND v #>> '{}' = ANY(%s))"
 _NUMBER = "jsonb_typeof(v) = 'number' AND v::numeric {op} %s"
 _NUMBER_IN = "(jsonb_typeof(v) = 'number' AND v::numeric = ANY(%s::numeric[]))"
 _TIME = (
     "jsonb_typeof(v) = 'string' AND v #>> '{{}}' ~ '^\\d{{4}}-\\d\\d-\\d\\dT'"
-    " AND (v #>> '{{}}')::timestamptz {op} %s"
+    " AND txng_timestamptz_or_null(v #>> '{{}}') {op} %s"
 )
 
 

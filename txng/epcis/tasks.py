@@ -40,9 +40,8 @@ def run_capture(job_id):
     job = CaptureJob.objects.select_related("organisation", "api_key__created_by").get(pk=job_id)
     if not job.running:
         return  # a retried task: the job was finished already
-    capture.run(job)
-    if job.captured:
-        transaction.on_commit(notify_subscribers.enqueue)
+    # Subscribers are told once the events and the job's final state are committed together.
+    capture.run(job, on_captured=notify_subscribers.enqueue)
     transaction.on_commit(schedule_purge)
 
 

@@ -101,16 +101,29 @@ CBV_FIELDS = {"bizStep": "bizstep", "disposition": "disp"}
 _NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 
 
+# Characters XML 1.0 cannot carry, even escaped (control characters, lone surrogates, U+FFFE/F).
+# JSON capture accepts them ("\u0007"); lxml refuses them with a ValueError.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _urn(value, vocabulary):
     if isinstance(value, str) and value and ":" not in value:
-        return f"urn:epcglobal:cbv:{vocabulary}:{value}"
-    return value
+        return _text(f"urn:epcglobal:cbv:{vocabulary}:{value}")
+    return _text(value)
 
 
 def _text(value):
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    if _NOT_XML.search(text):
+        raise Problem(
+            "NotAcceptableException",
+            f"Giá trị {text[:80]!r} có ký tự mà XML không chứa được; hãy hỏi bằng JSON "
+            "(a character XML cannot carry; ask for JSON).",
+            406,
+        )
+    return text
 
 
 def _prefixes(context):
@@ -126,6 +139,15 @@ def _prefixes(context):
     return result
 
 
+def _not_a_name(key):
+    return Problem(
+        "NotAcceptableException",
+        f"{key!r} không viết được thành tên phần tử XML; hãy hỏi bằng JSON "
+        "(not an XML name; ask for JSON).",
+        406,
+    )
+
+
 class Writer:
     def __init__(self, context):
         self.prefixes = _prefixes(context)
@@ -135,29 +157,30 @@ class Writer:
         prefix, sep, name = key.partition(":")
         if sep and name.startswith("//"):
             cut = max(key.rfind("/"), key.rfind("#")) + 1
-            ns, name = key[:cut], key[cut:]
+            ns, name = _text(key[:cut]), key[cut:]
         elif sep:
-            # An undeclared prefix still needs a namespace for well-formed XML: the prefix
-            # itself as a URI scheme keeps it recognisable.
-            ns = self.prefixes.get(prefix) or f"{prefix}:"
+            ns = self.namespace(prefix, key)
         else:
             ns, name = None, key
         if not _NAME.match(name):
-            raise Problem(
-                "NotAcceptableException",
-                f"{key!r} không viết được thành tên phần tử XML; hãy hỏi bằng JSON "
-                "(not an XML name; ask for JSON).",
-                406,
-            )
+            raise _not_a_name(key)
         return f"{{{ns}}}{name}" if ns else name
+
+    def namespace(self, prefix, key):
+        if not _NAME.match(prefix):
+            raise _not_a_name(key)
+        # An undeclared prefix still needs a namespace for well-formed XML: the prefix itself
+        # as a URI scheme keeps it recognisable. A declared one comes from the event's
+        # @context, which may hold what XML cannot carry.
+        return _text(self.prefixes.get(prefix) or f"{prefix}:")
 
     def event(self, parent, event):
         kind = event.get("type", "ObjectEvent")
-        nsmap = {
-            prefix: self.prefixes.get(prefix) or f"{prefix}:"
-            for prefix in _used_prefixes(event)
-            if parent.nsmap.get(prefix) != (self.prefixes.get(prefix) or f"{prefix}:")
-        }
+        nsmap = {}
+        for prefix in _used_prefixes(event):
+            ns = self.namespace(prefix, f"{prefix}:")
+            if parent.nsmap.get(prefix) != ns:
+                nsmap[prefix] = ns
         element = etree.SubElement(parent, kind, nsmap=nsmap or None)
         order = ORDER.get(kind, ORDER["ObjectEvent"])
         for key in order:
@@ -319,12 +342,12 @@ def query_document(document):
         nsmap={"epcisq": QUERY_NS, "epcis": EPCIS_NS, "gs1": GS1_VOC, "xsi": XSI},
     )
     root.set("schemaVersion", "2.0")
-    root.set("creationDate", document.get("creationDate", ""))
+    root.set("creationDate", _text(document.get("creationDate", "")))
     body = etree.SubElement(root, "EPCISBody")
     holder = etree.SubElement(body, f"{{{QUERY_NS}}}QueryResults")
-    etree.SubElement(holder, "queryName").text = results.get("queryName", "SimpleEventQuery")
+    etree.SubElement(holder, "queryName").text = _text(results.get("queryName", "SimpleEventQuery"))
     if results.get("subscriptionID"):
-        etree.SubElement(holder, "subscriptionID").text = results["subscriptionID"]
+        etree.SubElement(holder, "subscriptionID").text = _text(results["subscriptionID"])
     event_list = etree.SubElement(etree.SubElement(holder, "resultsBody"), "EventList")
     for event in results["resultsBody"]["eventList"]:
         Writer(event.get("@context", document.get("@context"))).event(event_list, event)

@@ -8,9 +8,12 @@ the rows still RUNNING under its own id cannot be running anywhere else and are 
 ("ready to be executed again", in django-tasks' own words). A task that has already been picked
 up MAX_RUNS times is marked FAILED instead, so one that kills its worker cannot do so for ever.
 
-Every task of the project is written to be run again safely (each checks the state it acts on:
-a capture job already finished, an order already made, a delivery already confirmed), so a rerun
-has no second visible effect; bench/load.py counts the effects to prove it.
+Every task that changes the database is written to be run again safely: it checks the state it
+acts on (a capture job already finished, an order already made), so a rerun stores nothing
+twice; bench/load.py counts the stored effects to prove it. Tasks that reach outside are
+at-least-once, not exactly-once: a worker killed after a subscription's webhook, a delivery to
+the national hub or an e-mail went out, but before its outcome was saved, sends it again when
+the task is rerun, so a receiver may get the same message twice.
 """
 
 from django.db import transaction

@@ -303,3 +303,25 @@ def test_a_number_parameter_with_text_is_a_query_problem(owner_api):
     response = owner_api.get("events", GE_quantity="many")
     assert response.status_code == 400
     assert "GE_quantity" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("odd", ["2026-02-30T10:00:00Z", "2026-01-01T25:00:00Z", "2026-01-01Tx"])
+def test_an_impossible_date_in_one_event_fails_only_its_own_test(owner_api, odd):
+    """A user field is free text: a date that looks like one but is not, in one event, leaves
+    the other events' answer as it was instead of making the whole query a database error."""
+    bad = _object_event(
+        epc="https://id.gs1.org/01/08930000000019/21/3",
+        eventID="urn:uuid:00000000-0000-4000-8000-000000000004",
+        action="ADD",
+        ilmd={"ex:harvest": odd},
+    )
+    document = _document(SENSOR, PLAIN, TRANSFORM, bad)
+    document["@context"] = CONTEXT
+    assert owner_api.post("capture", document).status_code == 202
+    for params, expected in [
+        ({"GE_ILMD_ex:harvest": "2026-01-31T17:00:00Z"}, {P}),
+        ({"LT_ILMD_ex:harvest": "2027-01-01T00:00:00Z"}, {P}),
+        ({"EQ_ILMD_ex:harvest": odd}, {"bad"}),
+    ]:
+        found = {IDS.get(e["eventID"], "bad") for e in _events(owner_api.get("events", **params))}
+        assert found == expected, params

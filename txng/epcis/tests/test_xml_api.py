@@ -214,6 +214,36 @@ def test_a_key_xml_cannot_name_is_a_406_problem_not_a_crash():
     assert refused.value.status == 406 and "vn:1st" in refused.value.detail
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"vn:note": "chuông\u0007"},  # an extension's text
+        {"vn:batch": {"@vn:grade": "A\u0000"}},  # an attribute
+        {"vn:batch": {"#text": "\u001b[31m"}},  # the text of a nested element
+        {"readPoint": {"id": "urn:epc:id:sgln:0614141.00777.0\u0008"}},  # a standard field
+        {"disposition": "active\u000b"},  # a CBV term made a URN
+        {"@context": [{"vn": "https://txng.example.vn/ns/\u0001"}], "vn:farm": "A"},
+    ],
+)
+def test_a_character_xml_cannot_carry_is_a_406_problem_not_a_crash(extra):
+    event = {**xmlread.to_json(EVENT.format(extra="").encode()), **extra}
+    with pytest.raises(Problem) as refused:
+        xmlwrite.query_document(_answer(event))
+    assert refused.value.status == 406 and "JSON" in refused.value.detail
+
+
+def test_a_query_as_xml_of_an_event_captured_with_a_control_character_answers_406(owner_api):
+    from txng.epcis.tests.test_api import _document, _object_event
+
+    body = _document(_object_event(**{"vn:note": "chuông\u0007"}))
+    body["@context"].append({"vn": "https://txng.example.vn/ns/"})
+    captured = owner_api.post("capture", body, content_type="application/ld+json")
+    assert captured.status_code == 202, captured.content
+    assert owner_api.get("events").status_code == 200  # JSON carries it
+    as_xml = owner_api.get("events", headers={"Accept": XML})
+    assert as_xml.status_code == 406 and "JSON" in as_xml.json()["detail"]
+
+
 def test_a_document_written_in_a_default_epcis_namespace_reads_the_same():
     plain = xmlread.to_json(document("<vn:farm>A</vn:farm>").encode())
     qualified = document("<vn:farm>A</vn:farm>").replace(

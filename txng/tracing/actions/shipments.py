@@ -255,7 +255,13 @@ def confirm_receipt(shipment, *, actor, received_quantity, note="", facility=Non
         kind=source.kind,
         status=LotStatus.RECEIVED,
         # The label printed by the producer: a GTIN product's lot keeps the producer's code.
-        trace_code=source.trace_code if source.product.gtin else "",
+        # Goods back at their producer make a producer lot again, whose code must be unique
+        # among the producer's lots: product_trace_code makes one from its free lot code.
+        trace_code=(
+            source.trace_code
+            if source.product.gtin and business.pk != source.product.business_id
+            else ""
+        ),
     )
     lot.save()
     time = time or timezone.now()

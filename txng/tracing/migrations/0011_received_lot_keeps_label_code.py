@@ -6,7 +6,8 @@ receipt from a lot on the platform that carries a GS1 code, or a GTIN product's 
 the platform) get it here. Events already recorded keep the code they named (events are never
 edited), and the code they named is kept as the lot's former code, so a lookup by it (the
 public page, the trace API, the resolver's /id/lot/<code>) still finds the lot; the new code is
-the lot's from now on."""
+the lot's from now on. Reversed, each lot has a code of its own again (own_codes), as the
+unique trace_code it goes back to requires."""
 
 from django.db import migrations, models
 from django.db.models import F
@@ -40,6 +41,31 @@ def label_codes(apps, schema_editor):
             Lot.objects.filter(pk=lot.pk).update(trace_code=code, former_trace_code=lot.trace_code)
 
 
+def own_codes(apps, schema_editor):
+    """Back to one code per lot, so that trace_code can be unique again: a lot given its label
+    code here takes back the code it had; a lot received since, which shares its producer's
+    code, gets a fresh internal code (its events keep naming the label code, as they name the
+    code they named). The producer's lot, else the earliest, keeps a code still shared."""
+    from txng.accounts import provinces
+    from txng.common.codes import random_code
+
+    Lot = apps.get_model("tracing", "Lot")
+    Lot.objects.exclude(former_trace_code="").update(trace_code=F("former_trace_code"))
+    shared = (
+        Lot.objects.order_by()
+        .values("trace_code")
+        .annotate(n=models.Count("pk"))
+        .filter(n__gt=1)
+        .values_list("trace_code", flat=True)
+    )
+    province = provinces.current().code
+    for code in list(shared):
+        lots = Lot.objects.filter(trace_code=code).order_by("-producer_lot", "pk")
+        for lot in list(lots)[1:]:
+            fresh = f"VN.{province}.{random_code(10)}.{lot.code}"[:80]
+            Lot.objects.filter(pk=lot.pk).update(trace_code=fresh)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("tracing", "0010_machine_written_text_not_editable"),
@@ -67,7 +93,7 @@ class Migration(migrations.Migration):
                 verbose_name="mã truy vết sản phẩm",
             ),
         ),
-        migrations.RunPython(label_codes, migrations.RunPython.noop),
+        migrations.RunPython(label_codes, own_codes),
         migrations.AddConstraint(
             model_name="lot",
             constraint=models.UniqueConstraint(

@@ -112,3 +112,37 @@ def test_a_received_lots_former_code_still_finds_it(client, lot, biz_owner, othe
     data = client.get("/api/v1/trace/VN.CB.OLDCODE123.HD-01").json()
     assert data["lot"]["business"] == other_biz.organisation.name
     assert Lot.objects.by_trace_code("VN.CB.OLDCODE123.HD-01").get() == held
+
+
+def test_goods_returned_to_their_producer_can_be_received(lot, biz_owner, other_biz):
+    held = ship_and_receive(lot, biz_owner, other_biz, 40)
+    back = ship_and_receive(held, other_biz, biz_owner, 10)
+    assert back.business == lot.business and back.producer_lot
+    assert back.code == "HD-01-2"
+    assert back.trace_code == "(01)08930000000019(10)HD-01-2" != lot.trace_code
+    back.refresh_from_db()
+    assert back.in_stock == 10
+
+
+def test_the_migration_reversed_gives_each_lot_a_code_of_its_own(
+    lot, biz_owner, other_biz, third_owner
+):
+    migration = importlib.import_module(
+        "txng.tracing.migrations.0011_received_lot_keeps_label_code"
+    )
+    before = ship_and_receive(lot, biz_owner, other_biz, 40)
+    Lot.objects.filter(pk=before.pk).update(trace_code="VN.CB.OLDCODE123.HD-01", producer_lot=True)
+    migration.label_codes(apps, None)  # received before the migration: it had its own code
+    since = ship_and_receive(lot, biz_owner, third_owner, 10)  # received since: the label's
+    assert Lot.objects.filter(trace_code=lot.trace_code).count() == 3
+
+    migration.own_codes(apps, None)
+
+    lot.refresh_from_db()
+    before.refresh_from_db()
+    since.refresh_from_db()
+    assert lot.trace_code == "(01)08930000000019(10)HD-01"  # the producer's lot keeps it
+    assert before.trace_code == "VN.CB.OLDCODE123.HD-01"
+    assert since.trace_code.startswith("VN.") and since.trace_code.endswith(".HD-01")
+    codes = list(Lot.objects.values_list("trace_code", flat=True))
+    assert len(codes) == len(set(codes))  # trace_code can be unique again
