@@ -10,7 +10,14 @@ from lxml import etree
 
 from txng.common.eventhash import _DEFAULT_PREFIXES
 from txng.epcis.problems import Problem
-from txng.epcis.xmlread import GS1_VOC, XSI
+from txng.epcis.xmlread import (
+    CBV_FIELDS,
+    GS1_VOC,
+    ID_LISTS,
+    QUANTITY_LISTS,
+    TYPED_LISTS,
+    XSI,
+)
 
 EPCIS_NS = "urn:epcglobal:epcis:xsd:2"
 QUERY_NS = "urn:epcglobal:epcis-query:xsd:2"
@@ -84,20 +91,9 @@ ORDER = {
     ),
 }
 ORDER["AssociationEvent"] = ORDER["AggregationEvent"]
-ID_ITEMS = {
-    "epcList": "epc",
-    "childEPCs": "epc",
-    "inputEPCList": "epc",
-    "outputEPCList": "epc",
-    "correctiveEventIDs": "correctiveEventID",
-}
-QUANTITY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
-TYPED_ITEMS = {
-    "bizTransactionList": ("bizTransaction", "btt"),
-    "sourceList": ("source", "sdt"),
-    "destinationList": ("destination", "sdt"),
-}
-CBV_FIELDS = {"bizStep": "bizstep", "disposition": "disp"}
+# The lists' item names and CBV vocabularies are the reader's, the same mapping both ways.
+ID_ITEMS = ID_LISTS
+TYPED_ITEMS = TYPED_LISTS
 _NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 
 
