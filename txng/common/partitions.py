@@ -169,6 +169,34 @@ def _fetch(cursor, sql, params):
     return cursor.fetchall()
 
 
+def _definitions(cursor, table):
+    """What must be made again around `table` when it is rebuilt: its own checks and foreign keys
+    to other tables, the foreign keys pointing at it (its own to itself included), its row
+    triggers (those a partitioned table cloned to its partitions left out) and its largest id."""
+    own = _fetch(
+        cursor,
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND conparentid = 0 AND (contype = 'c' OR"
+        " (contype = 'f' AND confrelid <> conrelid))",
+        [table],
+    )
+    incoming = _fetch(
+        cursor,
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+        " FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f'"
+        " AND conparentid = 0",
+        [table],
+    )
+    triggers = _fetch(
+        cursor,
+        "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger"
+        " WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgparentid = 0",
+        [table],
+    )
+    (last_id,) = _fetch(cursor, f'SELECT COALESCE(max(id), 0) FROM "{table}"', [])[0]  # noqa: S608
+    return own, incoming, triggers, last_id
+
+
 def ensure_id_months(table, first, last, using=connection):
     """Make the missing partitions of a table partitioned by id month, from first's month to
     last's month (dates); returns the names made. Rows of such a month that already wait in the
@@ -236,27 +264,7 @@ def partition_by_id_month(table, today, months_ahead=2, using=connection):
         )
         # Constraints of the table itself (checks, foreign keys to other tables) stay on the old
         # table and are matched by the same ones made on the partitioned table.
-        own = _fetch(
-            cursor,
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass AND (contype = 'c' OR"
-            " (contype = 'f' AND confrelid <> conrelid))",
-            [table],
-        )
-        # Foreign keys pointing at the table, its own to itself included.
-        incoming = _fetch(
-            cursor,
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
-            " FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f'",
-            [table],
-        )
-        triggers = _fetch(
-            cursor,
-            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger"
-            " WHERE tgrelid = %s::regclass AND NOT tgisinternal",
-            [table],
-        )
-        (last_id,) = _fetch(cursor, f'SELECT COALESCE(max(id), 0) FROM "{table}"', [])[0]  # noqa: S608
+        own, incoming, triggers, last_id = _definitions(cursor, table)
         # Definitions read above name "table"; after the rename they make the partitioned one.
         for referrer, name, _definition in incoming:
             cursor.execute(f'ALTER TABLE "{referrer}" DROP CONSTRAINT "{name}"')
@@ -336,27 +344,7 @@ def unpartition_by_id_month(table, using=connection):
             " WHERE indrelid = %s::regclass AND NOT indisprimary ORDER BY indexrelid",
             [table],
         )
-        own = _fetch(
-            cursor,
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass AND conparentid = 0 AND (contype = 'c' OR"
-            " (contype = 'f' AND confrelid <> conrelid))",
-            [table],
-        )
-        incoming = _fetch(
-            cursor,
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
-            " FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f'"
-            " AND conparentid = 0",
-            [table],
-        )
-        triggers = _fetch(
-            cursor,
-            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger"
-            " WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgparentid = 0",
-            [table],
-        )
-        (last_id,) = _fetch(cursor, f'SELECT COALESCE(max(id), 0) FROM "{table}"', [])[0]  # noqa: S608
+        own, incoming, triggers, last_id = _definitions(cursor, table)
         for referrer, name, _definition in incoming:
             cursor.execute(f'ALTER TABLE "{referrer}" DROP CONSTRAINT "{name}"')
         plain = f"{table}_plain"
