@@ -1,12 +1,12 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from txng.catalog.tests.helpers import published
 from txng.stamps.models import StampState
 from txng.stamps.tests.factories import OrderFactory, make_stamps
-from txng.tracing import actions as tracing_actions
+
+# The lot (made through tracing's own actions, so it has a commissioning event) of this
+# conftest's product.
+from txng.tracing.tests.fixtures import lot  # noqa: F401
 
 
 @pytest.fixture
@@ -18,26 +18,12 @@ def product(biz_owner, dept_officer):
 
 
 @pytest.fixture
-def lot(product, biz_owner):
-    """A lot made through tracing's own actions (so it has a commissioning event)."""
-    today = timezone.localdate()
-    return tracing_actions.create_lot(
-        actor=biz_owner,
-        product=product,
-        code="HD-2026-01",
-        quantity=100,
-        production_date=today - timedelta(days=10),
-        expiry_date=today + timedelta(days=100),
-    )
-
-
-@pytest.fixture
-def order(product, lot):
+def order(product, lot):  # noqa: F811 - the imported fixture, asked for by name
     return OrderFactory(product=product, lot=lot, quantity=4, state="ready")
 
 
 @pytest.fixture
-def stamps(order, lot):
+def stamps(order, lot):  # noqa: F811 - the imported fixture, asked for by name
     """Four stamps: the first activated on the lot, the second voided, two printed."""
     stamps = make_stamps(order, state=StampState.PRINTED)
     stamps[0].state, stamps[0].lot = StampState.ACTIVATED, lot
