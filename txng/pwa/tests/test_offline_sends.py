@@ -14,6 +14,20 @@ from txng.tracing.models import DiaryEntry, Lot
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def lot(product, biz_owner):
+    """A lot that started a day ago. The entries below were made hours before they are sent; in
+    the first hours after local midnight that is the day before, and a lot made just now would
+    (rightly) refuse an entry from before it existed."""
+    return tracing_actions.create_lot(
+        actor=biz_owner,
+        product=product,
+        code="HD-2026-01",
+        quantity=100,
+        time=timezone.now() - timedelta(days=1),
+    )
+
+
 def _diary(client, lot, *, key="entry-0001-abcd", made_at=None, time=None):
     made_at = made_at or timezone.now() - timedelta(hours=3)
     time = time or timezone.localtime(made_at)
