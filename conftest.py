@@ -212,6 +212,23 @@ def desktop(browser, live_server):
 
 
 @pytest.fixture
+def new_page(browser, live_server):
+    """More pages, as other people (each in a context of its own), all closed when the test
+    ends: a page left open keeps fetching from the live server after the test's database
+    access is gone."""
+    contexts = []
+
+    def make(width=360, height=740):
+        context, page = _new_page(browser, live_server, width, height)
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def screenshot_dir():
     """Where browser tests leave screenshots for people to look at (var/screenshots)."""
     from pathlib import Path

@@ -23,8 +23,7 @@ def _login(page, user):
 def test_publish_reject_fix_approve_find(
     phone,
     desktop,
-    browser,
-    live_server,
+    new_page,
     biz_owner,
     dept_officer,
     business,
@@ -58,9 +57,7 @@ def test_publish_reject_fix_approve_find(
     product_url = phone.url
 
     # 2. The department officer rejects it with a reason.
-    official = browser.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url
-    ).new_page()
+    official = new_page(1280, 900)
     _login(official, dept_officer)
     official.goto("/manage/revisions/")
     official.get_by_role("link", name="Hạt dẻ Trùng Khánh rang củi").click()
@@ -86,9 +83,7 @@ def test_publish_reject_fix_approve_find(
     expect(official.locator(".msg-success")).to_contain_text("Đã duyệt và công bố.")
 
     # 5. A consumer searches without accents and opens the product.
-    for page, width in ((desktop, 1280), (phone.context.browser.new_page(
-        viewport={"width": 360, "height": 740}, base_url=live_server.url
-    ), 360)):  # fmt: skip
+    for page, width in ((desktop, 1280), (new_page(360, 740), 360)):
         page.goto("/")
         page.get_by_role("searchbox").fill("hat de rang cui")
         page.get_by_role("button", name="Tìm").first.click()

@@ -18,7 +18,7 @@ def _activation_path(message):
 
 def test_apply_supplement_resubmit_approve_activate_login(
     phone,
-    live_server,
+    new_page,
     dost,
     commune,
     dept_officer,
@@ -54,9 +54,7 @@ def test_apply_supplement_resubmit_approve_activate_login(
     assert "Đã nộp, chờ xem xét" in phone.content()
 
     # 2. The department officer asks for a supplement, with a reason.
-    official = phone.context.browser.new_context(
-        viewport={"width": 360, "height": 740}, base_url=live_server.url
-    ).new_page()
+    official = new_page(360, 740)
     official.goto("/accounts/login/")
     official.fill("#id_username", dept_officer.username)
     official.fill("#id_password", PASSWORD)
