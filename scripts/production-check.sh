@@ -133,9 +133,15 @@ METRICS_TOKEN=$(openssl rand -hex 16)
 PROMETHEUS_MULTIPROC_DIR=$ROOT/run/prometheus
 GUNICORN_BIND=unix:$ROOT/run/gunicorn.sock
 GUNICORN_WORKERS=${WORKERS:-4}
+GUNICORN_THREADS=${THREADS:-4}
 BACKUP_DIR=$ROOT/backups
 BACKUP_KEEP_DAYS=14
 ENV
+# The load bench's instrument (deploy/gunicorn.conf.py): each request's worker time, CPU and
+# database time, joined with nginx's log by request id. Not in a production env file.
+if [ "${LOAD_SECONDS:-0}" -gt 0 ]; then
+  echo "REQUEST_TIMING_LOG=$ROOT/log/request-timing.log" >>"$ENV_FILE"
+fi
 chmod 600 "$ENV_FILE"
 set -a; . "$ENV_FILE"; set +a
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$S3_PORT/" >/dev/null && break; sleep 0.2; done
@@ -195,6 +201,12 @@ events { worker_connections 4096; }
 http {
     include /etc/nginx/mime.types;
     access_log $ROOT/log/nginx-access.log;
+    # For the load bench's split of each request's time (bench/load_report.py): nginx's own
+    # time and gunicorn's, by the request id the app also logs.
+    log_format timing 'rid=\$request_id st=\$status rt=\$request_time'
+                      ' urt="\$upstream_response_time" uct="\$upstream_connect_time"'
+                      ' bytes=\$body_bytes_sent "\$request"';
+    access_log $ROOT/log/nginx-timing.log timing;
     sendfile on;
     include $ROOT/nginx/txng.conf;
 }
