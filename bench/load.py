@@ -265,10 +265,12 @@ def _offline_post(stats, kind, client, path, fields):
         return False
 
 
-def business(client, stats, state, rng, run_id):
-    """A diary entry or a shipment from the lot page, each tagged to be looked up afterwards."""
-    lot = state["lot"]
-    status, body, _ = timed(stats, "page", client, "GET", f"/lo-hang/{lot}/")
+def business(client, stats, state, rng, run_id, index):
+    """A diary entry or a shipment from the user's own lot's page (a signed-in page, counted as
+    its own kind), each tagged to be looked up afterwards."""
+    lots = state.get("writer_lots") or [state["lot"]]
+    lot = lots[index // 10 % len(lots)]
+    status, body, _ = timed(stats, "lot page", client, "GET", f"/lo-hang/{lot}/")
     token = _csrf(body)
     if not token:
         return
@@ -409,7 +411,7 @@ def user_loop(args, state, stats, context, start_at, deadline, index, run_id, or
         if role == "official":
             official(client, stats, state, orders)
         elif role == "business":
-            business(client, stats, state, rng, run_id)
+            business(client, stats, state, rng, run_id, index)
         elif role == "api":
             api_client(client, stats, state, rng, run_id)
         else:
