@@ -8,11 +8,15 @@
 # fault bench: consumers, businesses writing diary entries and shipments, officials approving
 # print orders after a TOTP second factor, API clients capturing EPCIS events; with LOAD_FAULTS=1
 # a gunicorn worker and the task worker killed, PostgreSQL and Redis restarted, then every
-# acknowledged write looked up and the queued tasks counted against their effects. Everything
-# lives in one temporary folder and on free loopback ports.
+# acknowledged write looked up and the queued tasks counted against their effects; the bench
+# also splits each request's time by nginx's and gunicorn's logs (joined on the request id) and
+# prints the CPU each process used. Everything lives in one temporary folder and on free
+# loopback ports.
 #
 #   bash scripts/production-check.sh            # LOAD_SECONDS=0 skips the load bench
 #   LOAD_SECONDS=300 LOAD_USERS=200 bash scripts/production-check.sh
+#   KEEP=1 ... keeps the folder (logs: log/nginx-timing.log, log/request-timing.log);
+#   WORKERS=4 THREADS=4 ... sets gunicorn's workers and threads (GUNICORN_WORKERS/_THREADS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP=$(pwd)
