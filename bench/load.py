@@ -34,6 +34,7 @@ import os
 import random
 import re
 import ssl
+import statistics
 import sys
 import threading
 import time
@@ -431,6 +432,33 @@ def wait_healthy(base, context, since, limit=120):
     return None
 
 
+class HealthProbe(threading.Thread):
+    """/healthz once a second through the whole run, so that a fault's recovery time can be read
+    against how long /healthz took just before it: on a saturated machine the probe waits in
+    the same queue as the users, and that wait is not the fault's."""
+
+    def __init__(self, base, context):
+        super().__init__(daemon=True)
+        self.client, self.answers = Client(base, context), []
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.is_set():
+            started = time.monotonic()
+            try:
+                ok = self.client.request("GET", "/healthz")[0] == 200
+            except Exception:  # noqa: BLE001 - counted as not answered
+                self.client.conn, ok = None, False
+            took = time.monotonic() - started
+            self.answers.append((started, took, ok))
+            self.stopping.wait(max(0.0, 1.0 - took))
+
+    def before(self, at, seconds=30):
+        """The median time /healthz took, of the probes answered in the `seconds` before `at`."""
+        took = [t for s, t, ok in self.answers if ok and at - seconds <= s and s + t <= at]
+        return statistics.median(took) if took else None
+
+
 def fault_windows(report):
     """(name, start, end) of each fault: from the fault until 15 s after /healthz answered."""
     return [
@@ -439,7 +467,7 @@ def fault_windows(report):
     ]
 
 
-def print_faults(stats, report, started):
+def print_faults(stats, report, started, probe):
     windows = fault_windows(report)
     counted = defaultdict(lambda: defaultdict(int))
     for at, kind, _detail in stats.error_times:
@@ -452,8 +480,10 @@ def print_faults(stats, report, started):
         took = f"{recovered:.2f} s" if recovered is not None else "NOT recovered"
         errors = counted.get(name, {})
         detail = ", ".join(f"{k} {n}" for k, n in sorted(errors.items())) or "none"
+        queue = probe.before(at)
+        queue = f" (/healthz took {queue:.2f} s in the 30 s before it)" if queue is not None else ""
         print(
-            f"fault at {at - started:5.0f} s: {name}: /healthz 200 again after {took};"
+            f"fault at {at - started:5.0f} s: {name}: /healthz 200 again after {took}{queue};"
             f" errors {sum(errors.values())} ({detail})"
         )
     if counted.get("outside any fault"):
@@ -500,8 +530,9 @@ def main():
     loads = " ".join(f"{n:.2f}" for n in os.getloadavg())
     print(f"load average before the run: {loads}", flush=True)
     started = time.monotonic()
-    # Logins take the first seconds; the users' schedules start after a short ramp.
     deadline = started + args.seconds
+    probe = HealthProbe(args.base, context)
+    probe.start()
     threads = [
         threading.Thread(
             target=user_loop,
@@ -517,6 +548,7 @@ def main():
         load_faults.faults(args, context, deadline, report, wait_healthy)
     for thread in threads:
         thread.join(timeout=max(1, deadline - time.monotonic() + 40))
+    probe.stopping.set()
     if sampler:
         sampler.stop()
     roles = defaultdict(int)
@@ -543,7 +575,7 @@ def main():
         )
     if sampler:
         load_report.print_cpu(sampler, total)
-    print_faults(stats, report, started)
+    print_faults(stats, report, started, probe)
     failed = load_verify.report(stats.acked, os.environ["DATABASE_URL"], args.drain_seconds, since)
     if failed or any(recovered is None for _, _, recovered in report):
         raise SystemExit(1)
