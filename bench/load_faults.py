@@ -1,6 +1,6 @@
-"""The faults bench/load.py injects during a run, and the CPU each server's processes used
-(read from /proc: no procps needed). Everything acts on the production check's own processes,
-found through the pid files in its folder (--run-dir), never by name."""
+"""The faults bench/load.py injects during a run. Everything acts on the production check's own
+processes, found through the pid files in its folder (--run-dir) and /proc (no procps needed),
+never by name."""
 
 import os
 import signal
@@ -19,37 +19,6 @@ def _stat_parent(pid):
         return _read(f"/proc/{pid}/stat").rsplit(")", 1)[1].split()[1]
     except (OSError, IndexError):
         return None
-
-
-def _cpu(pid):
-    """Seconds of CPU a process and its reaped children used (utime, stime, cutime, cstime)."""
-    try:
-        fields = _read(f"/proc/{pid}/stat").rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_by_service(run):
-    """CPU seconds used so far by each server process tree of the check (the master and its
-    live children; the master's own figures include the children it reaped)."""
-    masters = {
-        "gunicorn": f"{run}/run/gunicorn.pid",
-        "postgresql": f"{run}/pg/primary/postmaster.pid",
-        "nginx": f"{run}/nginx/nginx.pid",
-        "redis": f"{run}/run/redis.pid",
-    }
-    parents = {pid: _stat_parent(pid) for pid in os.listdir("/proc") if pid.isdigit()}
-    found = {}
-    for name, path in masters.items():
-        try:
-            master = _read(path).split()[0]
-        except (OSError, IndexError):
-            continue
-        found[name] = _cpu(master) + sum(
-            _cpu(p) for p, parent in parents.items() if parent == master
-        )
-    return found
 
 
 # Tasks whose effects bench/load_verify.py counts: the worker is best killed inside one of them.

@@ -116,15 +116,8 @@ def report(acked, database_url, drain_seconds, since):
 
     failed = False
     with psycopg.connect(database_url, autocommit=True) as conn:
-        for kind, (values, found) in lookups(conn, acked).items():
-            lost = [v for v in values if v not in found]
-            doubled = [v for v, n in found.items() if n > 1]
-            failed |= bool(lost or doubled)
-            print(
-                f"acknowledged {kind:<9} {len(values):>5}, found {len(values) - len(lost):>5},"
-                f" lost {len(lost)}, duplicated {len(doubled)}"
-                + (f" e.g. {lost[:3]}" if lost else "")
-            )
+        # First the queue: a capture answered 202 at the end of the run is stored by the task
+        # worker afterwards, and looked up before that it would count as lost.
         started = time.monotonic()
         jobs_left, orders_left = drain(conn, acked, drain_seconds)
         print(
@@ -137,6 +130,15 @@ def report(acked, database_url, drain_seconds, since):
             )
         )
         failed |= bool(jobs_left or orders_left)
+        for kind, (values, found) in lookups(conn, acked).items():
+            lost = [v for v in values if v not in found]
+            doubled = [v for v, n in found.items() if n > 1]
+            failed |= bool(lost or doubled)
+            print(
+                f"acknowledged {kind:<9} {len(values):>5}, found {len(values) - len(lost):>5},"
+                f" lost {len(lost)}, duplicated {len(doubled)}"
+                + (f" e.g. {lost[:3]}" if lost else "")
+            )
         stamps, jobs, tasks, rerun = task_effects(conn, acked, since)
         print(
             f"tasks queued in the run, by status: {dict(sorted(tasks.items()))};"

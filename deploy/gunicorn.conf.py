@@ -1,16 +1,23 @@
 """gunicorn settings (docs/deploy.md): `gunicorn -c deploy/gunicorn.conf.py txng.wsgi`."""
 
 import os
+import time
 
 bind = os.environ.get("GUNICORN_BIND", "unix:/run/txng/gunicorn.sock")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 # Threads let a worker serve another request while one waits on PostgreSQL or Redis.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A gthread worker accepts connections until it holds `worker_connections` of them, and queues
+# those its threads cannot take yet behind its own busy threads, even while another worker sits
+# idle. At one connection per thread a busy worker stops accepting, and a request waits in the
+# socket's backlog for whichever worker frees a thread first. nginx keeps no connections to the
+# socket (deploy/nginx-txng.conf), so gunicorn keeps none alive either.
+worker_connections = threads
+keepalive = 0
 # A worker killed or stuck is replaced; a request waits at most this long.
 timeout = 60
 graceful_timeout = 20
-keepalive = 5
 # Recycle workers now and then so a slow leak never grows; jitter keeps them from all
 # restarting at once.
 max_requests = 20000
@@ -27,3 +34,61 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+# REQUEST_TIMING_LOG=<file> (the load bench sets it; off in production): one line a request with
+# its request id, its time in the worker, the CPU its thread used and the time spent in database
+# queries, so that a slow request can be told apart: working, waiting on PostgreSQL, or waiting
+# for a CPU or the GIL.
+TIMING_LOG = os.environ.get("REQUEST_TIMING_LOG")
+
+
+def _database_timer(totals):
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            totals[0] += time.perf_counter() - started
+            totals[1] += 1
+
+    return timer
+
+
+def pre_request(worker, req):
+    if not TIMING_LOG:
+        return
+    from django.db import connections
+
+    # The hooks run in the thread that serves the request, so its connections are this
+    # request's, and its thread time is this request's CPU.
+    totals = [0.0, 0]
+    timer = _database_timer(totals)
+    for connection in connections.all(initialized_only=False):
+        connection.execute_wrappers.append(timer)
+    req.txng_timing = (time.perf_counter(), time.thread_time(), totals, timer)
+
+
+def post_request(worker, req, environ, resp):
+    timing = getattr(req, "txng_timing", None)
+    if timing is None:
+        return
+    from django.db import connections
+
+    started, cpu_started, (db_seconds, queries), timer = timing
+    for connection in connections.all(initialized_only=False):
+        if timer in connection.execute_wrappers:
+            connection.execute_wrappers.remove(timer)
+    rid = next((v for k, v in req.headers if k == "X-REQUEST-ID"), "-")
+    line = (
+        f"{rid} {1000 * (time.perf_counter() - started):.1f}"
+        f" {1000 * (time.thread_time() - cpu_started):.1f} {1000 * db_seconds:.1f} {queries}"
+        f" {os.getpid()}\n"
+    )
+    # One write of a short line to a file opened for appending: lines of several workers and
+    # threads never interleave.
+    fd = os.open(TIMING_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode())
+    finally:
+        os.close(fd)

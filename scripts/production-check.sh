@@ -8,11 +8,15 @@
 # fault bench: consumers, businesses writing diary entries and shipments, officials approving
 # print orders after a TOTP second factor, API clients capturing EPCIS events; with LOAD_FAULTS=1
 # a gunicorn worker and the task worker killed, PostgreSQL and Redis restarted, then every
-# acknowledged write looked up and the queued tasks counted against their effects. Everything
-# lives in one temporary folder and on free loopback ports.
+# acknowledged write looked up and the queued tasks counted against their effects; the bench
+# also splits each request's time by nginx's and gunicorn's logs (joined on the request id) and
+# prints the CPU each process used. Everything lives in one temporary folder and on free
+# loopback ports.
 #
 #   bash scripts/production-check.sh            # LOAD_SECONDS=0 skips the load bench
 #   LOAD_SECONDS=300 LOAD_USERS=200 bash scripts/production-check.sh
+#   KEEP=1 ... keeps the folder (logs: log/nginx-timing.log, log/request-timing.log);
+#   WORKERS=4 THREADS=4 ... sets gunicorn's workers and threads (GUNICORN_WORKERS/_THREADS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP=$(pwd)
@@ -133,9 +137,15 @@ METRICS_TOKEN=$(openssl rand -hex 16)
 PROMETHEUS_MULTIPROC_DIR=$ROOT/run/prometheus
 GUNICORN_BIND=unix:$ROOT/run/gunicorn.sock
 GUNICORN_WORKERS=${WORKERS:-4}
+GUNICORN_THREADS=${THREADS:-4}
 BACKUP_DIR=$ROOT/backups
 BACKUP_KEEP_DAYS=14
 ENV
+# The load bench's instrument (deploy/gunicorn.conf.py): each request's worker time, CPU and
+# database time, joined with nginx's log by request id. Not in a production env file.
+if [ "${LOAD_SECONDS:-0}" -gt 0 ]; then
+  echo "REQUEST_TIMING_LOG=$ROOT/log/request-timing.log" >>"$ENV_FILE"
+fi
 chmod 600 "$ENV_FILE"
 set -a; . "$ENV_FILE"; set +a
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$S3_PORT/" >/dev/null && break; sleep 0.2; done
@@ -195,6 +205,12 @@ events { worker_connections 4096; }
 http {
     include /etc/nginx/mime.types;
     access_log $ROOT/log/nginx-access.log;
+    # For the load bench's split of each request's time (bench/load_report.py): nginx's own
+    # time and gunicorn's, by the request id the app also logs.
+    log_format timing 'rid=\$request_id st=\$status rt=\$request_time'
+                      ' urt="\$upstream_response_time" uct="\$upstream_connect_time"'
+                      ' bytes=\$body_bytes_sent "\$request"';
+    access_log $ROOT/log/nginx-timing.log timing;
     sendfile on;
     include $ROOT/nginx/txng.conf;
 }

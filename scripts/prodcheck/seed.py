@@ -5,8 +5,8 @@ and write what the walk and the load bench need to $SMOKE_STATE as JSON.
 For the load bench (bench/load.py): DOST officials, each with a confirmed TOTP device whose key
 the bench holds (it computes the codes with django-otp's own TOTP, as an authenticator app
 would; one device per official, since a code is accepted once), print orders waiting for their
-approval, an API key with the capture scope for the business's capture client, and stock on
-the writers' lot for the shipments."""
+approval, an API key with the capture scope for the business's capture client, and the
+writers' lots (one a simulated business user, with stock for its shipments)."""
 
 import json
 import os
@@ -65,6 +65,21 @@ for _ in range(int(os.environ.get("LOAD_ORDERS", "300"))):
     waiting.append(stamps.submit_order(new, actor=owner).pk)
 state["orders_to_approve"] = waiting
 
+# The writers' lots: one a simulated business user, as a business keeps each harvest's diary
+# on its own lot; thousands of entries on one lot in minutes would measure a page no one has.
+writer_lots = []
+for n in range(1, int(os.environ.get("LOAD_WRITER_LOTS", "20")) + 1):
+    writer = Lot.objects.filter(business=owner.organisation, code=f"KT-{n:03d}").first()
+    writer = writer or tracing.create_lot(
+        actor=owner,
+        product=order.product,
+        code=f"KT-{n:03d}",
+        quantity=1_000_000,
+        time=timezone.now() - timedelta(days=1),
+    )
+    writer_lots.append(writer.pk)
+state["writer_lots"] = writer_lots
+
 _key, clear = keys.create_key(actor=owner, name="load bench capture", scopes=["capture", "query"])
 state["api_key"] = clear
 tracing.adjust_stock(
@@ -79,6 +94,11 @@ with open(os.environ["SMOKE_STATE"], "w") as out:
     json.dump(state, out)
 print(
     "seeded",
-    {k: v for k, v in state.items() if k not in ("officials", "orders_to_approve", "api_key")},
-    f"{len(officials)} officials, {len(waiting)} print orders waiting, a capture key",
+    {
+        k: v
+        for k, v in state.items()
+        if k not in ("officials", "orders_to_approve", "api_key", "writer_lots")
+    },
+    f"{len(officials)} officials, {len(waiting)} print orders waiting, {len(writer_lots)}"
+    " writers' lots, a capture key",
 )
