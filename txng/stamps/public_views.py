@@ -23,7 +23,7 @@ from txng.stamps.audit_actions import AuditAction
 from txng.stamps.forms import FakeReportForm, LocationForm
 from txng.stamps.lookup import ORDER_VERSION, cached_order, find_stamp
 from txng.stamps.models import Scan, ScanResult, StampState
-from txng.tracing.cache import TRACE_VERSION
+from txng.tracing.cache import TRACE_VERSION, lot_version
 from txng.tracing.queries import public_timeline
 
 LOCATION_SALT = "stamps.scan-location"
@@ -151,7 +151,9 @@ def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
             get_language(),
             shown_count,
         ),
-        versions=[ORDER_VERSION, TRACE_VERSION] if lot is not None else [ORDER_VERSION],
+        versions=[ORDER_VERSION, TRACE_VERSION, lot_version(lot.pk)]
+        if lot is not None
+        else [ORDER_VERSION],
         fills={
             "times": str(stamp.scan_count),
             "first_scan": timezone.localtime(first).strftime("%d/%m/%Y %H:%M") if first else "—",

@@ -235,9 +235,13 @@ def lot_json(lot, full):
 
 def trace_json(user, lot, depth=MAX_DEPTH):
     """The trace of one lot as JSON, cut to what `user` may see."""
-    result = trace([lot.pk], direction="both", depth=depth)
-    lots, links = lots_with_graph(result)
-    visible = visible_lot_ids(user, list(lots))
+    # The graph beyond the lot is shown only to a signed-in user (what they may see of it).
+    if user.is_authenticated:
+        result = trace([lot.pk], direction="both", depth=depth)
+        lots, links = lots_with_graph(result)
+        visible = visible_lot_ids(user, list(lots))
+    else:
+        visible = set()
     steps = public_timeline(lot)
     recall = lot.active_recall
     data = {
