@@ -125,7 +125,7 @@ def _stock_note(event):
 # The lot page lists the latest events and shipments: a lot written to all day (a farm's diary,
 # a wholesaler's many small deliveries) would otherwise grow its page, and its cost, without
 # end. "?lich-su=tat-ca" lists them all; the EPCIS download holds every event too.
-HISTORY_SHOWN = 100
+HISTORY_SHOWN = 50
 
 
 @login_required
