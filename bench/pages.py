@@ -5,14 +5,16 @@ Starts a throwaway PostgreSQL (unless DATABASE_URL is set) and a Redis (the prod
 directly (DEBUG off, production settings, no server, no network) for each page in turn:
 
     .venv/bin/python bench/pages.py [--requests 300] [--cache redis|db] [--profile DIR]
-                                    [--diary N]
+                                    [--diary N] [--cold]
 
 The pages are those of bench/load.py's mix: a consumer's (scan, product, search, home, the
 public trace page, the trace API), the lot page as the lot's business owner sees it before
 writing a diary entry or a shipment, and the print-order queue and one order as a DOST official
 (signed in, second factor given). The business's lot is the one the load's writers write to
 (scripts/prodcheck/seed.py); --diary N first adds N diary entries to it, as a load run does
-(four writes a second), since that lot's pages list its whole history.
+(four writes a second), since that lot's pages list its whole history. Public pages are kept in
+the shared cache until what they show changes: --cold empties the cache before every request, so
+each figure is that of a page rendered again (as after a write to what it shows).
 
 Prints, per page, the median and p90 wall milliseconds per request, the CPU milliseconds per
 request of this process and of PostgreSQL's processes (read from /proc: on a shared machine the
@@ -204,7 +206,7 @@ def status(handler, target):
     return seen[0].split()[0]
 
 
-def run(handler, targets, n, profile=None):
+def run(handler, targets, n, profile=None, cold=False):
     """Median and p90 wall milliseconds, then CPU milliseconds per request of this process and
     of the database's backend, queries per request and the statuses seen."""
     from django.db import connection
@@ -212,8 +214,12 @@ def run(handler, targets, n, profile=None):
     times, queries, statuses = [], [], set()
     profiler = cProfile.Profile() if profile else None
     db_before, cpu_before = database_cpu(connection), time.process_time()
+    from django.core.cache import cache
+
     for i in range(n):
         path, query, cookie = targets[i % len(targets)]
+        if cold:
+            cache.clear()
         counter = Counter()
         seen = []
         with connection.execute_wrapper(counter):
@@ -274,7 +280,7 @@ def measure(args):
             stem = "".join(c if c.isalnum() else "-" for c in name).strip("-")
             profile = str(Path(args.profile, stem + ".prof"))
         median, p90, app_cpu, db_cpu, queries, statuses = run(
-            handler, paths, args.requests, profile
+            handler, paths, args.requests, profile, args.cold
         )
         print(
             f"{name:<16} {median:10.2f} {p90:8.2f} {app_cpu:11.2f} {db_cpu:10.2f}"
@@ -304,6 +310,7 @@ def main():
     parser.add_argument(
         "--diary", type=int, default=0, help="first add this many diary entries to the lot"
     )
+    parser.add_argument("--cold", action="store_true", help="empty the cache before every request")
     parser.add_argument("--profile", help="write a cProfile file per page into this folder")
     parser.add_argument(
         "--only", help="measure only the pages whose name contains this (the bare view too)"
@@ -352,9 +359,14 @@ def main():
                 inner += ["--only", args.only]
             if args.diary:
                 inner += ["--diary", str(args.diary)]
+            if args.cold:
+                inner += ["--cold"]
             if args.profile:
                 inner += ["--profile", os.path.abspath(args.profile)]
-            print(f"cache: {args.cache}, PostgreSQL over its Unix socket, {args.requests} requests")
+            print(
+                f"cache: {args.cache}{' (emptied before every request)' if args.cold else ''},"
+                f" PostgreSQL over its Unix socket, {args.requests} requests"
+            )
             subprocess.run(inner, env=env, check=True, cwd=ROOT)
         finally:
             if redis is not None:

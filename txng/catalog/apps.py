@@ -5,7 +5,7 @@ class CatalogConfig(AppConfig):
     name = "txng.catalog"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from txng.accounts import dashboard
         from txng.accounts.models import Organisation
@@ -42,6 +42,13 @@ class CatalogConfig(AppConfig):
                     weak=False,
                     dispatch_uid=f"catalog-{model.__name__}-{id(signal)}",
                 )
+        # Search filters by managing agency.
+        m2m_changed.connect(
+            bump_catalog_version,
+            sender=Organisation.managers.through,
+            weak=False,
+            dispatch_uid="catalog-managers",
+        )
 
         # A business's public page belongs to the catalog; accounts need not know about it.
         if not hasattr(Organisation, "get_absolute_url"):

@@ -424,18 +424,28 @@ def public_lot(request, code):
     )
     if lot is None:
         raise Http404
+    # A recall is read on every request, as the scan page reads it: its warning never waits
+    # for a version to move.
+    recall = lot.active_recall
     page = pagecache.render_framed(
         request,
         "tracing/public_lot.html",
-        lambda _tokens: _public_lot_context(lot),
+        lambda _tokens: _public_lot_context(lot, recall),
         # The date: whether the lot has expired is said by date.
-        key=("tracing:public-lot", lot.pk, get_language(), timezone.localdate()),
+        key=(
+            "tracing:public-lot",
+            lot.pk,
+            lot.status,
+            recall and (recall.pk, recall.reason),
+            get_language(),
+            timezone.localdate(),
+        ),
         versions=[CATALOG_VERSION, TRACE_VERSION, lot_version(lot.pk)],
     )
     return HttpResponse(page)
 
 
-def _public_lot_context(lot):
+def _public_lot_context(lot, recall):
     product = lot.product
     steps = queries.public_timeline(lot)
     return {
@@ -447,7 +457,7 @@ def _public_lot_context(lot):
         # Others holding goods with this printed code (only on the producer's lot page).
         "holders": lot.holders() if lot.producer_lot else (),
         "steps": steps,
-        "recall": lot.active_recall,
+        "recall": recall,
         "facts_lot": lot,
         "facts_missing": facts.missing_items(product, lot, steps),
         "facts_count": facts.count_items(product, lot, steps),

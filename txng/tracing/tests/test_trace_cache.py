@@ -77,11 +77,24 @@ def test_diary_entry_on_another_lot_leaves_the_trace_page_kept(
     _page(client, lot), _api(client, lot)
     with django_capture_on_commit_callbacks(execute=True):
         actions.add_diary_entry(other, actor=owner, stage_kind="care", stage_name="Đóng gói")
-    # The lot found by its code, the cache read (the test run's cache is the database's).
-    with django_assert_max_num_queries(2):
+    # The lot found by its code, its recall (read live), the cache read (the test run's cache
+    # is the database's).
+    with django_assert_max_num_queries(3):
         _page(client, lot)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         _api(client, lot)
+
+
+def test_lifted_recall_leaves_the_kept_page_even_before_any_version_moves(
+    client, lot, dept_officer
+):
+    # No on-commit callbacks run here: only what each request reads live can tell.
+    recall = actions.recall_lots([lot], actor=dept_officer, reason="Nấm mốc vượt ngưỡng")
+    assert "đang bị thu hồi" in _page(client, lot)
+    assert _api(client, lot)["recall"]["reason"] == "Nấm mốc vượt ngưỡng"
+    actions.lift_recall(recall, actor=dept_officer, reason="Kiểm nghiệm lại: đạt")
+    assert "đang bị thu hồi" not in _page(client, lot)
+    assert _api(client, lot)["recall"] is None
 
 
 def test_signed_in_business_gets_its_full_trace_not_the_kept_one(client, lot, biz_owner):
