@@ -5,6 +5,16 @@ Starts a throwaway PostgreSQL (unless DATABASE_URL is set) and a Redis (the prod
 directly (DEBUG off, production settings, no server, no network) for each page in turn:
 
     .venv/bin/python bench/pages.py [--requests 300] [--cache redis|db] [--profile DIR]
+                                    [--diary N] [--cold]
+
+The pages are those of bench/load.py's mix: a consumer's (scan, product, search, home, the
+public trace page, the trace API), the lot page as the lot's business owner sees it before
+writing a diary entry or a shipment, and the print-order queue and one order as a DOST official
+(signed in, second factor given). The business's lot is the one the load's writers write to
+(scripts/prodcheck/seed.py); --diary N first adds N diary entries to it, as a load run does
+(four writes a second), since that lot's pages list its whole history. Public pages are kept in
+the shared cache until what they show changes: --cold empties the cache before every request, so
+each figure is that of a page rendered again (as after a write to what it shows).
 
 Prints, per page, the median and p90 wall milliseconds per request, the CPU milliseconds per
 request of this process and of PostgreSQL's processes (read from /proc: on a shared machine the
@@ -56,8 +66,10 @@ urlpatterns = [path("bench/bare/", bare), *txng.urls.urlpatterns]
 PHONE = "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 Chrome/126.0 Mobile"
 
 
-def environ(path, query=""):
+def environ(path, query="", cookie=""):
+    extra = {"HTTP_COOKIE": cookie} if cookie else {}
     return {
+        **extra,
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,
         "QUERY_STRING": query,
@@ -77,10 +89,51 @@ def environ(path, query=""):
     }
 
 
+def signed_in(user, device=False):
+    """The Cookie header of a session of `user` (with the second factor given when `device`),
+    made as Django's test client makes one."""
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    if device:
+        totp, _ = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "authenticator"}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp.persistent_id
+        session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def writers_lot():
+    """The business owner and the lot bench/load.py's writers use (scripts/prodcheck/seed.py)."""
+    from txng.accounts.models import User
+    from txng.stamps.models import PrintOrder
+
+    owner = User.objects.get(username="business2")
+    order = PrintOrder.objects.filter(business=owner.organisation, lot__isnull=False).first()
+    return owner, order.lot
+
+
+def add_diary(n):
+    """N diary entries on the writers' lot, as many as a load run of n / 4 seconds adds."""
+    from txng.tracing import actions
+
+    owner, lot = writers_lot()
+    for i in range(n):
+        actions.add_diary_entry(lot, actor=owner, stage_kind="care", stage_name=f"bench-{i}")
+
+
 def pages():
-    """(name, list of (path, query)) for each page; several targets spread like real visits."""
+    """(name, list of (path, query, cookie)) for each page; several targets spread like real
+    visits."""
+    from txng.accounts.models import User
     from txng.catalog.models import Product
-    from txng.stamps.models import Stamp, StampState
+    from txng.stamps.models import PrintOrder, Stamp, StampState
     from txng.tracing.models import Lot
 
     products = list(Product.objects.published().order_by("pk")[:20])
@@ -90,7 +143,11 @@ def pages():
         .values_list("code", flat=True)[:2000]
     )
     lots = [c for c in Lot.objects.exclude(trace_code="").values_list("trace_code", flat=True)]
-    return [
+    owner, lot = writers_lot()
+    business = signed_in(owner)
+    dost = signed_in(User.objects.get(username="dost"), device=True)
+    orders = list(PrintOrder.objects.order_by("pk").values_list("pk", flat=True)[:10])
+    pages = [
         ("bare view", [("/bench/bare/", "")]),
         ("scan /q/<code>", [(f"/q/{c}", "") for c in stamps]),
         ("product", [(p.get_absolute_url(), "") for p in products]),
@@ -100,7 +157,14 @@ def pages():
         ),
         ("home", [("/", "")]),
         ("trace", [(f"/truy-xuat/{c}/", "") for c in lots[:20]]),
+        ("trace API", [(f"/api/v1/trace/{c}", "depth=2") for c in lots[:20]]),
+        ("writers' trace", [(f"/truy-xuat/{lot.trace_code}/", "")]),
+        ("writers' API", [(f"/api/v1/trace/{lot.trace_code}", "depth=2")]),
+        ("lot (owner)", [(f"/lo-hang/{lot.pk}/", "", business)]),
+        ("orders (DOST)", [("/manage/stamps/", "", dost)]),
+        ("order (DOST)", [(f"/manage/stamps/{pk}/", "", dost) for pk in orders]),
     ]
+    return [(name, [(*t, "")[:3] for t in targets]) for name, targets in pages]
 
 
 class Counter:
@@ -142,7 +206,7 @@ def status(handler, target):
     return seen[0].split()[0]
 
 
-def run(handler, targets, n, profile=None):
+def run(handler, targets, n, profile=None, cold=False):
     """Median and p90 wall milliseconds, then CPU milliseconds per request of this process and
     of the database's backend, queries per request and the statuses seen."""
     from django.db import connection
@@ -150,8 +214,12 @@ def run(handler, targets, n, profile=None):
     times, queries, statuses = [], [], set()
     profiler = cProfile.Profile() if profile else None
     db_before, cpu_before = database_cpu(connection), time.process_time()
+    from django.core.cache import cache
+
     for i in range(n):
-        path, query = targets[i % len(targets)]
+        path, query, cookie = targets[i % len(targets)]
+        if cold:
+            cache.clear()
         counter = Counter()
         seen = []
         with connection.execute_wrapper(counter):
@@ -159,7 +227,7 @@ def run(handler, targets, n, profile=None):
             if profiler:
                 profiler.enable()
             response = handler(
-                environ(path, query), lambda status, _headers, s=seen: s.append(status)
+                environ(path, query, cookie), lambda status, _headers, s=seen: s.append(status)
             )
             b"".join(response)
             response.close()
@@ -190,6 +258,8 @@ def measure(args):
     from django.core.handlers.wsgi import WSGIHandler
 
     handler = WSGIHandler()
+    if args.diary:
+        add_diary(args.diary)
     targets = [
         (name, paths)
         for name, paths in pages()
@@ -207,9 +277,10 @@ def measure(args):
     for name, paths in targets:
         profile = None
         if args.profile:
-            profile = str(Path(args.profile, name.split()[0].strip("/") + ".prof"))
+            stem = "".join(c if c.isalnum() else "-" for c in name).strip("-")
+            profile = str(Path(args.profile, stem + ".prof"))
         median, p90, app_cpu, db_cpu, queries, statuses = run(
-            handler, paths, args.requests, profile
+            handler, paths, args.requests, profile, args.cold
         )
         print(
             f"{name:<16} {median:10.2f} {p90:8.2f} {app_cpu:11.2f} {db_cpu:10.2f}"
@@ -236,6 +307,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--cache", choices=["redis", "db"], default="redis")
+    parser.add_argument(
+        "--diary", type=int, default=0, help="first add this many diary entries to the lot"
+    )
+    parser.add_argument("--cold", action="store_true", help="empty the cache before every request")
     parser.add_argument("--profile", help="write a cProfile file per page into this folder")
     parser.add_argument(
         "--only", help="measure only the pages whose name contains this (the bare view too)"
@@ -282,9 +357,16 @@ def main():
             inner = [PY, __file__, "--inner", "--requests", str(args.requests)]
             if args.only:
                 inner += ["--only", args.only]
+            if args.diary:
+                inner += ["--diary", str(args.diary)]
+            if args.cold:
+                inner += ["--cold"]
             if args.profile:
                 inner += ["--profile", os.path.abspath(args.profile)]
-            print(f"cache: {args.cache}, PostgreSQL over its Unix socket, {args.requests} requests")
+            print(
+                f"cache: {args.cache}{' (emptied before every request)' if args.cold else ''},"
+                f" PostgreSQL over its Unix socket, {args.requests} requests"
+            )
             subprocess.run(inner, env=env, check=True, cwd=ROOT)
         finally:
             if redis is not None:

@@ -9,8 +9,9 @@ _hooks = {}
 
 
 def register(*, steps, version):
-    """`steps(lot)`: the lot's public timeline; `version()`: a number that changes whenever
-    any public timeline may have changed (for the page's ETag)."""
+    """`steps(lot)`: the lot's public timeline; `version(product_pk)`: a value that changes
+    whenever a public timeline of one of the product's lots may have changed (for the page's
+    ETag)."""
     _hooks.update(steps=steps, version=version)
 
 
@@ -19,6 +20,6 @@ def lot_steps(lot):
     return hook(lot) if hook is not None else []
 
 
-def version():
+def version(product_pk):
     hook = _hooks.get("version")
-    return hook() if hook is not None else 0
+    return hook(product_pk) if hook is not None else 0

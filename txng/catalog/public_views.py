@@ -53,7 +53,7 @@ def _product_etag(request, pk, slug=None):
     modified = _product_last_modified(request, pk, slug)
     # What other apps add to the page (ratings, OCOP results, ...) has its own versions.
     extra = slots.version(*PRODUCT_SLOTS)
-    return f"{modified.timestamp() if modified else 0}-{journeys.version()}-{extra}"
+    return f"{modified.timestamp() if modified else 0}-{journeys.version(pk)}-{extra}"
 
 
 @condition(etag_func=_product_etag, last_modified_func=_product_last_modified)

@@ -94,8 +94,13 @@ def register():
 
     slots.add("product_page.main", product_comments, position=20, version=comments.version)
     slots.add("product_page.ld", product_rating_ld, position=20, version=comments.version)
+    # The version lets pages that keep product cards (home, search) show a new rating.
     slots.add(
-        "product_card.badges", product_card_badge, position=20, prefetch=prefetch_card_ratings
+        "product_card.badges",
+        product_card_badge,
+        position=20,
+        version=comments.version,
+        prefetch=prefetch_card_ratings,
     )
     slots.add("scan_page.main", scan_links, position=20)
     slots.add("business_page.summary", business_stats, position=20, version=comments.version)

@@ -8,6 +8,7 @@ class OcopConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from txng.audit.labels import register
+        from txng.catalog.cache import CATALOG_VERSION
         from txng.common import slots
         from txng.ocop import pages
         from txng.ocop.audit_actions import GROUP, AuditAction
@@ -20,6 +21,14 @@ class OcopConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(
                 ORDER_VERSION.bump, sender=Result, weak=False, dispatch_uid=f"ocop-{signal}"
+            )
+            # Product cards on the cached home and search pages show the stars too (their keys
+            # hold the date, for results that lapse).
+            signal.connect(
+                CATALOG_VERSION.bump,
+                sender=Result,
+                weak=False,
+                dispatch_uid=f"ocop-catalog-{id(signal)}",
             )
         slots.add(
             "product_page.summary",

@@ -6,22 +6,28 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.db.models import Count, Min, Q
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from txng.accounts.models import Organisation, OrgStatus
 from txng.accounts.permissions import role_required
+from txng.catalog.cache import CATALOG_VERSION
 from txng.catalog.models import Category, Product
 from txng.catalog.search import CappedPaginator
 from txng.catalog.text import normalise
-from txng.common import health
+from txng.common import health, pagecache, slots
 from txng.common.access import get_visible_or_404
 from txng.common.forms import save_form
 from txng.public import actions, finders
+from txng.public.cache import NEWS_VERSION
 from txng.public.forms import (
     ArticleForm,
     BannerForm,
@@ -31,6 +37,7 @@ from txng.public.forms import (
     SearchForm,
 )
 from txng.public.models import Article, Banner, Post, PostState, Section
+from txng.tracing.cache import TRACE_VERSION
 from txng.tracing.models import Lot, Recall, RecallLot, RecallState
 
 logger = logging.getLogger(__name__)
@@ -59,7 +66,39 @@ def _subtree(children, root):
     return ids
 
 
+# What the home page and search results show beside the catalogue: the product cards' badges
+# (ratings, OCOP stars) have their own versions, and OCOP stars lapse by date.
+def _cards_key():
+    return (slots.version("product_card.badges"), timezone.localdate())
+
+
 def home(request):
+    """The same page for every anonymous visitor, kept in the shared cache until the catalogue,
+    the news, a recall (the trace version) or the product cards' badges change."""
+    page = pagecache.render_framed(
+        request,
+        "public/home.html",
+        lambda _tokens: _home_context(),
+        key=("public:home", get_language(), *_cards_key()),
+        versions=[CATALOG_VERSION, NEWS_VERSION, TRACE_VERSION],
+    )
+    return HttpResponse(page)
+
+
+def _next_change(now):
+    """When an article or a banner is next due to appear or go: the home page holds until then."""
+    times = [
+        Article.objects.filter(is_published=True, published_at__gt=now).aggregate(
+            t=Min("published_at")
+        )["t"],
+        Banner.objects.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
+        Banner.objects.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
+    ]
+    return min((t for t in times if t is not None), default=None)
+
+
+def _home_context():
+    until = _next_change(timezone.now())
     published = Product.objects.published().select_related("business").prefetch_related("images")
     featured = list(published.filter(featured=True).order_by("-published_at")[:8])
     if len(featured) < 4:
@@ -82,37 +121,75 @@ def home(request):
     categories = list(Category.objects.filter(parent=None).order_by("name"))
     for cat in categories:
         cat.n = sum(per_category.get(pk, 0) for pk in _subtree(children, cat.pk))
-    return render(
-        request,
-        "public/home.html",
-        {
-            "featured": featured,
-            "businesses": businesses,
-            "categories": categories,
-            "news": Article.objects.published().select_related("section")[:3],
-            "banners": Banner.objects.current()[:3],
-            "search_form": SearchForm(),
-            "recall_count": current_recalls().count(),
-        },
-    )
+    return {
+        "featured": featured,
+        "businesses": businesses,
+        "categories": categories,
+        "news": Article.objects.published().select_related("section")[:3],
+        "banners": Banner.objects.current()[:3],
+        "search_form": SearchForm(),
+        "recall_count": current_recalls().count(),
+        "frame_until": until,
+    }
+
+
+# The parameters the search page reads: a request with others renders a page of its own (its
+# pagination links repeat every parameter), so a crawler cannot fill the cache with variants.
+SEARCH_PARAMS = {"q", "category", "commune", "agency", "ocop"}
 
 
 def search(request):
     """Products ranked by relevance, and on the first page the businesses, lots (by lot or
-    trace code) and stamp (by its code) that the words name."""
+    trace code) and stamp (by its code) that the words name.
+
+    The first page of a search is the same for every anonymous visitor asking it: it is kept in
+    the shared cache until the catalogue or the product cards' badges change. Lots and stamps
+    found by their code are read on every request (lots and stamps come and go outside the
+    catalogue) and put into the kept page."""
     form = SearchForm(request.GET or None)
+    valid = form.is_valid()
+    query = form.cleaned_data.get("q", "") if valid else ""
+    if (valid or not request.GET) and set(request.GET) <= SEARCH_PARAMS:
+        found = finders.find_codes(query) if query else {}
+        flag = bool(found.get("lots") or found.get("stamp_code"))
+        params = tuple(sorted((k, request.GET.get(k)) for k in request.GET))
+        page = pagecache.render_framed(
+            request,
+            "public/search.html",
+            lambda _tokens: {
+                **_search_context(request, form, query, first_page=True),
+                "found_codes": flag,
+            },
+            key=("public:search", params, get_language(), flag, *_cards_key()),
+            versions=[CATALOG_VERSION],
+            fills={"codes": _codes_html(request, found)},
+        )
+        return HttpResponse(page)
+    context = _search_context(request, form, query, first_page=False)
+    return render(request, "public/search.html", context)
+
+
+def _codes_html(request, found):
+    context = {"lots": [], "stamp_code": "", **found}
+    return mark_safe(render_to_string("public/_search_codes.html", context, request))  # noqa: S308
+
+
+def _search_context(request, form, query, *, first_page):
+    """`first_page`: the caller has the codes found already (they are read on every request)."""
     qs = form.apply(Product.objects.published()).select_related("business", "category")
-    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     if not query:
         qs = qs.order_by("-published_at", "name")
     page = CappedPaginator(qs.prefetch_related("images"), 20).get_page(request.GET.get("page"))
-    found = finders.find_codes(query) if query and page.number == 1 else {}
-    businesses = finders.find_businesses(query) if query and page.number == 1 else []
-    return render(
-        request,
-        "public/search.html",
-        {"form": form, "page": page, "query": query, "businesses": businesses, **found},
-    )
+    context = {"form": form, "page": page, "query": query, "businesses": []}
+    if query and page.number == 1:
+        context["businesses"] = finders.find_businesses(query)
+        if not first_page:
+            found = finders.find_codes(query)
+            context.update(
+                codes=_codes_html(request, found),
+                found_codes=bool(found["lots"] or found["stamp_code"]),
+            )
+    return context
 
 
 def current_recalls():

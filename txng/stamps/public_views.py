@@ -21,9 +21,9 @@ from txng.common.ratelimit import hit, rate_limited
 from txng.stamps import codes, frames, hooks, scans
 from txng.stamps.audit_actions import AuditAction
 from txng.stamps.forms import FakeReportForm, LocationForm
-from txng.stamps.lookup import ORDER_VERSION, cached_order, find_stamp
+from txng.stamps.lookup import cached_order, find_stamp, order_token, order_versions
 from txng.stamps.models import Scan, ScanResult, StampState
-from txng.tracing.cache import TRACE_VERSION
+from txng.tracing.cache import TRACE_VERSION, lot_version
 from txng.tracing.queries import public_timeline
 
 LOCATION_SALT = "stamps.scan-location"
@@ -112,7 +112,7 @@ def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
     shown_count = min(stamp.scan_count, 2)
 
     def context(tokens):
-        product = cached_order(stamp.order_id, tokens[0]).product
+        product = cached_order(stamp.order_id, order_token(stamp.order_id, tokens[:2])).product
         steps = public_timeline(lot) if lot else []
         return {
             "stamp": stamp,
@@ -151,7 +151,9 @@ def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
             get_language(),
             shown_count,
         ),
-        versions=[ORDER_VERSION, TRACE_VERSION] if lot is not None else [ORDER_VERSION],
+        versions=[*order_versions(stamp.order_id), TRACE_VERSION, lot_version(lot.pk)]
+        if lot is not None
+        else order_versions(stamp.order_id),
         fills={
             "times": str(stamp.scan_count),
             "first_scan": timezone.localtime(first).strftime("%d/%m/%Y %H:%M") if first else "—",

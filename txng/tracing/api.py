@@ -1,10 +1,15 @@
 """Public trace JSON: `/api/v1/trace/<product trace code>`; more detail when logged in."""
 
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Router
 
+from txng.catalog.cache import CATALOG_VERSION
+from txng.common import pagecache
+from txng.tracing.cache import TRACE_VERSION, lot_version
 from txng.tracing.codes import normalise_trace_code
-from txng.tracing.models import Lot
+from txng.tracing.models import Lot, RecallLot
 from txng.tracing.queries import clamp_depth, trace_json
 
 router = Router(tags=["trace"])
@@ -21,4 +26,16 @@ def trace_by_code(request, code: str, depth: int = 50, tai: str = ""):
     )
     if lot is None:
         raise Http404
-    return trace_json(request.user, lot, depth=clamp_depth(depth))
+    depth = clamp_depth(depth)
+    if request.user.is_authenticated:
+        return trace_json(request.user, lot, depth=depth)
+    # What the public sees of a lot is the same for everyone, whatever the depth (the graph is
+    # for signed-in users): kept until the lot's trace, the catalogue or the recalls change (the
+    # labels are in the request's language). Its recall is read on every request, as the scan
+    # page reads it: the warning never waits for a version to move.
+    recall = RecallLot.objects.open_for(lot).values_list("recall_id", "recall__reason").first()
+    return pagecache.cached(
+        ("tracing:api-trace", lot.pk, lot.status, recall, get_language(), timezone.localdate()),
+        [CATALOG_VERSION, TRACE_VERSION, lot_version(lot.pk)],
+        lambda: trace_json(request.user, lot, depth=depth),
+    )

@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from txng.common.eventhash import event_hash
-from txng.tracing.cache import bump_trace_version
+from txng.tracing.cache import bump_lots
 from txng.tracing.codes import location_uri, lot_class_uri, party_uri
 from txng.tracing.eventindex import identifiers, index_event, index_events, vocabulary_term
 from txng.tracing.models import UOM, Event, EventIdentifier, EventLot
@@ -144,7 +144,7 @@ def capture(
         EventLot(event=event, lot=lot, role=role, quantity=qty) for lot, role, qty in lots
     )
     index_event(event)
-    bump_trace_version()  # the bulk insert sends no signals
+    bump_lots([lot.pk for lot, _role, _qty in lots])  # the bulk insert sends no signals
     return event, True
 
 
@@ -196,7 +196,7 @@ def capture_new(items, *, business, actor=None):
         cursor.execute(sql, params)
         ids = dict((event_id, pk) for pk, event_id in cursor.fetchall())
         _copy_identifiers(cursor, ((ids[row["event_id"]], row["document"]) for row in rows))
-    bump_trace_version()
+    # Events without lots are on no lot's public trace: no trace version changes.
     return [ids[row["event_id"]] for row in rows]
 
 
@@ -259,5 +259,4 @@ def _create_with_orm(rows, constants):
     """SQLite (the demo): the same rows through the ORM."""
     events = Event.objects.bulk_create(Event(**row, **constants) for row in rows)
     index_events(events)
-    bump_trace_version()
     return [event.pk for event in events]

@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.models import Count, Min, Q, Sum
 from django.utils.translation import gettext as _
 
+from txng.accounts.models import Organisation
+from txng.catalog.models import Facility
 from txng.tracing.codes import location_code
 from txng.tracing.models import (
     EventLot,
@@ -132,26 +134,41 @@ def public_timeline(lot):
         .exclude(event__biz_step="shipping")  # told below from the shipment, without customers
         .exclude(event__biz_step="cycle_counting")
         .exclude(event__type=EventType.AGGREGATION)  # pallets on and off: logistics only
-        .select_related("event__business", "event__facility", "lot__facility")
         .order_by("event__event_time", "event__id", "lot_id")
+        # Plain rows: a lot's diary may hold hundreds of stages, and their few businesses and
+        # places are read once below rather than built again for every stage.
+        .values_list(
+            "event_id",
+            "event__event_time",
+            "event__title",
+            "event__public_detail",
+            "event__disposition",
+            "event__business_id",
+            "event__facility_id",
+            "lot__facility_id",
+            "lot__trace_code",
+        )
     )
+    rows = list(rows)
+    businesses = Organisation.objects.in_bulk({row[5] for row in rows})
+    facilities = Facility.objects.in_bulk({row[6] or row[7] for row in rows} - {None})
     steps, seen = [], set()
-    for row in rows:
-        event = row.event
-        if event.pk in seen:
+    for event_id, time, title, detail, disposition, business_id, own, lots_, code in rows:
+        if event_id in seen:
             continue
-        seen.add(event.pk)
-        facility = event.facility or row.lot.facility
+        seen.add(event_id)
+        business = businesses[business_id]
+        facility = facilities.get(own or lots_)
         steps.append(
             Step(
-                time=event.event_time,
-                title=event.title,
-                business=event.business,
-                place=_place(facility, event.business),
-                detail=event.public_detail,
-                place_code=location_code(facility, event.business),
-                warning=event.disposition == "recalled",
-                trace_code=row.lot.trace_code,
+                time=time,
+                title=title,
+                business=business,
+                place=_place(facility, business),
+                detail=detail,
+                place_code=location_code(facility, business),
+                warning=disposition == "recalled",
+                trace_code=code,
             )
         )
     # A delivery between two businesses of the chain: who to whom and when. Deliveries to
@@ -235,9 +252,13 @@ def lot_json(lot, full):
 
 def trace_json(user, lot, depth=MAX_DEPTH):
     """The trace of one lot as JSON, cut to what `user` may see."""
-    result = trace([lot.pk], direction="both", depth=depth)
-    lots, links = lots_with_graph(result)
-    visible = visible_lot_ids(user, list(lots))
+    # The graph beyond the lot is shown only to a signed-in user (what they may see of it).
+    if user.is_authenticated:
+        result = trace([lot.pk], direction="both", depth=depth)
+        lots, links = lots_with_graph(result)
+        visible = visible_lot_ids(user, list(lots))
+    else:
+        visible = set()
     steps = public_timeline(lot)
     recall = lot.active_recall
     data = {

@@ -8,18 +8,22 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from txng.accounts.permissions import is_member, role_required
 from txng.catalog import facts
+from txng.catalog.cache import CATALOG_VERSION
 from txng.catalog.identifiers import validate_sscc
 from txng.catalog.models import Category, Product
+from txng.common import pagecache
 from txng.common.access import get_visible_or_404
 from txng.common.csp import allow_wasm
 from txng.common.forms import add_errors, save_form
 from txng.tracing import actions, queries
 from txng.tracing import events as events_module
+from txng.tracing.cache import TRACE_VERSION, lot_version
 from txng.tracing.codes import normalise_sscc, normalise_trace_code
 from txng.tracing.exports import XLSX_TYPE
 from txng.tracing.forms import (
@@ -42,6 +46,7 @@ from txng.tracing.forms import (
 from txng.tracing.importer import COLUMNS, template
 from txng.tracing.models import (
     Event,
+    EventLot,
     ImportJob,
     Lot,
     ProcessTemplate,
@@ -117,18 +122,35 @@ def _stock_note(event):
     return ""
 
 
+# The lot page lists the latest events and shipments: a lot written to all day (a farm's diary,
+# a wholesaler's many small deliveries) would otherwise grow its page, and its cost, without
+# end. "?lich-su=tat-ca" lists them all; the EPCIS download holds every event too.
+HISTORY_SHOWN = 50
+
+
 @login_required
 def lot_detail(request, pk):
     lot = _visible_lot(request, pk)
     own = is_member(request.user, lot.business)
+    show_all = request.GET.get("lich-su") == "tat-ca"
+    # The lot's events by a semi-join (no DISTINCT over their JSON documents), each with its
+    # diary entry in the same query.
     history = (
-        Event.objects.filter(lot_rows__lot=lot)
-        .select_related("business", "facility", "declares_error_on")
+        Event.objects.filter(pk__in=EventLot.objects.filter(lot=lot).values("event_id"))
+        .select_related("business", "facility", "declares_error_on", "diary_entry")
         .prefetch_related("error_declarations")
-        .distinct()
         .order_by("-event_time", "-id")
     )
-    history = list(history)
+    shipments = lot.shipments.select_related("receiver", "received_lot").order_by(
+        "-shipped_at", "-pk"
+    )
+    if not show_all:
+        history = history[: HISTORY_SHOWN + 1]
+        shipments = shipments[: HISTORY_SHOWN + 1]
+    history, shipments = list(history), list(shipments)
+    more = not show_all and (len(history) > HISTORY_SHOWN or len(shipments) > HISTORY_SHOWN)
+    if not show_all:
+        history, shipments = history[:HISTORY_SHOWN], shipments[:HISTORY_SHOWN]
     for event in history:
         event.stock_note = _stock_note(event)
     stages = Stage.objects.filter(template=lot.process_id) if lot.process_id else []
@@ -139,11 +161,13 @@ def lot_detail(request, pk):
             "lot": lot,
             "own": own,
             "history": history,
+            "more": more,
+            "shown": HISTORY_SHOWN,
             "stages": stages,
             "diary_form": DiaryForm(prefix="diary", lot=lot),
             "ship_form": ShipForm(business=lot.business, prefix="ship") if own else None,
             "qty_form": QuantityReasonForm(prefix="mv"),
-            "shipments": lot.shipments.select_related("receiver", "received_lot"),
+            "shipments": shipments,
             # The receiver's side of a delivery: shipped and received quantities, so a
             # difference shows to both businesses and to their authorities, never publicly.
             "receipts": lot.receipts.select_related("lot__business"),
@@ -385,7 +409,11 @@ def _visible_or_partner_lot(request, pk):
 
 def public_lot(request, code):
     """The public trace page of one lot: the product's items, the lot's, and its journey
-    (all ten basic items of Circular 02/2024 when the business recorded them)."""
+    (all ten basic items of Circular 02/2024 when the business recorded them).
+
+    The lot is found on every request; its page is the same for every anonymous visitor and is
+    kept in the shared cache under the lot's trace version (bumped by any change to it or to a
+    lot upstream), the catalogue's (the product, its producer) and the recalls'."""
     lot = (
         Lot.objects.public_or_visible_to(request.user)
         .select_related(
@@ -396,26 +424,44 @@ def public_lot(request, code):
     )
     if lot is None:
         raise Http404
-    product = lot.product
-    steps = queries.public_timeline(lot)
-    return render(
+    # A recall is read on every request, as the scan page reads it: its warning never waits
+    # for a version to move.
+    recall = lot.active_recall
+    page = pagecache.render_framed(
         request,
         "tracing/public_lot.html",
-        {
-            "lot": lot,
-            "product": product,
-            "producer": product.business,
-            # A shop or distributor holding a received lot is not who made the product.
-            "holder": lot.business if lot.business_id != product.business_id else None,
-            # Others holding goods with this printed code (only on the producer's lot page).
-            "holders": lot.holders() if lot.producer_lot else (),
-            "steps": steps,
-            "recall": lot.active_recall,
-            "facts_lot": lot,
-            "facts_missing": facts.missing_items(product, lot, steps),
-            "facts_count": facts.count_items(product, lot, steps),
-        },
+        lambda _tokens: _public_lot_context(lot, recall),
+        # The date: whether the lot has expired is said by date.
+        key=(
+            "tracing:public-lot",
+            lot.pk,
+            lot.status,
+            recall and (recall.pk, recall.reason),
+            get_language(),
+            timezone.localdate(),
+        ),
+        versions=[CATALOG_VERSION, TRACE_VERSION, lot_version(lot.pk)],
     )
+    return HttpResponse(page)
+
+
+def _public_lot_context(lot, recall):
+    product = lot.product
+    steps = queries.public_timeline(lot)
+    return {
+        "lot": lot,
+        "product": product,
+        "producer": product.business,
+        # A shop or distributor holding a received lot is not who made the product.
+        "holder": lot.business if lot.business_id != product.business_id else None,
+        # Others holding goods with this printed code (only on the producer's lot page).
+        "holders": lot.holders() if lot.producer_lot else (),
+        "steps": steps,
+        "recall": recall,
+        "facts_lot": lot,
+        "facts_missing": facts.missing_items(product, lot, steps),
+        "facts_count": facts.count_items(product, lot, steps),
+    }
 
 
 @login_required

@@ -35,7 +35,7 @@ def test_sqlite_overflow_in_a_page_is_404_not_500(client, monkeypatch):
     def overflow(*args, **kwargs):
         raise OverflowError("Python int too large to convert to SQLite INTEGER")
 
-    monkeypatch.setattr(views, "render", overflow)
+    monkeypatch.setattr(views, "_home_context", overflow)
     assert client.get(reverse("public:home")).status_code == 404
 
 

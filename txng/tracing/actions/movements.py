@@ -20,7 +20,7 @@ from txng.common.units import unit_label
 from txng.tracing import events
 from txng.tracing.actions import plausibility
 from txng.tracing.audit_actions import AuditAction
-from txng.tracing.cache import bump_trace_version
+from txng.tracing.cache import bump_lots
 from txng.tracing.models import (
     DiaryEntry,
     LinkKind,
@@ -399,7 +399,8 @@ def transform(*, actor, inputs, outputs, time=None, facility=None, note=""):
         for i, qi in locked_in
         for o, _qo in locked_out
     )
-    bump_trace_version()  # the bulk insert sends no signals
+    # The bulk insert sends no signals.
+    bump_lots([lot.pk for lot, _q in locked_in] + [lot.pk for lot, _q in locked_out])
     record(actor, AuditAction.TRANSFORM, locked_out[0][0], object_type="tracing.lot")
     return event
 
