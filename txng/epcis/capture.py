@@ -225,8 +225,7 @@ def store_event(event, event_id, *, business, actor):
 def _split(prepared):
     """Events that are surely new (stored in one INSERT) and the rest (one by one: already
     stored, error declarations, repeated within the document, over-long IDs)."""
-    ids = [event_id for _i, _e, event_id in prepared]
-    known = set(Event.objects.filter(event_id__in=ids).values_list("event_id", flat=True))
+    known = tracing_events.stored_event_ids([event_id for _i, _e, event_id in prepared])
     seen, fresh, careful = set(), [], []
     for item in prepared:
         _index, event, event_id = item
