@@ -15,10 +15,11 @@
    PostgreSQL's EXPLAIN ANALYZE of each kind of query (its first sample) at the stored size.
    --stored 0 skips the query half.
 
---profile prints where capture's time goes: cProfile of the request half (parse, schema, CBV,
-job row) and of the task half (hash, duplicate check, rows) apart, and PostgreSQL's own time
-per statement (pg_stat_statements, loaded in the benchmark's cluster). Profiling slows Python
-down, so its events/s are not the benchmark's figure.
+--profile prints where capture's time goes: the request half (parse, schema, CBV, job row) and
+the task half (hash, duplicate check, rows) run apart, each with its wall time and this
+process's CPU time (the rest is mostly waiting for PostgreSQL), then PostgreSQL's own time per
+statement (pg_stat_statements, loaded in the benchmark's cluster). --cprofile adds cProfile's
+table of each half; it slows Python down, so its events/s are not the benchmark's figure.
 """
 
 import argparse
@@ -42,6 +43,7 @@ CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
 
 def main():
     args = _parse_args()
+    args.profile = args.profile or args.cprofile
     with temp_cluster(preload=("pg_stat_statements",) if args.profile else ()) as url:
         os.environ["DATABASE_URL"] = url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "txng.settings")
@@ -82,6 +84,7 @@ def _parse_args():
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     parser.add_argument("--profile", action="store_true", help="print where capture's time goes")
+    parser.add_argument("--cprofile", action="store_true", help="--profile with cProfile tables")
     return parser.parse_args()
 
 
@@ -214,6 +217,15 @@ def _profiled(args, post_all):
     with connection.cursor() as cur:
         cur.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         cur.execute("SELECT pg_stat_statements_reset()")
+        cur.execute("SELECT pg_backend_pid()")
+        (backend,) = cur.fetchone()
+
+    def server_cpu():
+        """CPU seconds of the PostgreSQL backend serving this process (same machine): what the
+        server worked, without the time it waited for a core on a loaded machine."""
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     halves = {
         "request (POST /epcis/capture: parse, schema, CBV, job row)": post_all,
         "task (run_capture: hash, duplicate check, rows)": lambda: [
@@ -222,12 +234,18 @@ def _profiled(args, post_all):
         ],
     }
     for name, work in halves.items():
-        profile = cProfile.Profile()
-        started = time.perf_counter()
-        profile.runcall(work)
-        seconds = time.perf_counter() - started
-        print(f"\n== {name}: {seconds:.1f} s = {seconds * 1000 / args.events:.3f} ms/event")
-        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        profile = cProfile.Profile() if args.cprofile else None
+        started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
+        profile.runcall(work) if profile else work()
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        server = server_cpu() - server
+        print(
+            f"\n== {name}: {seconds:.2f} s = {seconds * 1000 / args.events:.3f} ms/event;"
+            f" CPU: Python {cpu * 1000 / args.events:.3f} ms/event,"
+            f" PostgreSQL {server * 1000 / args.events:.3f} ms/event; the rest waited for a core"
+        )
+        if profile:
+            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     with connection.cursor() as cur:
         cur.execute(
             """SELECT calls, total_exec_time, rows,
