@@ -308,11 +308,13 @@ def run(job, on_captured=None):
 
 
 def _still_running(job):
-    """Lock the job's row; False (and the job as stored) when it was finished meanwhile."""
-    stored = type(job).objects.select_for_update().get(pk=job.pk)
-    if not stored.running:
+    """Lock the job's row; False (and the job as stored) when it was finished meanwhile.
+    Only the flag is read: the row holds the whole document, which the worker has already."""
+    jobs = type(job).objects.select_for_update().filter(pk=job.pk)
+    running = jobs.values_list("running", flat=True).get()
+    if not running:
         job.refresh_from_db()
-    return stored.running
+    return running
 
 
 def _finish(job, errors, captured):

@@ -288,3 +288,16 @@ def test_a_purged_events_identifier_rows_go_with_it_even_without_djangos_cascade
         cursor.execute("SET LOCAL txng.purge = 'on'")
         cursor.execute("DELETE FROM tracing_event WHERE id = %s", [event.pk])
     assert not EventIdentifier.objects.filter(event_id=event.pk).exists()
+
+
+def test_capture_looks_up_stored_event_ids_by_the_key_tables_index(lot):
+    """Not a scan of the key table, nor of every month's eventID index."""
+    from txng.tracing.events import STORED_KEYS_SQL, stored_event_ids
+
+    event = Event.objects.get(lot_rows__lot=lot)
+    assert stored_event_ids([event.event_id, "not-stored"]) == {event.event_id}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + STORED_KEYS_SQL, [["a", "b"]])
+        plan = " ".join(line for (line,) in cursor.fetchall())
+    assert "event_captured_once" in plan and "Seq Scan" not in plan
