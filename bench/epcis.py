@@ -264,6 +264,18 @@ def _profiled(args, post_all):
             stats = pstats.Stats(profile)
             stats.sort_stats("tottime").print_stats(25)
             _by_module(stats, args.events)
+    with connection.cursor() as cur:
+        cur.execute(
+            """SELECT calls, total_exec_time, rows,
+                      left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+               FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"""
+        )
+        print("\n== PostgreSQL time by statement (server side, pg_stat_statements)")
+        for calls, total, rows, text in cur.fetchall():
+            print(
+                f"{total:9.0f} ms {total / args.events:7.3f} ms/event {calls:6} calls "
+                f"{rows:8} rows  {text}"
+            )
 
 
 def _by_module(stats, events):
