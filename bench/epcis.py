@@ -1,7 +1,7 @@
 """Benchmark the EPCIS binding on PostgreSQL: capture throughput and MATCH_ query latency.
 
     .venv/bin/python bench/epcis.py [--events 100000] [--per-document 500] [--stored 1000000]
-                                    [--samples 200] [--explain]
+                                    [--samples 200] [--explain] [--profile]
 
 1. Capture: --events ObjectEvents in documents of --per-document, each POSTed to /epcis/capture
    with an API key (JSON parse, GS1 schema, CBV check, job row) and stored by the capture task
@@ -13,6 +13,13 @@
    MATCH_epcClass and a one-hour eventTime window, through the whole request path, as DOST's
    key (which sees every event: the widest visibility). Goal: p95 < 100 ms. --explain prints
    PostgreSQL's EXPLAIN ANALYZE of each kind of query (its first sample) at the stored size.
+   --stored 0 skips the query half.
+
+--profile prints where capture's time goes: the request half (parse, schema, CBV, job row) and
+the task half (hash, duplicate check, rows) run apart, each with its wall time and this
+process's CPU time (the rest is mostly waiting for PostgreSQL), then PostgreSQL's own time per
+statement (pg_stat_statements, loaded in the benchmark's cluster). --cprofile adds cProfile's
+table of each half; it slows Python down, so its events/s are not the benchmark's figure.
 """
 
 import argparse
@@ -36,13 +43,20 @@ CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
 
 def main():
     args = _parse_args()
-    with temp_cluster() as url:
+    args.profile = args.profile or args.cprofile
+    with temp_cluster(preload=("pg_stat_statements",) if args.profile else ()) as url:
         os.environ["DATABASE_URL"] = url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "txng.settings")
         os.environ.setdefault("SECRET_KEY", "bench-only")
         os.environ.setdefault("DEBUG", "0")
         os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-        os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+        # --profile queues the capture tasks (dummy backend) and runs them after the requests,
+        # so that each half is profiled on its own.
+        os.environ["TASKS_BACKEND"] = (
+            "django_tasks.backends.dummy.DummyBackend"
+            if args.profile
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
         import logging
 
         import django
@@ -58,7 +72,8 @@ def main():
         call_command("createcachetable", verbosity=0)
         business_key, dost_key, business = _keys()
         _capture(args, business_key)
-        _query(args, dost_key, business)
+        if args.stored:
+            _query(args, dost_key, business)
 
 
 def _parse_args():
@@ -68,6 +83,8 @@ def _parse_args():
     parser.add_argument("--stored", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--explain", action="store_true", help="print the query plans")
+    parser.add_argument("--profile", action="store_true", help="print where capture's time goes")
+    parser.add_argument("--cprofile", action="store_true", help="--profile with cProfile tables")
     return parser.parse_args()
 
 
@@ -106,7 +123,10 @@ def _capture(args, key):
 
     client = Client()
     headers = {"Authorization": f"Bearer {key}"}
-    documents = [
+    # Only the JSON texts are kept, as a client holds its documents: 100,000 events kept as
+    # dicts meant a million live objects for Python's garbage collector to walk again and
+    # again while capture ran, a cost of the benchmark and not of the server.
+    documents = (
         {
             "@context": CONTEXT,
             "type": "EPCISDocument",
@@ -117,19 +137,26 @@ def _capture(args, key):
             },
         }
         for start in range(0, args.events, args.per_document)
-    ]
+    )
     bodies = [json.dumps(d) for d in documents]
     # Warm up outside the timing: URLconf import and the schema's one-off compilation.
     from txng.epcis.capture import validator
 
     validator()
     client.get("/epcis/events", headers=headers)
+
+    def post_all():
+        for body in bodies:
+            response = client.post(
+                "/epcis/capture", body, content_type="application/ld+json", headers=headers
+            )
+            assert response.status_code == 202, (response.status_code, response.content)
+
     started = time.perf_counter()
-    for body in bodies:
-        response = client.post(
-            "/epcis/capture", body, content_type="application/ld+json", headers=headers
-        )
-        assert response.status_code == 202, (response.status_code, response.content)
+    if args.profile:
+        _profiled(args, post_all)
+    else:
+        post_all()
     capture_seconds = time.perf_counter() - started
     from txng.epcis.models import CaptureJob
     from txng.tracing.models import Event
@@ -177,6 +204,96 @@ def _capture(args, key):
     )
     print(f"baseline raw COPY of the same rows: {copy_seconds:.1f} s = {copy_rate:,.0f} events/s")
     print(f"capture / COPY = {rate / copy_rate:.2f}x (goal >= 0.3x)")
+
+
+def _profiled(args, post_all):
+    """Run the request half, then the queued tasks, each under cProfile; then PostgreSQL's
+    statements by their total time in the server."""
+    import cProfile
+    import gc
+    import pstats
+
+    from django.db import connection
+
+    from txng.epcis.models import CaptureJob
+    from txng.epcis.tasks import run_capture
+
+    with connection.cursor() as cur:
+        cur.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        cur.execute("SELECT pg_stat_statements_reset()")
+        cur.execute("SELECT pg_backend_pid()")
+        (backend,) = cur.fetchone()
+
+    def server_cpu():
+        """CPU seconds of the PostgreSQL backend serving this process (same machine): what the
+        server worked, without the time it waited for a core on a loaded machine."""
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    collecting = {"since": 0.0, "seconds": 0.0}
+
+    def count_collections(phase, info):
+        if phase == "start":
+            collecting["since"] = time.process_time()
+        else:
+            collecting["seconds"] += time.process_time() - collecting["since"]
+
+    gc.callbacks.append(count_collections)
+    halves = {
+        "request (POST /epcis/capture: parse, schema, CBV, job row)": post_all,
+        "task (run_capture: hash, duplicate check, rows)": lambda: [
+            run_capture.call(pk)
+            for pk in CaptureJob.objects.order_by("pk").values_list("pk", flat=True)
+        ],
+    }
+    for name, work in halves.items():
+        profile = cProfile.Profile() if args.cprofile else None
+        collecting["seconds"] = 0.0
+        started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
+        profile.runcall(work) if profile else work()
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        server = server_cpu() - server
+        print(
+            f"\n== {name}: {seconds:.2f} s = {seconds * 1000 / args.events:.3f} ms/event;"
+            f" CPU: Python {cpu * 1000 / args.events:.3f} ms/event,"
+            f" PostgreSQL {server * 1000 / args.events:.3f} ms/event; the rest waited for a core."
+            f" Python's garbage collector took {collecting['seconds'] * 1000 / args.events:.3f}"
+            " ms/event of the Python CPU"
+        )
+        if profile:
+            stats = pstats.Stats(profile)
+            stats.sort_stats("tottime").print_stats(25)
+            _by_module(stats, args.events)
+    with connection.cursor() as cur:
+        cur.execute(
+            """SELECT calls, total_exec_time, rows,
+                      left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+               FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"""
+        )
+        print("\n== PostgreSQL time by statement (server side, pg_stat_statements)")
+        for calls, total, rows, text in cur.fetchall():
+            print(
+                f"{total:9.0f} ms {total / args.events:7.3f} ms/event {calls:6} calls "
+                f"{rows:8} rows  {text}"
+            )
+
+
+def _by_module(stats, events):
+    """cProfile's own time summed by where the code lives (txng's modules one by one)."""
+    totals = {}
+    for (path, _line, function), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
+        if "/txng/" in path:
+            where = "txng/" + path.split("/txng/", 1)[1]
+        elif "site-packages/" in path:
+            where = path.split("site-packages/", 1)[1].split("/", 1)[0]
+        elif path == "~":
+            where = f"built-in {function}"[:70]
+        else:
+            where = "python " + Path(path).name
+        totals[where] = totals.get(where, 0.0) + own
+    print("   own time by module (profiled, so Python-heavy code looks dearer than it is):")
+    for where, own in sorted(totals.items(), key=lambda item: -item[1])[:18]:
+        print(f"   {own * 1000 / events:7.3f} ms/event  {where}")
 
 
 GENERATE = """

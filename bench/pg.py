@@ -32,7 +32,7 @@ def free_port():
 
 
 @contextlib.contextmanager
-def temp_cluster(db="txng", socket=False):
+def temp_cluster(db="txng", socket=False, preload=()):
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         yield os.environ["DATABASE_URL"]
         return
@@ -56,6 +56,8 @@ def temp_cluster(db="txng", socket=False):
         "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB "
         "-c max_wal_size=4GB -c maintenance_work_mem=512MB"
     )
+    if preload:
+        opts += f" -c shared_preload_libraries={','.join(preload)}"
     subprocess.run(
         [*run_as, f"{pg_bin}/pg_ctl", "-D", data, "-l", f"{tmp}/log", "-w", "-o", opts, "start"],
         check=True,

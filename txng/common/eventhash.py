@@ -23,7 +23,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -224,36 +224,26 @@ def _is_time_key(key: str) -> bool:
     return "time" in local and "offset" not in local
 
 
-def _normalise_time(text: str) -> str:
-    """UTC with exactly three decimals, half-up rounded (CBV 2.0 rule: .1415 -> .142)."""
-    match = _DATETIME.match(text)
-    if not match:
+def _normalise_time(text: str, match: re.Match[str] | None = None) -> str:
+    """UTC with exactly three decimals, half-up rounded (CBV 2.0 rule: .1415 -> .142).
+
+    Every event has a time to normalise: once the pattern has matched, datetime's own
+    ISO 8601 parser reads it (its microseconds hold the fourth decimal that decides the
+    rounding) and the offset is subtracted from the naive time, in a fraction of the time
+    that aware datetimes and astimezone took."""
+    if not (match or _DATETIME.match(text)):
         return text
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
     try:
-        moment = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second),
-            tzinfo=_parse_zone(zone),
-        )  # fmt: skip
-    except ValueError:
+        moment = datetime.fromisoformat(text)
+    except ValueError:  # a day or hour that does not exist, an offset of 24 h or more
         return text
     # Milliseconds rounded half up: the fourth decimal decides (.1415 -> 142, .9996 -> 1000).
-    fraction = fraction or ""
-    millis = int(fraction[:3].ljust(3, "0")) + (len(fraction) > 3 and fraction[3] >= "5")
-    moment = (moment + timedelta(milliseconds=millis)).astimezone(UTC)
+    millis = (moment.microsecond + 500) // 1000
+    offset = moment.utcoffset()
+    moment = moment.replace(microsecond=0, tzinfo=None) - offset + timedelta(milliseconds=millis)
     if moment.year < 1000:  # strftime writes such a year unpadded; keep its output
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return (
-        f"{moment.year}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
-        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond // 1000:03d}Z"
-    )
-
-
-def _parse_zone(zone: str) -> timezone:
-    if zone == "Z":
-        return UTC
-    sign = -1 if zone[0] == "-" else 1
-    return timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
+    return moment.isoformat(timespec="milliseconds") + "Z"
 
 
 def _format_number(number: Decimal) -> str:
@@ -272,19 +262,22 @@ def _format_number(number: Decimal) -> str:
 
 def _canonical(value: Any, ctx: _Context, key: str = "", vocab: str | None = None) -> str:
     """The canonical text of one scalar value (empty string for nothing to hash)."""
-    if value is None:
+    if isinstance(value, str):  # nearly every value: the other types' checks come after
+        text = value.strip()
+    elif value is None:
         return ""
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    elif isinstance(value, int | float):
         return _format_number(Decimal(repr(value)))
-    text = str(value).strip()
+    else:
+        text = str(value).strip()
     if not text:
         return ""
     if vocab:
         text = _expand_bare_term(text, vocab)
-    if _is_time_key(key) and _DATETIME.match(text):
-        return _normalise_time(text)
+    if _is_time_key(key) and (moment := _DATETIME.match(text)):
+        return _normalise_time(text, moment)
     return _canonical_text(text, ctx)
 
 
@@ -461,6 +454,7 @@ _PRIMARY_KEYS = {
     "8017": r"\d{18}",
     "8018": r"\d{18}",
 }
+_PRIMARY_KEY_SYNTAX = {ai: re.compile(syntax) for ai, syntax in _PRIMARY_KEYS.items()}
 # Only the finest level of identification is kept, e.g. a serial wins over a lot.
 _QUALIFIERS = {"01": ("21", "235", "10"), "8006": ("21", "10"), "414": ("254",), "8010": ("8011",)}
 _HTTP_URI = re.compile(r"^https?://[^/?#]*(/[^?#]*)")
@@ -479,9 +473,9 @@ def digital_link(uri: str) -> str | None:
         return None
     segments = [_SHORT_NAMES.get(s, s) for s in match.group(1).split("/")]
     for index, ai in enumerate(segments[:-1]):
-        value = segments[index + 1]
-        if ai in _PRIMARY_KEYS and re.fullmatch(_PRIMARY_KEYS[ai], value):
-            return _constrained_link(ai, value, segments[index + 2 :])
+        syntax = _PRIMARY_KEY_SYNTAX.get(ai)
+        if syntax is not None and syntax.fullmatch(segments[index + 1]):
+            return _constrained_link(ai, segments[index + 1], segments[index + 2 :])
     return None
 
 
@@ -524,6 +518,9 @@ def _id_list(child: str) -> Renderer:
     """A list of identifiers, e.g. ``epcList`` -> ``epcListepc=...epc=...`` sorted."""
 
     def render(name: str, value: Any, ctx: _Context) -> str:
+        if isinstance(value, list) and len(value) == 1:  # one EPC: nothing to sort
+            text = _canonical(value[0], ctx, child)
+            return f"{name}{child}={text}" if text else ""
         texts = (_canonical(item, ctx, child) for item in _as_list(value))
         items = sorted(f"{child}={text}" for text in texts if text)
         return name + "".join(items) if items else ""
@@ -534,10 +531,12 @@ def _id_list(child: str) -> Renderer:
 def _object(spec: _Spec, scalar_key: str | None = None) -> Renderer:
     """A structure rendered as its name followed by its fields (e.g. ``readPointid=...``)."""
 
+    known = _names(spec)
+
     def render(name: str, value: Any, ctx: _Context) -> str:
         if not isinstance(value, Mapping):
             value = {scalar_key: value} if scalar_key else {}
-        inner = _fields(value, spec, ctx)
+        inner = _fields(value, spec, ctx, known)
         return name + inner if inner else ""
 
     return render
@@ -546,8 +545,12 @@ def _object(spec: _Spec, scalar_key: str | None = None) -> Renderer:
 def _repeated(spec: _Spec) -> Renderer:
     """Several structures under one name, each with the name, sorted (``sensorReport``)."""
 
+    known = _names(spec)
+
     def render(name: str, value: Any, ctx: _Context) -> str:
-        items = (_fields(item, spec, ctx) for item in _as_list(value) if isinstance(item, Mapping))
+        items = (
+            _fields(item, spec, ctx, known) for item in _as_list(value) if isinstance(item, Mapping)
+        )
         return "".join(sorted(name + inner for inner in items if inner))
 
     return render
@@ -556,8 +559,12 @@ def _repeated(spec: _Spec) -> Renderer:
 def _object_list(child: str, spec: _Spec) -> Renderer:
     """A list of structures: the list name once, then each element (prefixed by ``child``)."""
 
+    known = _names(spec)
+
     def render(name: str, value: Any, ctx: _Context) -> str:
-        items = (_fields(item, spec, ctx) for item in _as_list(value) if isinstance(item, Mapping))
+        items = (
+            _fields(item, spec, ctx, known) for item in _as_list(value) if isinstance(item, Mapping)
+        )
         rendered = sorted(child + inner for inner in items if inner)
         return name + "".join(rendered) if rendered else ""
 
@@ -567,10 +574,15 @@ def _object_list(child: str, spec: _Spec) -> Renderer:
 _Spec = tuple[tuple[str, Renderer], ...]
 
 
-def _fields(obj: Mapping[str, Any], spec: _Spec, ctx: _Context) -> str:
+def _names(spec: _Spec) -> frozenset[str]:
+    return frozenset(name for name, _ in spec)
+
+
+def _fields(obj: Mapping[str, Any], spec: _Spec, ctx: _Context, known: frozenset[str]) -> str:
     """Known fields in canonical order, then any user extensions sorted (CBV rule 21)."""
-    known = {name for name, _ in spec}
     ordered = "".join(render(name, obj[name], ctx) for name, render in spec if name in obj)
+    if obj.keys() <= known:  # the usual case: no extension to look for
+        return ordered
     extras = [
         text
         for key, value in obj.items()
@@ -692,12 +704,13 @@ _NOT_HASHED = frozenset({"type", "eventID", "recordTime", "errorDeclaration"})
 
 
 _ORDERED = frozenset(name for name, _ in _EVENT_ORDER)
+_NOT_IN_TAIL = _ORDERED | _NOT_HASHED | {"@context"}
 
 
 def _tail(event: Mapping[str, Any], ctx: _Context) -> list[str]:
     parts: list[str] = []
     for key, value in event.items():
-        if key in _ORDERED or key in _NOT_HASHED or _skip(key, ctx) or ctx.is_ignored(key):
+        if key in _NOT_IN_TAIL or _skip(key, ctx) or ctx.is_ignored(key):
             continue
         if key in _TAIL_FIELDS:
             parts.append(_TAIL_FIELDS[key](key, value, ctx))

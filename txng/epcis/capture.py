@@ -225,8 +225,7 @@ def store_event(event, event_id, *, business, actor):
 def _split(prepared):
     """Events that are surely new (stored in one INSERT) and the rest (one by one: already
     stored, error declarations, repeated within the document, over-long IDs)."""
-    ids = [event_id for _i, _e, event_id in prepared]
-    known = set(Event.objects.filter(event_id__in=ids).values_list("event_id", flat=True))
+    known = tracing_events.stored_event_ids([event_id for _i, _e, event_id in prepared])
     seen, fresh, careful = set(), [], []
     for item in prepared:
         _index, event, event_id = item
@@ -309,11 +308,13 @@ def run(job, on_captured=None):
 
 
 def _still_running(job):
-    """Lock the job's row; False (and the job as stored) when it was finished meanwhile."""
-    stored = type(job).objects.select_for_update().get(pk=job.pk)
-    if not stored.running:
+    """Lock the job's row; False (and the job as stored) when it was finished meanwhile.
+    Only the flag is read: the row holds the whole document, which the worker has already."""
+    jobs = type(job).objects.select_for_update().filter(pk=job.pk)
+    running = jobs.values_list("running", flat=True).get()
+    if not running:
         job.refresh_from_db()
-    return stored.running
+    return running
 
 
 def _finish(job, errors, captured):

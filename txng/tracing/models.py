@@ -388,7 +388,14 @@ class EventIdentifier(models.Model):
     """One identifier an event names, in its canonical GS1 Digital Link form when it has one,
     so that every MATCH_ query of EPCIS is an index lookup, never a scan of the JSON."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="identifiers")
+    # No foreign key in the database, as for EventKey: a check against the partitioned event
+    # table cost each row about as much as the event's own insert (docs/scale.md). The link is
+    # kept by triggers instead (tracing 0013): a statement's rows must name events that exist,
+    # and an event's delete (only purge_lot) takes its rows with it. On SQLite, and for the ORM,
+    # Django's own cascade still deletes them first.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, db_constraint=False, related_name="identifiers"
+    )
     role = models.CharField(max_length=12, choices=IdentifierRole.choices)
     value = models.TextField(editable=False)  # copied from the event by eventindex, never typed
 

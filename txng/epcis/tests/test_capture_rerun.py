@@ -80,3 +80,15 @@ def test_a_finished_job_run_again_changes_nothing(
     )
     assert Event.objects.count() == events and notified == [1]
     assert stale.captured == 1 and not stale.running
+
+
+def test_the_task_reads_the_jobs_document_once(job):
+    """run_capture loads the job with its document; locking the job reads only its state."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        tasks.run_capture.call(job.pk)
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "document" in q["sql"]]
+    assert len([sql for sql in reads if "epcis_capturejob" in sql]) == 1, reads
+    assert CaptureJob.objects.get(pk=job.pk).success is True

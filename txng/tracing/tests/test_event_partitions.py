@@ -21,7 +21,7 @@ from txng.common.partitions import (
     partition_name,
     partitions,
 )
-from txng.tracing.models import Event, EventKey, EventLot
+from txng.tracing.models import Event, EventIdentifier, EventKey, EventLot
 from txng.tracing.tasks import create_event_partitions, ensure_event_partitions
 
 pytestmark = [
@@ -254,3 +254,57 @@ def test_a_month_whose_events_waited_in_the_default_partition_starts_after_them(
     assert _home(waiting.pk) == "tracing_event_default"  # kept, and still found
     later = _insert(template, id=month_first_id(month) + 6, event_id="in its month")
     assert _home(later.pk) == name
+
+
+def test_identifier_rows_have_no_foreign_key_to_the_partitioned_event_table():
+    """Its check cost each identifier row as much as the event's insert (docs/scale.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE contype = 'f'"
+            " AND conrelid = 'tracing_eventidentifier'::regclass"
+        )
+        assert cursor.fetchall() == []
+
+
+def test_an_identifier_row_naming_no_event_is_refused(lot):
+    event = Event.objects.get(lot_rows__lot=lot)
+    with pytest.raises(IntegrityError, match="event 1 does not exist"), transaction.atomic():
+        EventIdentifier.objects.bulk_create(
+            [
+                EventIdentifier(event_id=event.pk, role="epc", value="https://id.gs1.org/00/1"),
+                EventIdentifier(event_id=1, role="epc", value="https://id.gs1.org/00/2"),
+            ]
+        )
+    row = EventIdentifier.objects.filter(event=event).first()
+    with pytest.raises(IntegrityError, match="does not exist"), transaction.atomic():
+        EventIdentifier.objects.filter(pk=row.pk).update(event_id=event.pk + 1)
+    EventIdentifier.objects.create(event=event, role="epc", value="https://id.gs1.org/00/3")
+
+
+def test_a_purged_events_identifier_rows_go_with_it_even_without_djangos_cascade(lot):
+    event = _insert(Event.objects.get(lot_rows__lot=lot), event_id="purged-with-rows")
+    EventIdentifier.objects.create(event=event, role="epc", value="https://id.gs1.org/00/4")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL txng.purge = 'on'")
+        cursor.execute("DELETE FROM tracing_event WHERE id = %s", [event.pk])
+    assert not EventIdentifier.objects.filter(event_id=event.pk).exists()
+
+
+def test_capture_looks_up_stored_event_ids_by_the_key_tables_index(lot):
+    """Not a scan of the key table, nor of every month's eventID index."""
+    from txng.tracing.events import STORED_KEYS_SQL, stored_event_ids
+
+    event = Event.objects.get(lot_rows__lot=lot)
+    assert stored_event_ids([event.event_id, "not-stored"]) == {event.event_id}
+    # Some thousand keys, as in bench/epcis.py, where `key = ANY(array)` was planned as a scan.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tracing_eventkey (event_id, key) SELECT -i, 'k' || i"
+            " FROM generate_series(1, 5000) AS i"
+        )
+        cursor.execute("ANALYZE tracing_eventkey")
+        cursor.execute("EXPLAIN " + STORED_KEYS_SQL, [[f"k{i}" for i in range(500)]])
+        plan = [line.strip() for (line,) in cursor.fetchall()]
+    probe = next(line for line in plan if "tracing_eventkey" in line)
+    assert probe.startswith("->  Index Only Scan using event_captured_once"), plan
+    assert plan[0].startswith("Nested Loop"), plan
