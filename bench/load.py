@@ -389,14 +389,18 @@ def user_loop(args, state, stats, context, start_at, deadline, index, run_id, or
     rng = random.Random(index)
     client = Client(args.base, context)
     role = role_of(index, len(state.get("officials", [])))
+    think = args.think * (3 if role == "official" else 1)
+    if role in ("official", "business"):
+        # People sign in when they come to work, not all in the same second: each signs in at a
+        # random moment of its first think time (a sign-in costs a password hash, ~0.5 s of CPU).
+        time.sleep(max(0.0, start_at + rng.uniform(0, think) - time.monotonic()))
     if role == "official":
         person = state["officials"][index // 20]
         if not login(client, stats, person["username"], args.password, person["totp_key"]):
             return
     elif role == "business" and not login(client, stats, state["username"], args.password):
         return
-    think = args.think * (3 if role == "official" else 1)
-    due = start_at + rng.uniform(0, think)
+    due = max(time.monotonic(), start_at + rng.uniform(0, think))
     while due < deadline:
         now = time.monotonic()
         overslept = None
