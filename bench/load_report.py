@@ -181,14 +181,22 @@ def _seconds(value):
     return sum(numbers) if numbers else None
 
 
+def _upstream_tries(value):
+    """How many upstream servers nginx sent the request to: proxy_next_upstream sends it to
+    the next one after an error (a worker killed, a refused connect), writing 'a, b'."""
+    return value.count(",") + 1
+
+
 def read_nginx(path):
+    """{request id: (nginx's ms, upstream seconds or None, upstream tries)}"""
     found = {}
     try:
         with open(path, errors="replace") as f:
             for line in f:
                 m = NGINX_LINE.search(line)
                 if m:
-                    found[m["rid"]] = (float(m["rt"]) * 1000, _seconds(m["urt"]))
+                    urt = m["urt"]
+                    found[m["rid"]] = (float(m["rt"]) * 1000, _seconds(urt), _upstream_tries(urt))
     except OSError:
         pass
     return found
@@ -216,7 +224,7 @@ def split(attempts, nginx, worker):
     for kind, rid, client_ms in attempts:
         if rid not in nginx or rid not in worker:
             continue
-        request_ms, upstream = nginx[rid]
+        request_ms, upstream, _tries = nginx[rid]
         wall, cpu, database = worker[rid]
         upstream_ms = 1000 * upstream if upstream is not None else request_ms
         parts = {
@@ -231,9 +239,25 @@ def split(attempts, nginx, worker):
     return by_kind
 
 
+def nginx_resends(attempts, nginx):
+    """{kind: requests nginx sent again to another worker}: the client sees one answer, so
+    these retries show only in nginx's log."""
+    resent = defaultdict(int)
+    for kind, rid, _client_ms in attempts:
+        if rid in nginx:
+            resent[kind] += nginx[rid][2] - 1
+    return resent
+
+
 def print_split(attempts, nginx_log, worker_log):
     nginx, worker = read_nginx(nginx_log), read_worker_timing(worker_log)
     by_kind = split(attempts, nginx, worker)
+    resent = nginx_resends(attempts, nginx)
+    print(
+        "\nSent again by nginx to another worker (proxy_next_upstream; not in 'resent' above): "
+        + (", ".join(f"{k} {n}" for k, n in sorted(resent.items()) if n) or "none")
+        + f"; {sum(resent.values())} in all"
+    )
     joined = sum(len(v) for v in by_kind.values())
     print(
         f"\nWhere the time went (mean ms a request; {joined} of {len(attempts)} answered requests"

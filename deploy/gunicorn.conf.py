@@ -8,10 +8,11 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 # Threads let a worker serve another request while one waits on PostgreSQL or Redis.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# A gthread worker accepts connections until it holds `worker_connections` of them, and queues
-# those its threads cannot take yet behind its own busy threads, even while another worker sits
-# idle. At one connection per thread a busy worker stops accepting, and a request waits in the
-# socket's backlog for whichever worker frees a thread first. nginx keeps no connections to the
+# A gthread worker accepts connections until it holds `worker_connections` of them, queued
+# behind its busy threads, and a killed worker takes all of them with it. At one connection a
+# thread it loses at most one request a thread (not faster under load: docs/scale.md). The
+# socket's backlog, min(`backlog` 2048, net.core.somaxconn), is then the only queue: when it is
+# full nginx's connect() fails and the request gets a 502. nginx keeps no connections to the
 # socket (deploy/nginx-txng.conf), so gunicorn keeps none alive either.
 worker_connections = threads
 keepalive = 0

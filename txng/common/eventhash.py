@@ -30,15 +30,33 @@ from typing import Any
 
 __all__ = [
     "HASH_VERSION",
+    "TimeOutOfRange",
     "digital_link",
     "document_events",
     "document_hashes",
     "document_ignore_fields",
     "event_hash",
+    "normalised_time",
     "pre_hash_string",
 ]
 
 HASH_VERSION = "CBV2.0"
+
+
+class TimeOutOfRange(ValueError):
+    """A time whose UTC form at millisecond precision falls outside the years 1-9999, e.g.
+    ``0001-01-01T00:30:00+01:00`` or ``9999-12-31T23:59:59.9996Z``.
+
+    The hash needs every time in UTC with three decimals (CBV 2.0, section 8.9). The year 10000
+    has no RFC 3339 form (four-digit years), the year 0 none that Python's datetime, the GS1
+    reference implementation (it raises OverflowError) or the database can hold, so no other
+    implementation would agree on a hash: none is made up, and the event is to be refused.
+    ``field`` is the time's field name (``eventTime``, a sensor's ``time``, an extension)."""
+
+    def __init__(self, field: str, text: str):
+        super().__init__(f"{field}: {text!r} is out of range in UTC")
+        self.field, self.text = field, text
+
 
 GS1_VOC = "https://gs1.org/voc/"
 CBV = "https://ref.gs1.org/cbv/"
@@ -211,8 +229,11 @@ def _new_context(event_context: Any, context: Any, ignore_fields: tuple[str, ...
 # Value normalisation
 # ---------------------------------------------------------------------------------------------
 
+# ASCII digits only: a date-time is written in them (RFC 3339, xsd:dateTime); other digits
+# (\d would take "٢" or "２") make a text that is hashed as it is.
 _DATETIME = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$"
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})$"
 )
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
@@ -224,13 +245,14 @@ def _is_time_key(key: str) -> bool:
     return "time" in local and "offset" not in local
 
 
-def _normalise_time(text: str, match: re.Match[str] | None = None) -> str:
+def _normalise_time(text: str, match: re.Match[str] | None = None, key: str = "") -> str:
     """UTC with exactly three decimals, half-up rounded (CBV 2.0 rule: .1415 -> .142).
 
     Every event has a time to normalise: once the pattern has matched, datetime's own
     ISO 8601 parser reads it (its microseconds hold the fourth decimal that decides the
     rounding) and the offset is subtracted from the naive time, in a fraction of the time
-    that aware datetimes and astimezone took."""
+    that aware datetimes and astimezone took. Raises TimeOutOfRange when the UTC form falls
+    outside the years 1-9999."""
     if not (match or _DATETIME.match(text)):
         return text
     try:
@@ -240,10 +262,21 @@ def _normalise_time(text: str, match: re.Match[str] | None = None) -> str:
     # Milliseconds rounded half up: the fourth decimal decides (.1415 -> 142, .9996 -> 1000).
     millis = (moment.microsecond + 500) // 1000
     offset = moment.utcoffset()
-    moment = moment.replace(microsecond=0, tzinfo=None) - offset + timedelta(milliseconds=millis)
+    try:
+        moment = (
+            moment.replace(microsecond=0, tzinfo=None) - offset + timedelta(milliseconds=millis)
+        )
+    except OverflowError as exc:
+        raise TimeOutOfRange(key or "time", text) from exc
     if moment.year < 1000:  # strftime writes such a year unpadded; keep its output
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
     return moment.isoformat(timespec="milliseconds") + "Z"
+
+
+def normalised_time(text: str, field: str = "time") -> str:
+    """A time as the hash writes it (UTC, milliseconds); TimeOutOfRange when it has no such
+    form. A text that is no ISO 8601 date-time comes back as it is."""
+    return _normalise_time(text.strip(), None, field)
 
 
 def _format_number(number: Decimal) -> str:
@@ -277,7 +310,7 @@ def _canonical(value: Any, ctx: _Context, key: str = "", vocab: str | None = Non
     if vocab:
         text = _expand_bare_term(text, vocab)
     if _is_time_key(key) and (moment := _DATETIME.match(text)):
-        return _normalise_time(text, moment)
+        return _normalise_time(text, moment, key)
     return _canonical_text(text, ctx)
 
 

@@ -18,7 +18,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from txng.common.eventhash import _CBV_TERMS, document_events, document_ignore_fields, event_hash
+from txng.common.eventhash import (
+    _CBV_TERMS,
+    TimeOutOfRange,
+    document_events,
+    document_ignore_fields,
+    event_hash,
+    normalised_time,
+)
 from txng.epcis import xmlread
 from txng.epcis.problems import Problem
 from txng.tracing import events as tracing_events
@@ -107,12 +114,26 @@ def validate_document(document):
                 if key == "eventTime"
                 else (event.get(key) or {}).get("declarationTime")
             )
-            if text is not None and _aware(text) is None:
+            if text is None:
+                continue
+            if _aware(text) is None:
                 raise Problem(
                     "ValidationException",
                     f"epcisBody/eventList/{index}/{key}: thời điểm cần có múi giờ (ISO 8601).",
                 )
+            try:
+                normalised_time(text, key)
+            except TimeOutOfRange as exc:
+                raise Problem("ValidationException", _out_of_range(index, exc)) from exc
     return events
+
+
+def _out_of_range(index, exc):
+    return (
+        f"epcisBody/eventList/{index}/{exc.field}: thời điểm {exc.text!r} đổi sang UTC (làm tròn "
+        "đến mili giây) rơi ra ngoài các năm 0001–9999, nên không lưu được và không tính được "
+        "mã băm sự kiện; hãy gửi thời điểm đúng."
+    )
 
 
 def _path(steps):
@@ -253,11 +274,15 @@ def run(job, on_captured=None):
     ignore = document_ignore_fields(document)
     actor = job.api_key.created_by if job.api_key_id else None
     business = job.organisation
-    prepared = [
-        (index, *_prepared(raw, context, ignore))
-        for index, raw in enumerate(document_events(document))
-    ]
-    errors, captured = [], 0
+    prepared, errors, captured = [], [], 0
+    for index, raw in enumerate(document_events(document)):
+        try:
+            prepared.append((index, *_prepared(raw, context, ignore)))
+        except TimeOutOfRange as exc:  # a time in a sensor report or an extension: no hash
+            errors.append(Problem("ValidationException", _out_of_range(index, exc)).as_dict())
+    if errors and job.error_behaviour != "proceed":
+        _finish_alone(job, errors)
+        return job
 
     def one(index, event, event_id):
         try:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from txng.common import eventhash
 from txng.common.eventhash import (
+    TimeOutOfRange,
     digital_link,
     document_events,
     document_hashes,
@@ -179,6 +181,40 @@ def test_numbers_lose_trailing_zeros():
 def test_time_rounds_half_up_and_carries():
     event = dict(BASE_EVENT, eventTime="2023-12-31T23:59:59.9996-01:00")
     assert "eventTime=2024-01-01T01:00:00.000Z" in pre_hash_string(event)
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "0001-01-01T00:30:00+01:00",  # before the year 1 in UTC
+        "9999-12-31T23:59:59.9996Z",  # rounded to milliseconds: the year 10000
+        "9999-12-31T23:30:00-01:00",
+    ],
+)
+def test_a_time_with_no_utc_form_raises_time_out_of_range_naming_the_field(when):
+    with pytest.raises(TimeOutOfRange) as raised:
+        pre_hash_string(dict(BASE_EVENT, eventTime=when))
+    assert raised.value.field == "eventTime" and raised.value.text == when
+    sensor = [{"sensorReport": [{"type": "Temperature", "value": 4, "time": when}]}]
+    with pytest.raises(TimeOutOfRange) as raised:
+        event_hash(dict(BASE_EVENT, sensorElementList=sensor))
+    assert raised.value.field == "time"
+
+
+def test_times_that_round_within_the_range_still_hash():
+    assert "eventTime=9999-12-31T23:59:59.999Z" in pre_hash_string(
+        dict(BASE_EVENT, eventTime="9999-12-31T23:59:59.9994Z")
+    )
+    assert "eventTime=2000-01-01T00:00:00.000Z" in pre_hash_string(
+        dict(BASE_EVENT, eventTime="1999-12-31T23:59:59.9995Z")
+    )
+
+
+def test_only_ascii_digits_make_a_time():
+    # fromisoformat refuses other digits anyway; the pattern must not claim them as a time.
+    for text in ("２０２６-01-01T00:00:00Z", "2026-01-01T00:00:0٣Z", "2026-01-01T00:00:00.١Z"):
+        assert eventhash._DATETIME.match(text) is None
+        assert f"eventTime={text}" in pre_hash_string(dict(BASE_EVENT, eventTime=text))
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 each request's worker time, CPU and database time by request id, and bench/load_report.py joins
 that with nginx's log and the client's time."""
 
+import http.client
 import importlib.util
 import sys
 from pathlib import Path
@@ -32,6 +33,11 @@ def report():
         yield _module("load_report_under_test", ROOT / "bench" / "load_report.py")
     finally:
         sys.path.remove(str(ROOT / "bench"))
+
+
+@pytest.fixture
+def load(report):
+    return _module("load_under_test", ROOT / "bench" / "load.py")
 
 
 class _Request:
@@ -103,3 +109,81 @@ def test_latencies_outside_faults_leave_out_requests_overlapping_a_window(report
     whole, outside = (part.split() for part in row.split("|"))
     assert whole[1] == "3" and whole[-2] == "1"  # three requests, one error
     assert outside[0] == "2" and outside[-1] == "0"  # the slow failed one overlapped the fault
+
+
+def test_nginx_resends_to_another_worker_are_counted_per_kind(report, tmp_path):
+    nginx = tmp_path / "nginx.log"
+    nginx.write_text(
+        'rid=r1 st=200 rt=0.120 urt="0.100" uct="0.000" bytes=10 "GET /q/x HTTP/1.1"\n'
+        'rid=r2 st=200 rt=0.050 urt="0.010, 0.030" uct="0.000, 0.000" bytes=10 "POST / HTTP/1.1"\n'
+        'rid=r3 st=502 rt=0.050 urt="-, -, 0.001" uct="-, -, 0.000" bytes=10 "GET / HTTP/1.1"\n'
+    )
+    attempts = [("scan", "r1", 150.0), ("diary", "r2", 55.0), ("page", "r3", 60.0)]
+    resent = report.nginx_resends(attempts, report.read_nginx(nginx))
+    assert dict(resent) == {"scan": 0, "diary": 1, "page": 2}
+
+
+class _Dropping:
+    """A keep-alive connection the proxy closed, then fresh ones that answer."""
+
+    made = []
+
+    def __init__(self, *args, **kwargs):
+        self.made.append(self)
+        self.first = len(self.made) == 1
+
+    def request(self, method, path, body=None, headers=None):
+        if self.first:
+            raise http.client.RemoteDisconnected("closed")
+
+    def getresponse(self):
+        class Response:
+            status = 200
+            headers = http.client.HTTPMessage()
+
+            def read(self):
+                return b'{"ok": true}'
+
+        return Response()
+
+
+def test_a_post_the_client_sends_again_on_a_fresh_connection_counts_as_resent(load, monkeypatch):
+    _Dropping.made = []
+    monkeypatch.setattr(load.http.client, "HTTPSConnection", _Dropping)
+    client, stats = load.Client("https://127.0.0.1:8443", None), load.Stats()
+    status, _body, _headers = load.resend(stats, "diary", client, "POST", "/x", (200,), body="a=1")
+    assert status == 200 and len(_Dropping.made) == 2
+    assert stats.retried["diary"] == 1
+    assert [r[3] for r in stats.records] == [True]  # one request, answered in the end
+
+
+class _Scripted:
+    """Answers in order, as a client of the bench does."""
+
+    def __init__(self, answers):
+        self.answers, self.reopened, self.sent = list(answers), 0, []
+
+    def request(self, method, path, body=None, headers=None):
+        self.sent.append((method, path))
+        return self.answers.pop(0)
+
+
+def test_a_refused_totp_code_is_a_failed_login_request(load, monkeypatch):
+    form = b'<input name="csrfmiddlewaretoken" value="t0k">'
+    client = _Scripted(
+        [
+            (200, form, {}),
+            (302, b"", {"Location": "/accounts/login/code/"}),
+            (200, form, {}),
+            (200, form, {}),  # the code refused: the form again
+            (302, b"", {"Location": "/"}),
+        ]
+    )
+    monkeypatch.setattr(load.time, "sleep", lambda seconds: None)
+    stats = load.Stats()
+    assert load.login(
+        client, stats, "dost", "pw", totp_key="3132333435363738393031323334353637383930"
+    )
+    assert stats.errors["login"] == 1
+    assert stats.retried["login"] == 1
+    assert [r[3] for r in stats.records] == [True, True, True, False, True]
