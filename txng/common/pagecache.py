@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import conditional_escape
 
+from txng.common.primary import primary_reads
+
 FRAME_SECONDS = 3600  # the key holds every version the page shows: the timeout only frees space
 # Context values that are this request's own whatever the page: always holes in a frame.
 PER_REQUEST = ("csrf_token", "csp_nonce")
@@ -70,7 +72,8 @@ def render_framed(request, template, context, *, key, versions, fills=None, pref
     frame_tokens, until, page = found.get(cache_key, (None, None, None))
     if frame_tokens != tokens or (until is not None and timezone.now() >= until):
         holes = {name: hole(name) for name in [*fills, *PER_REQUEST]}
-        data = context(tokens)
+        with primary_reads():  # the versions moved on the primary: a replica may lag
+            data = context(tokens)
         until = data.pop("frame_until", None)
         page = render_to_string(template, {**data, **holes}, request)
         cache.set(cache_key, (tokens, until, page), FRAME_SECONDS)
@@ -91,6 +94,7 @@ def cached(key, versions, compute, *, prefix="data"):
     tokens = [found.get(version.key) or version.get() for version in versions]
     kept_tokens, value = found.get(cache_key, (None, None))
     if kept_tokens != tokens:
-        value = compute()
+        with primary_reads():  # the versions moved on the primary: a replica may lag
+            value = compute()
         cache.set(cache_key, (tokens, value), FRAME_SECONDS)
     return value

@@ -9,6 +9,8 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import connections
 
+from txng.common.primary import reading_from_primary
+
 # Off outside a request (tasks, commands, migrations): only a safe request turns it on.
 replica_allowed: ContextVar[bool] = ContextVar("replica_allowed", default=False)
 WROTE_COOKIE = "txng_wrote"
@@ -50,8 +52,13 @@ class ReadYourWritesMiddleware:
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        # Inside a transaction on the primary, reads must see its own uncommitted writes.
-        if replica_allowed.get() and not connections["default"].in_atomic_block:
+        # Inside a transaction on the primary, reads must see its own uncommitted writes; a
+        # cached page rebuilt for a new version must see the commit that moved it.
+        if (
+            replica_allowed.get()
+            and not reading_from_primary()
+            and not connections["default"].in_atomic_block
+        ):
             return "replica"
         return "default"
 

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Subquery
 
 from txng.common.cacheversion import CacheVersion
+from txng.common.primary import primary_reads
 from txng.stamps.models import PrintOrder, Signal, Stamp
 from txng.tracing.models import RecallLot
 
@@ -50,9 +51,10 @@ def cached_order(pk, version):
     key = f"stamps:scan-order:{pk}:{version}"
     order = cache.get(key)
     if order is None:
-        order = PrintOrder.objects.select_related("product__business", "product__facility").get(
-            pk=pk
-        )
+        with primary_reads():  # kept under `version`, which moved on the primary
+            order = PrintOrder.objects.select_related("product__business", "product__facility").get(
+                pk=pk
+            )
         cache.set(key, order, ORDER_SECONDS)
     return order
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from txng.accounts.actions import notify, notify_dost
 from txng.accounts.models import NotificationKind
 from txng.catalog import facts
+from txng.catalog.cache import CATALOG_VERSION
 from txng.common.http import client_ip
 from txng.common.ratelimit import hit, rate_limited
 from txng.stamps import codes, frames, hooks, scans
@@ -140,7 +141,8 @@ def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
         "stamps/scan.html",
         context,
         # Everything the page shows apart from the filled-in holes below and the versions of
-        # the product (with its producer) and of the trace (when it shows a lot's timeline).
+        # the product (with its producer, images and documents) and of the trace (when it shows
+        # a lot's timeline).
         key=(
             stamp.order_id,
             stamp.state,
@@ -150,10 +152,16 @@ def render_stamp(request, code, stamp, entry, *, lot_mismatch=False):
             lot_mismatch,
             get_language(),
             shown_count,
+            # Documents say whether they have expired (and OCOP results whether they hold),
+            # as of today.
+            timezone.localdate(),
         ),
-        versions=[*order_versions(stamp.order_id), TRACE_VERSION, lot_version(lot.pk)]
-        if lot is not None
-        else order_versions(stamp.order_id),
+        # The order's versions come first (the context reads them as tokens[:2]). The
+        # catalogue's holds the product's images, documents and producer profile: an image
+        # taken down (its file deleted), or moved to the public path once its product is
+        # approved, renders the page again.
+        versions=[*order_versions(stamp.order_id), CATALOG_VERSION]
+        + ([TRACE_VERSION, lot_version(lot.pk)] if lot is not None else []),
         fills={
             "times": str(stamp.scan_count),
             "first_scan": timezone.localtime(first).strftime("%d/%m/%Y %H:%M") if first else "—",

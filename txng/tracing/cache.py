@@ -14,11 +14,13 @@ beside the lot's token.
 """
 
 import secrets
+from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
 
 from txng.common.cacheversion import CacheVersion
+from txng.common.primary import primary_reads
 
 TRACE_VERSION = CacheVersion("tracing:version")
 trace_version = TRACE_VERSION.get
@@ -43,20 +45,37 @@ def product_trace_version(product_id):
 
 def bump_lots(lot_ids, **_signal_kwargs):
     """New tokens, once the current transaction commits, for these lots, the lots downstream of
-    them and their products."""
+    them, the producer lots whose pages list them as holders, and their products."""
     ids = {int(pk) for pk in lot_ids if pk is not None}
     if ids:
-        transaction.on_commit(lambda: _bump(ids))
+        # Worked out now, inside the writer's transaction: a database error here fails the write
+        # itself, whereas after the commit it would answer a saved write with a 500 and lose
+        # the bump. Only the cache write is left for the commit, and it must not stop the
+        # callbacks after it.
+        with primary_reads():  # outside a transaction, a replica might not hold the write yet
+            keys = _affected_keys(ids)
+        transaction.on_commit(partial(_set_new_tokens, keys), robust=True)
 
 
-def _bump(ids):
+def _affected_keys(ids):
     from txng.tracing.models import Lot
     from txng.tracing.queries import trace
 
     affected = ids | set(trace(ids, direction="forward").forward)
-    products = Lot.objects.filter(pk__in=affected).values_list("product_id", flat=True)
+    rows = list(Lot.objects.filter(pk__in=affected).values_list("product_id", "trace_code"))
+    # A producer lot's page lists every holder of its printed code however far downstream
+    # (Lot.holders): a receipt two deliveries away changes it too.
+    codes = {code for _product, code in rows if code}
+    if codes:
+        affected |= set(
+            Lot.objects.filter(trace_code__in=codes, producer_lot=True).values_list("pk", flat=True)
+        )
     keys = [lot_version(pk).key for pk in affected]
-    keys += [product_version(pk).key for pk in set(products)]
+    keys += [product_version(pk).key for pk in {product for product, _code in rows}]
+    return keys
+
+
+def _set_new_tokens(keys):
     cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
 
 

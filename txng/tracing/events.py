@@ -144,7 +144,11 @@ def capture(
         EventLot(event=event, lot=lot, role=role, quantity=qty) for lot, role, qty in lots
     )
     index_event(event)
-    bump_lots([lot.pk for lot, _role, _qty in lots])  # the bulk insert sends no signals
+    changed = [lot.pk for lot, _role, _qty in lots]  # the bulk insert sends no signals
+    if declares_error_on is not None:
+        # The declared event leaves its lots' public timelines: their kept pages must go too.
+        changed += EventLot.objects.filter(event=declares_error_on).values_list("lot_id", flat=True)
+    bump_lots(changed)
     return event, True
 
 

@@ -67,3 +67,65 @@ def test_a_change_to_the_stamps_own_order_renders_its_frame_again(
     with CaptureQueriesContext(connection) as queries:
         scan(client, stamps[0].code, 3)
     assert len(queries) > 2  # the order read again and the frame rendered again
+
+
+def test_a_new_approved_document_shows_on_the_next_scan(
+    client, stamps, product, django_capture_on_commit_callbacks
+):
+    from txng.catalog.models import Document
+
+    scan(client, stamps[0].code, 1), scan(client, stamps[0].code, 2)  # "scanned before" frame
+    with django_capture_on_commit_callbacks(execute=True):
+        Document.objects.create(
+            business=product.business,
+            product=product,
+            kind="conformity",
+            number="HQ-2026-777",
+            file="documents/hq.pdf",
+            approved=True,
+        )
+    assert "HQ-2026-777" in scan(client, stamps[0].code, 3).content.decode()
+
+
+def test_a_document_expired_since_yesterday_shows_so_on_the_next_scan(
+    client, stamps, product, monkeypatch
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from txng.catalog.models import Document
+
+    today = timezone.localdate()
+    Document.objects.create(
+        business=product.business,
+        product=product,
+        kind="conformity",
+        number="HQ-2026-778",
+        expires_on=today,
+        file="documents/hq.pdf",
+        approved=True,
+    )
+    scan(client, stamps[0].code, 1)
+    assert "Đã hết hiệu lực" not in scan(client, stamps[0].code, 2).content.decode()
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert "Đã hết hiệu lực" in scan(client, stamps[0].code, 3).content.decode()
+
+
+def test_images_moved_to_the_public_path_after_approval_show_on_the_next_scan(
+    client, stamps, product, django_capture_on_commit_callbacks
+):
+    # Approval bumps the order's version before its images move (both on commit): a scan in
+    # between keeps a frame with the private path, which the move must replace.
+    from txng.catalog import media
+    from txng.catalog.models import ProductImage
+
+    ProductImage.objects.create(product=product, image="private/products/hd.jpg", approved=True)
+    scan(client, stamps[0].code, 1)
+    assert "private/products/hd.jpg" in scan(client, stamps[0].code, 2).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        media.publish_images(product.pk)
+    page = scan(client, stamps[0].code, 3).content.decode()
+    assert "public/products/hd.jpg" in page
+    assert "private/" not in page

@@ -138,3 +138,61 @@ def test_lot_page_queries_do_not_grow_with_its_diary(
     with django_assert_max_num_queries(len(first)):
         html = client.get(url).content.decode()
     assert "Bước 4" in html
+
+
+def test_error_declared_through_capture_without_lots_leaves_the_kept_trace_page(
+    client, lot, biz_owner, django_capture_on_commit_callbacks
+):
+    from txng.tracing import events
+    from txng.tracing.models import Event
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.add_diary_entry(lot, actor=biz_owner, stage_kind="care", stage_name="Tỉa cành")
+    assert "Tỉa cành" in _page(client, lot)
+    declared = Event.objects.get(lots=lot, title__contains="Tỉa cành")
+    # As EPCIS capture stores an error declaration: no lots of its own, only the target.
+    document = {**declared.document, "errorDeclaration": {"declarationTime": "2026-01-01"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        events.capture(
+            document,
+            business=lot.business,
+            title="Khai báo sai",
+            lots=[],
+            declares_error_on=declared,
+            event_id="declaration-1",
+        )
+    assert "Tỉa cành" not in _page(client, lot)
+
+
+def test_holder_two_deliveries_downstream_shows_on_the_producer_lot_page(
+    client, lot, biz_owner, other_biz, third_owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        held = ship_and_receive(lot, biz_owner, other_biz, 10)
+    assert held.business.name in _page(client, lot)
+    with django_capture_on_commit_callbacks(execute=True):
+        shop = ship_and_receive(held, other_biz, third_owner, 4)
+    assert shop.trace_code == lot.trace_code  # the same printed code, two hops on
+    assert shop.business.name in _page(client, lot)
+
+
+def test_a_database_error_after_commit_neither_fails_the_write_nor_loses_the_bump(
+    lot, biz_owner, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    from txng.tracing.cache import lot_version
+
+    before = lot_version(lot.pk).get()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        actions.add_diary_entry(lot, actor=biz_owner, stage_kind="care")
+
+    def tracing_down(execute, sql, params, many, context):
+        if "tracing_" in sql:  # the cache table (the test run's cache) still answers
+            raise RuntimeError("PostgreSQL restarting")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(tracing_down):
+        for callback in callbacks:
+            callback()
+    assert lot_version(lot.pk).get() != before
