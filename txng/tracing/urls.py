@@ -1,6 +1,6 @@
 from django.urls import path
 
-from txng.tracing import views
+from txng.tracing import public_views, views
 
 app_name = "tracing"
 urlpatterns = [
@@ -34,5 +34,5 @@ urlpatterns = [
     path("nhap-tu-tep/", views.import_page, name="import"),
     path("nhap-tu-tep/mau/<str:kind>.xlsx", views.import_template, name="import_template"),
     path("nhap-tu-tep/<int:pk>/", views.import_job, name="import_job"),
-    path("truy-xuat/<path:code>/", views.public_lot, name="public_lot"),
+    path("truy-xuat/<path:code>/", public_views.public_lot, name="public_lot"),
 ]
