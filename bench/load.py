@@ -402,7 +402,7 @@ def user_loop(args, state, stats, context, start_at, deadline, index, run_id, or
     think = args.think * (3 if role == "official" else 1)
     if role in ("official", "business"):
         # People sign in when they come to work, not all in the same second: each signs in at a
-        # random moment of its first think time (a sign-in costs a password hash, ~0.5 s of CPU).
+        # random moment of its first think time (a sign-in is a password hash, some 0.3 s of CPU).
         time.sleep(max(0.0, start_at + rng.uniform(0, think) - time.monotonic()))
     if role == "official":
         person = state["officials"][index // 20]
