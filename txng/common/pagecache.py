@@ -65,11 +65,8 @@ def render_framed(request, template, context, *, key, versions, fills=None, pref
     if not shareable(request):
         tokens = [version.get() for version in versions]
         return render_to_string(template, {**context(tokens), **fills}, request)
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    cache_key = f"{prefix}:frame:{digest}"
-    found = cache.get_many([cache_key, *(version.key for version in versions)])
-    tokens = [found.get(version.key) or version.get() for version in versions]
-    frame_tokens, until, page = found.get(cache_key, (None, None, None))
+    cache_key, tokens, kept = _read(f"{prefix}:frame", key, versions)
+    frame_tokens, until, page = kept or (None, None, None)
     if frame_tokens != tokens or (until is not None and timezone.now() >= until):
         holes = {name: hole(name) for name in [*fills, *PER_REQUEST]}
         with primary_reads():  # the versions moved on the primary: a replica may lag
@@ -88,13 +85,19 @@ def cached(key, versions, compute, *, prefix="data"):
     """`compute()`'s value (anything the cache can pickle), kept in the shared cache under
     `key` (a tuple) with the tokens of `versions` it was computed under, and read with them in
     one round trip: computed again once one of them changes."""
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    cache_key = f"{prefix}:data:{digest}"
-    found = cache.get_many([cache_key, *(version.key for version in versions)])
-    tokens = [found.get(version.key) or version.get() for version in versions]
-    kept_tokens, value = found.get(cache_key, (None, None))
+    cache_key, tokens, kept = _read(f"{prefix}:data", key, versions)
+    kept_tokens, value = kept or (None, None)
     if kept_tokens != tokens:
         with primary_reads():  # the versions moved on the primary: a replica may lag
             value = compute()
         cache.set(cache_key, (tokens, value), FRAME_SECONDS)
     return value
+
+
+def _read(namespace, key, versions):
+    """The cache key of `key` (a tuple) under `namespace`, the versions' current tokens and what
+    is kept under that key (or None), in one cache read."""
+    cache_key = f"{namespace}:{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}"
+    found = cache.get_many([cache_key, *(version.key for version in versions)])
+    tokens = [found.get(version.key) or version.get() for version in versions]
+    return cache_key, tokens, found.get(cache_key)
