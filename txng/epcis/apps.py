@@ -12,3 +12,10 @@ class EpcisConfig(AppConfig):
 
         register(AuditAction, GROUP)
         api_keys.register(check_for_other_apps)
+
+    def warm_up(self):
+        """Compile GS1's schema before gunicorn forks (txng/common/warmup.py): ~0.1 s of CPU a
+        worker's first capture would otherwise spend."""
+        from txng.epcis.capture import validator
+
+        validator()
