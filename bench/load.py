@@ -400,17 +400,18 @@ def user_loop(args, state, stats, context, start_at, deadline, index, run_id, or
     client = Client(args.base, context)
     role = role_of(index, len(state.get("officials", [])))
     think = args.think * (3 if role == "official" else 1)
-    if role in ("official", "business"):
-        # People sign in when they come to work, not all in the same second: each signs in at a
-        # random moment of its first think time (a sign-in is a password hash, some 0.3 s of CPU).
-        time.sleep(max(0.0, start_at + rng.uniform(0, think) - time.monotonic()))
+    # Users arrive at a random moment of the ramp (at least their first think time), as people
+    # come to work or into a shop, not all in the same second; who works signed in signs in
+    # then (a password hash, some 0.3 s of CPU).
+    arrival = start_at + rng.uniform(0, max(args.ramp, think))
+    time.sleep(max(0.0, arrival - time.monotonic()))
     if role == "official":
         person = state["officials"][index // 20]
         if not login(client, stats, person["username"], args.password, person["totp_key"]):
             return
     elif role == "business" and not login(client, stats, state["username"], args.password):
         return
-    due = max(time.monotonic(), start_at + rng.uniform(0, think))
+    due = max(time.monotonic(), arrival)
     while due < deadline:
         now = time.monotonic()
         overslept = None
@@ -516,6 +517,12 @@ def main():
     parser.add_argument(
         "--think", type=float, default=5.0, help="mean seconds between a user's actions"
     )
+    parser.add_argument(
+        "--ramp",
+        type=int,
+        default=30,
+        help="seconds over which the users arrive (and sign in), before the measured --seconds",
+    )
     parser.add_argument("--faults", action="store_true")
     parser.add_argument("--run-dir", help="the production check's folder (pids, logs, data)")
     parser.add_argument(
@@ -530,6 +537,7 @@ def main():
     if host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("loopback only")
     args.seconds = max(5, min(args.seconds, 900))
+    args.ramp = max(0, min(args.ramp, 120))
     args.users = max(1, min(args.users, 500))
     with open(args.state) as f:
         state = json.load(f)
@@ -544,7 +552,8 @@ def main():
     loads = " ".join(f"{n:.2f}" for n in os.getloadavg())
     print(f"load average before the run: {loads}", flush=True)
     started = time.monotonic()
-    deadline = started + args.seconds
+    measured_from = started + args.ramp
+    deadline = measured_from + args.seconds
     probe = HealthProbe(args.base, context)
     probe.start()
     threads = [
@@ -559,6 +568,7 @@ def main():
         thread.start()
         time.sleep(min(0.02, args.seconds / 50 / args.users))  # a short ramp
     if args.faults:
+        time.sleep(max(0.0, measured_from - time.monotonic()))  # faults hit the full load
         load_faults.faults(args, context, deadline, report, wait_healthy)
     for thread in threads:
         thread.join(timeout=max(1, deadline - time.monotonic() + 40))
@@ -571,16 +581,29 @@ def main():
     print(
         f"\n{args.users} users ({', '.join(f'{n} {r}' for r, n in sorted(roles.items()))};"
         f" mean think time {args.think:g} s, officials 3 times that) for {args.seconds} s"
-        f" through {args.base}" + (" with faults" if args.faults else "")
+        f" after {args.ramp} s of arrivals, through {args.base}"
+        + (" with faults" if args.faults else "")
     )
     with stats.lock:
         records = list(stats.records)
-    total, _errors = load_report.print_latencies(
-        records, args.seconds, deadline, fault_windows(report), stats.retried
+    arriving = [r for r in records if r[1] < measured_from]
+    measured = [r for r in records if r[1] >= measured_from]
+    load_report.print_latencies(
+        measured, args.seconds, deadline, fault_windows(report), stats.retried
     )
+    if arriving:
+        print(
+            f"\nThe {args.ramp} s of arrivals before it (users arriving, signing in, pages"
+            " rendered the first time; not in the figures above; 'resent' is the whole run's):"
+        )
+        load_report.print_latencies(arriving, args.ramp, measured_from, [], stats.retried)
     for kind, samples in stats.error_samples.items():
         print(f"  errors of {kind}: {samples}")
-    load_report.print_schedule(stats.schedule, args.seconds, args.users)
+    load_report.print_schedule(
+        [s for s in stats.schedule if s[0] is not None and s[0] >= measured_from],
+        args.seconds,
+        args.users,
+    )
     if args.run_dir:
         load_report.print_split(
             stats.attempts,
@@ -588,7 +611,7 @@ def main():
             f"{args.run_dir}/log/request-timing.log",
         )
     if sampler:
-        load_report.print_cpu(sampler, total)
+        load_report.print_cpu(sampler, len(records))
     print_faults(stats, report, started, probe)
     failed = load_verify.report(stats.acked, os.environ["DATABASE_URL"], args.drain_seconds, since)
     if failed or any(recovered is None for _, _, recovered in report):

@@ -15,6 +15,7 @@
 #
 #   bash scripts/production-check.sh            # LOAD_SECONDS=0 skips the load bench
 #   LOAD_SECONDS=300 LOAD_USERS=200 bash scripts/production-check.sh
+#   (the users arrive over LOAD_RAMP=30 s first, measured apart: bench/load.py --ramp)
 #   KEEP=1 ... keeps the folder (logs: log/nginx-timing.log, log/request-timing.log);
 #   WORKERS=4 THREADS=4 ... sets gunicorn's workers and threads (GUNICORN_WORKERS/_THREADS)
 set -euo pipefail
@@ -313,9 +314,10 @@ psql_at "$REPLICA_PORT" "SELECT pg_wal_replay_pause()" >/dev/null
 psql_at "$REPLICA_PORT" "SELECT pg_wal_replay_resume()" >/dev/null
 
 if [ "${LOAD_SECONDS:-0}" -gt 0 ]; then
-  say "13. load and faults: ${LOAD_USERS:-200} users for ${LOAD_SECONDS} s"
+  say "13. load and faults: ${LOAD_USERS:-200} users for ${LOAD_SECONDS} s after ${LOAD_RAMP:-30} s of arrivals"
   .venv/bin/python bench/load.py --base "$BASE" --cafile "$ROOT/tls/cert.pem" --state "$SMOKE" \
     --password "$SMOKE_PASSWORD" --users "${LOAD_USERS:-200}" --seconds "$LOAD_SECONDS" \
+    --ramp "${LOAD_RAMP:-30}" \
     --run-dir "$ROOT" --pg-port "$PG_PORT" ${LOAD_FAULTS:+--faults}
 fi
 
