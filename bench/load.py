@@ -498,7 +498,8 @@ def print_faults(stats, report, started, probe):
         queue = probe.before(at)
         queue = f" (/healthz took {queue:.2f} s in the 30 s before it)" if queue is not None else ""
         print(
-            f"fault at {at - started:5.0f} s: {name}: /healthz 200 again after {took}{queue};"
+            f"fault at {at - started:5.0f} s of the measured run: {name}:"
+            f" /healthz 200 again after {took}{queue};"
             f" errors {sum(errors.values())} ({detail})"
         )
     if counted.get("outside any fault"):
@@ -612,7 +613,7 @@ def main():
         )
     if sampler:
         load_report.print_cpu(sampler, len(records))
-    print_faults(stats, report, started, probe)
+    print_faults(stats, report, measured_from, probe)
     failed = load_verify.report(stats.acked, os.environ["DATABASE_URL"], args.drain_seconds, since)
     if failed or any(recovered is None for _, _, recovered in report):
         raise SystemExit(1)
