@@ -26,8 +26,10 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -51,12 +53,12 @@ def main():
         os.environ.setdefault("DEBUG", "0")
         os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
         # --profile queues the capture tasks (dummy backend) and runs them after the requests,
-        # so that each half is profiled on its own.
-        os.environ["TASKS_BACKEND"] = (
-            "django_tasks.backends.dummy.DummyBackend"
-            if args.profile
-            else "django_tasks.backends.immediate.ImmediateBackend"
-        )
+        # so that each half is profiled on its own. Otherwise the database backend, as deployed
+        # (the serial run switches to the immediate backend for its own phase).
+        if args.profile:
+            os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+        else:
+            os.environ.pop("TASKS_BACKEND", None)
         import logging
 
         import django
@@ -82,6 +84,18 @@ def _parse_args():
     parser.add_argument("--per-document", type=int, default=500)
     parser.add_argument("--stored", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="task worker processes (manage.py db_worker) storing the jobs; 0: inline only",
+    )
+    parser.add_argument(
+        "--serial",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time the inline serial run (its own events, before the workers' run)",
+    )
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     parser.add_argument("--profile", action="store_true", help="print where capture's time goes")
     parser.add_argument("--cprofile", action="store_true", help="--profile with cProfile tables")
@@ -117,15 +131,11 @@ def _event(n):
     }
 
 
-def _capture(args, key):
-    from django.db import connection
-    from django.test import Client
-
-    client = Client()
-    headers = {"Authorization": f"Bearer {key}"}
-    # Only the JSON texts are kept, as a client holds its documents: 100,000 events kept as
-    # dicts meant a million live objects for Python's garbage collector to walk again and
-    # again while capture ran, a cost of the benchmark and not of the server.
+def _bodies(args, first):
+    """The documents' JSON texts, events numbered from `first` (each phase its own events).
+    Only the texts are kept, as a client holds its documents: 100,000 events kept as dicts
+    meant a million live objects for Python's garbage collector to walk again and again while
+    capture ran, a cost of the benchmark and not of the server."""
     documents = (
         {
             "@context": CONTEXT,
@@ -136,38 +146,195 @@ def _capture(args, key):
                 "eventList": [_event(n) for n in range(start, start + args.per_document)]
             },
         }
-        for start in range(0, args.events, args.per_document)
+        for start in range(first, first + args.events, args.per_document)
     )
-    bodies = [json.dumps(d) for d in documents]
-    # Warm up outside the timing: URLconf import and the schema's one-off compilation.
-    from txng.epcis.capture import validator
+    return [json.dumps(d) for d in documents]
 
-    validator()
-    client.get("/epcis/events", headers=headers)
 
-    def post_all():
+def _poster(key):
+    from django.test import Client
+
+    client = Client()
+    headers = {"Authorization": f"Bearer {key}"}
+
+    def post_all(bodies):
         for body in bodies:
             response = client.post(
                 "/epcis/capture", body, content_type="application/ld+json", headers=headers
             )
             assert response.status_code == 202, (response.status_code, response.content)
 
-    started = time.perf_counter()
-    if args.profile:
-        _profiled(args, post_all)
-    else:
-        post_all()
-    capture_seconds = time.perf_counter() - started
+    # Warm up outside the timing: URLconf import and the schema's one-off compilation.
+    from txng.epcis.capture import validator
+
+    validator()
+    client.get("/epcis/events", headers=headers)
+    return post_all
+
+
+def _last_event_pk():
+    from django.db.models import Max
+
+    from txng.tracing.models import Event
+
+    return Event.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def _check_stored(args, after):
+    """Every event of the phase stored once, no capture job failed or still running."""
     from txng.epcis.models import CaptureJob
     from txng.tracing.models import Event
 
     assert not CaptureJob.objects.filter(success=False).exists()
-    stored = Event.objects.count()
-    assert stored == args.events, stored
+    assert not CaptureJob.objects.filter(running=True).exists()
+    stored = Event.objects.filter(pk__gt=after)
+    count = stored.count()
+    assert count == args.events, count
+    distinct = stored.values("event_id").distinct().count()
+    assert distinct == args.events, distinct
 
-    # Baseline: the same rows, COPYed into a copy of the event table with the same indexes.
+
+def _serial(args, post_all, first):
+    """Today's inline run: each POST stores its events in the request (ImmediateBackend), so
+    one process and one PostgreSQL backend do everything, one after the other."""
+    from django.test import override_settings
+
+    bodies = _bodies(args, first)
+    after = _last_event_pk()
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        started = time.perf_counter()
+        post_all(bodies)
+        seconds = time.perf_counter() - started
+    _check_stored(args, after)
+    return seconds, after
+
+
+def _with_workers(args, post_all, first):
+    """As deployed: the requests queue their jobs in the database task backend and N real
+    `manage.py db_worker` processes store them concurrently (SELECT ... FOR UPDATE SKIP
+    LOCKED). The clock runs from the first POST until every job is finished."""
+    import subprocess
+
+    from django_tasks_db.models import DBTaskResult
+
+    from txng.epcis.models import CaptureJob
+
+    bodies = _bodies(args, first)
+    after = _last_event_pk()
+    env = {k: v for k, v in os.environ.items() if k != "TASKS_BACKEND"}  # the database backend
+    logs = Path(tempfile.mkdtemp(prefix="txng-bench-workers."))
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "db_worker",
+                "--worker-id",
+                f"bench-worker-{i}",
+                "--interval",
+                "0.02",
+                "--no-startup-delay",
+                "--no-reload",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=(logs / f"worker-{i}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        for i in range(args.workers)
+    ]
+    try:
+        # Each worker is ready once it says so (Django imported, polling the queue).
+        ready_by = time.perf_counter() + 60
+        while not all("Starting worker" in log.read_text() for log in logs.iterdir()):
+            assert time.perf_counter() < ready_by, "the task workers did not start"
+            assert all(w.poll() is None for w in workers), "a task worker stopped"
+            time.sleep(0.05)
+        # Bounded: no run takes longer than a minute plus a millisecond an event (~1/10 of that
+        # is expected); the workers are stopped whatever happens.
+        deadline = time.perf_counter() + 60 + args.events / 1000
+        started = time.perf_counter()
+        post_all(bodies)
+        while CaptureJob.objects.filter(running=True).exists():
+            assert time.perf_counter() < deadline, "the task workers did not finish in time"
+            assert all(w.poll() is None for w in workers), "a task worker stopped"
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+    shutil.rmtree(logs)  # kept when the run failed, to be read
+    failed = DBTaskResult.objects.filter(status="FAILED").count()
+    assert not failed, f"{failed} task(s) failed"
+    _check_stored(args, after)
+    share = {}
+    runs = DBTaskResult.objects.filter(task_path="txng.epcis.tasks.run_capture")
+    for ids in runs.values_list("worker_ids", flat=True):
+        for worker_id in ids:
+            share[worker_id] = share.get(worker_id, 0) + 1
+    return seconds, after, share
+
+
+def _capture(args, key):
+    post_all = _poster(key)
+    documents = args.events // args.per_document
+    lines = []
+    if args.profile:
+        after = _last_event_pk()
+        started = time.perf_counter()
+        _profiled(args, lambda: post_all(_bodies(args, 0)))
+        seconds = time.perf_counter() - started
+        _check_stored(args, after)
+        phases = [("capture, request and task halves apart (profiled)", seconds, after)]
+    else:
+        phases = []
+        if args.serial or not args.workers:
+            seconds, after = _serial(args, post_all, 0)
+            phases.append(
+                ("capture inline, serially (one process, no task worker)", seconds, after)
+            )
+        if args.workers:
+            seconds, after, share = _with_workers(args, post_all, args.events)
+            phases.append(
+                (f"capture with {args.workers} task workers (manage.py db_worker)", seconds, after)
+            )
+            lines.append(f"  capture jobs run by each worker: {share}")
+    copy_seconds = _copy_baseline(phases[-1][2])
+    copy_rate = args.events / copy_seconds
+    print(
+        f"baseline, one raw COPY stream of the same {args.events} rows into a copy of the event"
+        f" table: {copy_seconds:.1f} s = {copy_rate:,.0f} events/s"
+    )
+    for name, seconds, _after in phases:
+        rate = args.events / seconds
+        print(
+            f"{name}: {args.events} events in {documents} documents of {args.per_document}: "
+            f"{seconds:.1f} s = {rate:,.0f} events/s = {rate / copy_rate:.2f}x of one COPY stream"
+            " (goal >= 0.3x)"
+        )
+    for line in lines:
+        print(line)
+    print(f"load average after the run: {os.getloadavg()[0]:.2f}")
+
+
+def _copy_baseline(after):
+    """The rows a phase stored, COPYed by one client into a copy of the event table with the
+    same indexes (no trigger, no key row, no identifier rows): seconds."""
+    from django.db import connection
+
+    from txng.tracing.models import Event
+
     rows = list(
-        Event.objects.values_list(
+        Event.objects.filter(pk__gt=after)
+        .order_by("pk")
+        .values_list(
             "event_id",
             "type",
             "action",
@@ -185,6 +352,7 @@ def _capture(args, key):
         )
     )
     with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_event")
         cur.execute("CREATE TABLE bench_event (LIKE tracing_event INCLUDING ALL)")
     raw = connection.connection
     columns = (
@@ -196,14 +364,7 @@ def _capture(args, key):
         for row in rows:
             copy.write_row([*row[:-1], json.dumps(row[-1])])
     raw.commit() if not raw.autocommit else None
-    copy_seconds = time.perf_counter() - started
-    rate, copy_rate = args.events / capture_seconds, args.events / copy_seconds
-    print(
-        f"capture: {args.events} events in {len(bodies)} documents of {args.per_document}: "
-        f"{capture_seconds:.1f} s = {rate:,.0f} events/s"
-    )
-    print(f"baseline raw COPY of the same rows: {copy_seconds:.1f} s = {copy_rate:,.0f} events/s")
-    print(f"capture / COPY = {rate / copy_rate:.2f}x (goal >= 0.3x)")
+    return time.perf_counter() - started
 
 
 def _profiled(args, post_all):
