@@ -287,9 +287,9 @@ def _capture(args, key):
     documents = args.events // args.per_document
     lines = []
     if args.profile:
-        after = _last_event_pk()
+        after, bodies = _last_event_pk(), _bodies(args, 0)
         started = time.perf_counter()
-        _profiled(args, lambda: post_all(_bodies(args, 0)))
+        _profiled(args, lambda: post_all(bodies))
         seconds = time.perf_counter() - started
         _check_stored(args, after)
         phases = [("capture, request and task halves apart (profiled)", seconds, after)]
