@@ -254,6 +254,7 @@ def _with_workers(args, post_all, first):
         # Bounded: no run takes longer than a minute plus a millisecond an event (~1/10 of that
         # is expected); the workers are stopped whatever happens.
         deadline = time.perf_counter() + 60 + args.events / 1000
+        cpu = _cpu(workers)
         started = time.perf_counter()
         post_all(bodies)
         while CaptureJob.objects.filter(running=True).exists():
@@ -261,6 +262,7 @@ def _with_workers(args, post_all, first):
             assert all(w.poll() is None for w in workers), "a task worker stopped"
             time.sleep(0.01)
         seconds = time.perf_counter() - started
+        cpu = {name: spent - cpu[name] for name, spent in _cpu(workers).items()}
     finally:
         for worker in workers:
             worker.terminate()
@@ -279,7 +281,40 @@ def _with_workers(args, post_all, first):
     for ids in runs.values_list("worker_ids", flat=True):
         for worker_id in ids:
             share[worker_id] = share.get(worker_id, 0) + 1
-    return seconds, after, share
+    return seconds, after, share, cpu
+
+
+def _cpu(workers):
+    """CPU seconds so far of this process (the requests), of the task workers, of PostgreSQL
+    (its processes, those ended included) and of the whole machine (everyone's, from
+    /proc/stat), to tell the work of capture from the cores it had."""
+    from django.db import connection
+
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def process(pid, children=False):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        own = int(fields[11]) + int(fields[12])
+        return (own + (int(fields[13]) + int(fields[14]) if children else 0)) / tick
+
+    with connection.cursor() as cur:
+        cur.execute("SHOW data_directory")
+        (data,) = cur.fetchone()
+    postmaster = int(Path(data, "postmaster.pid").read_text().split()[0])
+    server = process(postmaster, children=True)  # the ended backends' CPU is counted here
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().rsplit(")", 1)[1].split()[1] == str(postmaster):
+                server += process(stat.parent.name)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    return {
+        "requests": time.process_time(),
+        "task workers": sum(process(w.pid) for w in workers),
+        "PostgreSQL": server,
+        "machine": (sum(map(int, busy)) - int(busy[3]) - int(busy[4])) / tick,
+    }
 
 
 def _capture(args, key):
@@ -301,11 +336,23 @@ def _capture(args, key):
                 ("capture inline, serially (one process, no task worker)", seconds, after)
             )
         if args.workers:
-            seconds, after, share = _with_workers(args, post_all, args.events)
+            seconds, after, share, cpu = _with_workers(args, post_all, args.events)
             phases.append(
                 (f"capture with {args.workers} task workers (manage.py db_worker)", seconds, after)
             )
             lines.append(f"  capture jobs run by each worker: {share}")
+            ours = sum(spent for name, spent in cpu.items() if name != "machine")
+            lines.append(
+                "  CPU per event meanwhile: "
+                + ", ".join(
+                    f"{name} {spent * 1e6 / args.events:.0f} us"
+                    for name, spent in cpu.items()
+                    if name != "machine"
+                )
+                + f" = {ours * 1e6 / args.events:.0f} us; the {os.cpu_count()} cores were busy"
+                f" {cpu['machine'] / seconds / os.cpu_count():.0%} of the time"
+                f" ({(cpu['machine'] - ours) / seconds:.2f} cores on other work)"
+            )
     copy_seconds = _copy_baseline(phases[-1][2])
     copy_rate = args.events / copy_seconds
     print(
