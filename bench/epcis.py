@@ -46,7 +46,8 @@ CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
 def main():
     args = _parse_args()
     args.profile = args.profile or args.cprofile
-    with temp_cluster(preload=("pg_stat_statements",) if args.profile else ()) as url:
+    statements = args.profile or args.statements
+    with temp_cluster(preload=("pg_stat_statements",) if statements else ()) as url:
         os.environ["DATABASE_URL"] = url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "txng.settings")
         os.environ.setdefault("SECRET_KEY", "bench-only")
@@ -99,6 +100,11 @@ def _parse_args():
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     parser.add_argument("--profile", action="store_true", help="print where capture's time goes")
     parser.add_argument("--cprofile", action="store_true", help="--profile with cProfile tables")
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="PostgreSQL's statements by time during the run with task workers",
+    )
     return parser.parse_args()
 
 
@@ -216,6 +222,7 @@ def _with_workers(args, post_all, first):
     LOCKED). The clock runs from the first POST until every job is finished."""
     import subprocess
 
+    from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
     from txng.epcis.models import CaptureJob
@@ -254,6 +261,10 @@ def _with_workers(args, post_all, first):
         # Bounded: no run takes longer than a minute plus a millisecond an event (~1/10 of that
         # is expected); the workers are stopped whatever happens.
         deadline = time.perf_counter() + 60 + args.events / 1000
+        if args.statements:
+            with connection.cursor() as cur:
+                cur.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                cur.execute("SELECT pg_stat_statements_reset()")
         cpu = _cpu(workers)
         started = time.perf_counter()
         post_all(bodies)
@@ -273,6 +284,8 @@ def _with_workers(args, post_all, first):
                 worker.kill()
                 worker.wait()
     shutil.rmtree(logs)  # kept when the run failed, to be read
+    if args.statements:
+        _statements(args)
     failed = DBTaskResult.objects.filter(status="FAILED").count()
     assert not failed, f"{failed} task(s) failed"
     _check_stored(args, after)
@@ -472,6 +485,13 @@ def _profiled(args, post_all):
             stats = pstats.Stats(profile)
             stats.sort_stats("tottime").print_stats(25)
             _by_module(stats, args.events)
+    _statements(args)
+
+
+def _statements(args):
+    """PostgreSQL's statements by their total time in the server since the last reset."""
+    from django.db import connection
+
     with connection.cursor() as cur:
         cur.execute(
             """SELECT calls, total_exec_time, rows,
