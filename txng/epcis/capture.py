@@ -329,8 +329,9 @@ def _attempt(job, prepared, errors, actor, on_captured, *, last):
             return 0
 
     def bulk(items):
+        # The event as prepared: the stored row's eventID and recordTime replace any it had.
         tracing_events.capture_new(
-            [(_stored_form(e), event_id, _title(e)) for _i, e, event_id in items],
+            [(e, event_id, _title(e)) for _i, e, event_id in items],
             business=business,
             actor=actor,
         )
