@@ -1,13 +1,27 @@
 """Benchmark the EPCIS binding on PostgreSQL: capture throughput and MATCH_ query latency.
 
-    .venv/bin/python bench/epcis.py [--events 100000] [--per-document 500] [--stored 1000000]
-                                    [--samples 200] [--explain] [--profile]
+    .venv/bin/python bench/epcis.py [--events 100000] [--per-document 500] [--workers 2]
+                                    [--no-serial] [--stored 1000000] [--samples 200]
+                                    [--explain] [--profile] [--statements]
 
 1. Capture: --events ObjectEvents in documents of --per-document, each POSTed to /epcis/capture
-   with an API key (JSON parse, GS1 schema, CBV check, job row) and stored by the capture task
-   (run inline, as the worker would: hash, duplicate check, event row, identifier index rows).
-   Baseline in the same run: a raw COPY of the same event rows (same documents, same indexes)
-   into a copy of the event table. Goal: capture ≥ 0.3× the COPY rate.
+   with an API key by the Django test client in this process (JSON parse, GS1 schema, CBV
+   check, job row), and stored by the capture task (hash, duplicate check, event rows,
+   identifier index rows). Timed twice in one run, each time on events of its own:
+   - inline, serially: each POST runs its capture task in the request (immediate backend), one
+     process and one PostgreSQL backend doing everything in turn (`--workers 0`: only this);
+   - as deployed: the POSTs queue their jobs in the database task backend and --workers real
+     `manage.py db_worker` processes (default 2, the machine's cores; started and stopped by
+     the bench, bounded in time) store them concurrently while the POSTs go on. The clock runs
+     from the first POST until every job is finished (the job rows are polled); every event
+     must be stored once and no job or task may have failed. The CPU the requests, the workers
+     and PostgreSQL used meanwhile is printed per event, with how busy the cores were.
+   Baseline in the same run: ONE raw COPY stream (one client, one backend) of the event rows
+   the first phase stored (same documents, same indexes; no trigger, key row or identifier
+   rows) into a copy of the event table, right after that phase, on a quiet server (after a
+   checkpoint, autovacuum done). Goal, as the issue sets it: capture ≥ 0.3× that one COPY
+   stream. Capture with N workers uses N+1 processes, the COPY one: the ratio compares the
+   system as deployed with one bulk load, not like with like.
 2. Query: --stored events generated with SQL (1,000 products × 100 lots, one serial each, 30 s
    apart), indexed as capture indexes them; then p50/p95 of GET /epcis/events with MATCH_epc,
    MATCH_epcClass and a one-hour eventTime window, through the whole request path, as DOST's
@@ -15,19 +29,23 @@
    PostgreSQL's EXPLAIN ANALYZE of each kind of query (its first sample) at the stored size.
    --stored 0 skips the query half.
 
---profile prints where capture's time goes: the request half (parse, schema, CBV, job row) and
-the task half (hash, duplicate check, rows) run apart, each with its wall time and this
-process's CPU time (the rest is mostly waiting for PostgreSQL), then PostgreSQL's own time per
-statement (pg_stat_statements, loaded in the benchmark's cluster). --cprofile adds cProfile's
-table of each half; it slows Python down, so its events/s are not the benchmark's figure.
+--profile prints where capture's time goes, serially: the request half (parse, schema, CBV, job
+row) and the task half (hash, duplicate check, rows) run apart, each with its wall time and
+the CPU time of this process and of its PostgreSQL backend (read from /proc: a loaded
+machine's waiting is left out, so these are the robust figures), then PostgreSQL's own time
+per statement (pg_stat_statements, loaded in the benchmark's cluster). --cprofile adds
+cProfile's table of each half; it slows Python down, so its events/s are not the benchmark's
+figure. --statements prints PostgreSQL's statements during the run with task workers.
 """
 
 import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -44,19 +62,20 @@ CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
 def main():
     args = _parse_args()
     args.profile = args.profile or args.cprofile
-    with temp_cluster(preload=("pg_stat_statements",) if args.profile else ()) as url:
+    statements = args.profile or args.statements
+    with temp_cluster(preload=("pg_stat_statements",) if statements else ()) as url:
         os.environ["DATABASE_URL"] = url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "txng.settings")
         os.environ.setdefault("SECRET_KEY", "bench-only")
         os.environ.setdefault("DEBUG", "0")
         os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
         # --profile queues the capture tasks (dummy backend) and runs them after the requests,
-        # so that each half is profiled on its own.
-        os.environ["TASKS_BACKEND"] = (
-            "django_tasks.backends.dummy.DummyBackend"
-            if args.profile
-            else "django_tasks.backends.immediate.ImmediateBackend"
-        )
+        # so that each half is profiled on its own. Otherwise the database backend, as deployed
+        # (the serial run switches to the immediate backend for its own phase).
+        if args.profile:
+            os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+        else:
+            os.environ.pop("TASKS_BACKEND", None)
         import logging
 
         import django
@@ -82,9 +101,26 @@ def _parse_args():
     parser.add_argument("--per-document", type=int, default=500)
     parser.add_argument("--stored", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="task worker processes (manage.py db_worker) storing the jobs; 0: inline only",
+    )
+    parser.add_argument(
+        "--serial",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time the inline serial run (its own events, before the workers' run)",
+    )
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     parser.add_argument("--profile", action="store_true", help="print where capture's time goes")
     parser.add_argument("--cprofile", action="store_true", help="--profile with cProfile tables")
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="PostgreSQL's statements by time during the run with task workers",
+    )
     return parser.parse_args()
 
 
@@ -117,15 +153,11 @@ def _event(n):
     }
 
 
-def _capture(args, key):
-    from django.db import connection
-    from django.test import Client
-
-    client = Client()
-    headers = {"Authorization": f"Bearer {key}"}
-    # Only the JSON texts are kept, as a client holds its documents: 100,000 events kept as
-    # dicts meant a million live objects for Python's garbage collector to walk again and
-    # again while capture ran, a cost of the benchmark and not of the server.
+def _bodies(args, first):
+    """The documents' JSON texts, events numbered from `first` (each phase its own events).
+    Only the texts are kept, as a client holds its documents: 100,000 events kept as dicts
+    meant a million live objects for Python's garbage collector to walk again and again while
+    capture ran, a cost of the benchmark and not of the server."""
     documents = (
         {
             "@context": CONTEXT,
@@ -136,38 +168,253 @@ def _capture(args, key):
                 "eventList": [_event(n) for n in range(start, start + args.per_document)]
             },
         }
-        for start in range(0, args.events, args.per_document)
+        for start in range(first, first + args.events, args.per_document)
     )
-    bodies = [json.dumps(d) for d in documents]
-    # Warm up outside the timing: URLconf import and the schema's one-off compilation.
-    from txng.epcis.capture import validator
+    return [json.dumps(d) for d in documents]
 
-    validator()
-    client.get("/epcis/events", headers=headers)
 
-    def post_all():
+def _poster(key):
+    from django.test import Client
+
+    client = Client()
+    headers = {"Authorization": f"Bearer {key}"}
+
+    def post_all(bodies):
         for body in bodies:
             response = client.post(
                 "/epcis/capture", body, content_type="application/ld+json", headers=headers
             )
             assert response.status_code == 202, (response.status_code, response.content)
 
-    started = time.perf_counter()
-    if args.profile:
-        _profiled(args, post_all)
-    else:
-        post_all()
-    capture_seconds = time.perf_counter() - started
+    # Warm up outside the timing: URLconf import and the schema's one-off compilation.
+    from txng.epcis.capture import validator
+
+    validator()
+    client.get("/epcis/events", headers=headers)
+    return post_all
+
+
+def _last_event_pk():
+    from django.db.models import Max
+
+    from txng.tracing.models import Event
+
+    return Event.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def _check_stored(args, after):
+    """Every event of the phase stored once, no capture job failed or still running."""
     from txng.epcis.models import CaptureJob
     from txng.tracing.models import Event
 
     assert not CaptureJob.objects.filter(success=False).exists()
-    stored = Event.objects.count()
-    assert stored == args.events, stored
+    assert not CaptureJob.objects.filter(running=True).exists()
+    stored = Event.objects.filter(pk__gt=after)
+    count = stored.count()
+    assert count == args.events, count
+    distinct = stored.values("event_id").distinct().count()
+    assert distinct == args.events, distinct
 
-    # Baseline: the same rows, COPYed into a copy of the event table with the same indexes.
+
+def _serial(args, post_all, first):
+    """Today's inline run: each POST stores its events in the request (ImmediateBackend), so
+    one process and one PostgreSQL backend do everything, one after the other."""
+    from django.test import override_settings
+
+    bodies = _bodies(args, first)
+    after = _last_event_pk()
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        started = time.perf_counter()
+        post_all(bodies)
+        seconds = time.perf_counter() - started
+    _check_stored(args, after)
+    return seconds, after
+
+
+def _with_workers(args, post_all, first):
+    """As deployed: the requests queue their jobs in the database task backend and N real
+    `manage.py db_worker` processes store them concurrently (SELECT ... FOR UPDATE SKIP
+    LOCKED). The clock runs from the first POST until every job is finished."""
+    import subprocess
+
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from txng.epcis.models import CaptureJob
+
+    bodies = _bodies(args, first)
+    after = _last_event_pk()
+    env = {k: v for k, v in os.environ.items() if k != "TASKS_BACKEND"}  # the database backend
+    logs = Path(tempfile.mkdtemp(prefix="txng-bench-workers."))
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "db_worker",
+                "--worker-id",
+                f"bench-worker-{i}",
+                "--interval",
+                "0.02",
+                "--no-startup-delay",
+                "--no-reload",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=(logs / f"worker-{i}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        for i in range(args.workers)
+    ]
+    try:
+        # Each worker is ready once it says so (Django imported, polling the queue).
+        ready_by = time.perf_counter() + 60
+        while not all("Starting worker" in log.read_text() for log in logs.iterdir()):
+            assert time.perf_counter() < ready_by, "the task workers did not start"
+            assert all(w.poll() is None for w in workers), "a task worker stopped"
+            time.sleep(0.05)
+        # Bounded: no run takes longer than a minute plus a millisecond an event (~1/10 of that
+        # is expected); the workers are stopped whatever happens.
+        deadline = time.perf_counter() + 60 + args.events / 1000
+        if args.statements:
+            with connection.cursor() as cur:
+                cur.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                cur.execute("SELECT pg_stat_statements_reset()")
+        cpu = _cpu(workers)
+        started = time.perf_counter()
+        post_all(bodies)
+        while CaptureJob.objects.filter(running=True).exists():
+            assert time.perf_counter() < deadline, "the task workers did not finish in time"
+            assert all(w.poll() is None for w in workers), "a task worker stopped"
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+        cpu = {name: spent - cpu[name] for name, spent in _cpu(workers).items()}
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+    shutil.rmtree(logs)  # kept when the run failed, to be read
+    if args.statements:
+        _statements(args)
+    failed = DBTaskResult.objects.filter(status="FAILED").count()
+    assert not failed, f"{failed} task(s) failed"
+    _check_stored(args, after)
+    share = {}
+    runs = DBTaskResult.objects.filter(task_path="txng.epcis.tasks.run_capture")
+    for ids in runs.values_list("worker_ids", flat=True):
+        for worker_id in ids:
+            share[worker_id] = share.get(worker_id, 0) + 1
+    return seconds, after, share, cpu
+
+
+def _cpu(workers):
+    """CPU seconds so far of this process (the requests), of the task workers, of PostgreSQL
+    (its processes, those ended included) and of the whole machine (everyone's, from
+    /proc/stat), to tell the work of capture from the cores it had."""
+    from django.db import connection
+
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def process(pid, children=False):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        own = int(fields[11]) + int(fields[12])
+        return (own + (int(fields[13]) + int(fields[14]) if children else 0)) / tick
+
+    with connection.cursor() as cur:
+        cur.execute("SHOW data_directory")
+        (data,) = cur.fetchone()
+    postmaster = int(Path(data, "postmaster.pid").read_text().split()[0])
+    server = process(postmaster, children=True)  # the ended backends' CPU is counted here
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().rsplit(")", 1)[1].split()[1] == str(postmaster):
+                server += process(stat.parent.name)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    return {
+        "requests": time.process_time(),
+        "task workers": sum(process(w.pid) for w in workers),
+        "PostgreSQL": server,
+        "machine": (sum(map(int, busy)) - int(busy[3]) - int(busy[4])) / tick,
+    }
+
+
+def _capture(args, key):
+    post_all = _poster(key)
+    documents = args.events // args.per_document
+    lines = []
+    if args.profile:
+        after, bodies = _last_event_pk(), _bodies(args, 0)
+        started = time.perf_counter()
+        _profiled(args, lambda: post_all(bodies))
+        seconds = time.perf_counter() - started
+        _check_stored(args, after)
+        phases = [("capture, request and task halves apart (profiled)", seconds, after)]
+    else:
+        phases = []
+        if args.serial or not args.workers:
+            seconds, after = _serial(args, post_all, 0)
+            phases.append(
+                ("capture inline, serially (one process, no task worker)", seconds, after)
+            )
+            # The baseline right after the first phase's rows, the database then as large as
+            # before the second phase (which runs on a table one phase larger).
+            copy_seconds = _copy_baseline(after)
+        if args.workers:
+            seconds, after, share, cpu = _with_workers(args, post_all, args.events)
+            phases.append(
+                (f"capture with {args.workers} task workers (manage.py db_worker)", seconds, after)
+            )
+            lines.append(f"  capture jobs run by each worker: {share}")
+            ours = sum(spent for name, spent in cpu.items() if name != "machine")
+            lines.append(
+                "  CPU per event meanwhile: "
+                + ", ".join(
+                    f"{name} {spent * 1e6 / args.events:.0f} us"
+                    for name, spent in cpu.items()
+                    if name != "machine"
+                )
+                + f" = {ours * 1e6 / args.events:.0f} us; the {os.cpu_count()} cores were busy"
+                f" {cpu['machine'] / seconds / os.cpu_count():.0%} of the time"
+                f" ({(cpu['machine'] - ours) / seconds:.2f} cores on other work)"
+            )
+    if len(phases) == 1:
+        copy_seconds = _copy_baseline(phases[0][2])
+    copy_rate = args.events / copy_seconds
+    print(
+        f"baseline, one raw COPY stream of {args.events} rows of the first phase into a copy of"
+        f" the event table: {copy_seconds:.1f} s = {copy_rate:,.0f} events/s"
+    )
+    for name, seconds, _after in phases:
+        rate = args.events / seconds
+        print(
+            f"{name}: {args.events} events in {documents} documents of {args.per_document}: "
+            f"{seconds:.1f} s = {rate:,.0f} events/s = {rate / copy_rate:.2f}x of one COPY stream"
+            " (goal >= 0.3x)"
+        )
+    for line in lines:
+        print(line)
+    print(f"load average after the run: {os.getloadavg()[0]:.2f}")
+
+
+def _copy_baseline(after):
+    """The rows a phase stored, COPYed by one client into a copy of the event table with the
+    same indexes (no trigger, no key row, no identifier rows): seconds."""
+    from django.db import connection
+
+    from txng.tracing.models import Event
+
     rows = list(
-        Event.objects.values_list(
+        Event.objects.filter(pk__gt=after)
+        .order_by("pk")
+        .values_list(
             "event_id",
             "type",
             "action",
@@ -185,7 +432,21 @@ def _capture(args, key):
         )
     )
     with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_event")
         cur.execute("CREATE TABLE bench_event (LIKE tracing_event INCLUDING ALL)")
+        # The baseline on a quiet server: after the captures' rows, autovacuum works on the
+        # tables for a while (on 2 cores it took a third off the COPY's rate at 100,000 events
+        # a phase), and a checkpoint would write their pages in the middle of the COPY.
+        cur.execute("CHECKPOINT")
+        quiet_by = time.perf_counter() + 300
+        while time.perf_counter() < quiet_by:
+            cur.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = %s",
+                ["autovacuum worker"],
+            )
+            if not cur.fetchone()[0]:
+                break
+            time.sleep(0.5)
     raw = connection.connection
     columns = (
         "event_id, type, action, biz_step, disposition, event_time, event_time_zone_offset, "
@@ -196,14 +457,7 @@ def _capture(args, key):
         for row in rows:
             copy.write_row([*row[:-1], json.dumps(row[-1])])
     raw.commit() if not raw.autocommit else None
-    copy_seconds = time.perf_counter() - started
-    rate, copy_rate = args.events / capture_seconds, args.events / copy_seconds
-    print(
-        f"capture: {args.events} events in {len(bodies)} documents of {args.per_document}: "
-        f"{capture_seconds:.1f} s = {rate:,.0f} events/s"
-    )
-    print(f"baseline raw COPY of the same rows: {copy_seconds:.1f} s = {copy_rate:,.0f} events/s")
-    print(f"capture / COPY = {rate / copy_rate:.2f}x (goal >= 0.3x)")
+    return time.perf_counter() - started
 
 
 def _profiled(args, post_all):
@@ -264,6 +518,13 @@ def _profiled(args, post_all):
             stats = pstats.Stats(profile)
             stats.sort_stats("tottime").print_stats(25)
             _by_module(stats, args.events)
+    _statements(args)
+
+
+def _statements(args):
+    """PostgreSQL's statements by their total time in the server since the last reset."""
+    from django.db import connection
+
     with connection.cursor() as cur:
         cur.execute(
             """SELECT calls, total_exec_time, rows,

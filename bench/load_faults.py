@@ -26,13 +26,13 @@ COUNTED_TASKS = ("txng.epcis.tasks.run_capture", "txng.stamps.tasks.generate_ord
 
 
 def _wait_for_running_task(seconds):
-    """The path of a task running now: one whose effect is counted if one starts within
-    `seconds`, else any task in the next 5 s; None if the worker stayed idle."""
+    """(path, worker id) of a task running now: one whose effect is counted if one starts
+    within `seconds`, else any task in the next 5 s; (None, None) if the workers stayed idle."""
     import psycopg
 
     query = (
-        "SELECT task_path FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
-        " AND (%s OR task_path = ANY(%s)) LIMIT 1"
+        "SELECT task_path, worker_ids->>-1 FROM django_tasks_database_dbtaskresult"
+        " WHERE status = 'RUNNING' AND (%s OR task_path = ANY(%s)) LIMIT 1"
     )
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
         for any_task, wait in ((False, seconds), (True, 5)):
@@ -40,9 +40,9 @@ def _wait_for_running_task(seconds):
             while time.monotonic() < deadline:
                 row = conn.execute(query, [any_task, list(COUNTED_TASKS)]).fetchone()
                 if row:
-                    return row[0]
+                    return row
                 time.sleep(0.02)
-    return None
+    return None, None
 
 
 def faults(args, context, deadline, report, wait_healthy):
@@ -64,9 +64,14 @@ def faults(args, context, deadline, report, wait_healthy):
     def kill_task_worker():
         # The hard case: the worker killed while it runs a task (waiting up to 15 s for one),
         # so that the task must be run again, and its effect must still show once.
-        running = _wait_for_running_task(15)
-        os.kill(int(_read(f"{run}/run/worker.pid")), signal.SIGKILL)
-        print(f"  (the task worker was killed while running: {running or 'no task'})", flush=True)
+        # The check runs several (check-worker-1 … -N, run/worker-N.pid): the one running it.
+        running, worker_id = _wait_for_running_task(15)
+        number = (worker_id or "check-worker-1").rsplit("-", 1)[1]
+        os.kill(int(_read(f"{run}/run/worker-{number}.pid")), signal.SIGKILL)
+        print(
+            f"  (task worker {number} was killed while running: {running or 'no task'})",
+            flush=True,
+        )
 
     def restart_postgres():
         subprocess.run(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The production set-up of docs/deploy.md, built and proved on this machine, then stopped:
-# PostgreSQL 15, Redis, gunicorn (several workers), the task worker, nginx with TLS (a
+# PostgreSQL 15, Redis, gunicorn (several workers), the task workers, nginx with TLS (a
 # self-signed certificate) and HTTP/2, media in an S3-compatible bucket (moto's server stands in
 # for the province's object storage), DEBUG=0 and the settings from an env file. Then a smoke
 # walk through the proxy, the metrics, the task worker, a backup and a timed restore drill into
@@ -18,10 +18,12 @@
 #   (the users arrive over LOAD_RAMP=30 s first, measured apart: bench/load.py --ramp)
 #   KEEP=1 ... keeps the folder (logs: log/nginx-timing.log, log/request-timing.log);
 #   WORKERS=4 THREADS=4 ... sets gunicorn's workers and threads (GUNICORN_WORKERS/_THREADS)
+#   TASK_WORKERS=2 ... the task workers (txng-worker@1 … @N of docs/deploy.md), one per core
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP=$(pwd)
 started_all=$(date +%s)
+TASK_WORKERS=${TASK_WORKERS:-2}  # txng-worker@1 … @N (docs/deploy.md): one per core
 say() { printf '\n== %s\n' "$*"; }
 elapsed() { echo $(( $(date +%s%N) / 1000000 - $1 )); }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -70,8 +72,10 @@ psql_at() { local port=$1; shift; pg psql -h "$ROOT/pg" -p "$port" -U postgres -
 
 stop_all() {
   set +e
-  [ -f "$ROOT/run/supervise-worker.pid" ] && kill "$(cat "$ROOT/run/supervise-worker.pid")" 2>/dev/null
-  [ -f "$ROOT/run/worker.pid" ] && kill "$(cat "$ROOT/run/worker.pid")" 2>/dev/null
+  # The task workers' loops first (else they start their worker again), then the workers.
+  for pidfile in "$ROOT"/run/supervise-worker*.pid "$ROOT"/run/worker-*.pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
+  done
   [ -f "$ROOT/run/gunicorn.pid" ] && kill "$(cat "$ROOT/run/gunicorn.pid")" 2>/dev/null
   [ -f "$ROOT/nginx/nginx.pid" ] && nginx -p "$ROOT/nginx" -c "$ROOT/nginx/nginx.conf" -s stop 2>/dev/null
   [ -f "$ROOT/run/moto.pid" ] && kill "$(cat "$ROOT/run/moto.pid")" 2>/dev/null
@@ -170,7 +174,7 @@ LOAD_ORDERS=$(( ${LOAD_SECONDS:-0} > 300 ? 300 : ${LOAD_SECONDS:-0} ))
 SMOKE_STATE="$ROOT/smoke.json" SMOKE_PASSWORD=$SMOKE_PASSWORD LOAD_ORDERS=$LOAD_ORDERS \
   .venv/bin/python manage.py shell -v 0 -c "$(cat scripts/prodcheck/seed.py)"
 
-say "9. gunicorn ($GUNICORN_WORKERS workers), the task worker, nginx"
+say "9. gunicorn ($GUNICORN_WORKERS workers), $TASK_WORKERS task workers, nginx"
 start_gunicorn() {   # systemctl start txng-gunicorn
   rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
   .venv/bin/gunicorn -c deploy/gunicorn.conf.py txng.wsgi --daemon \
@@ -178,17 +182,27 @@ start_gunicorn() {   # systemctl start txng-gunicorn
     --error-logfile "$ROOT/log/gunicorn.log"
 }
 start_gunicorn
-# systemd's Restart=always for the worker (deploy/txng-worker.service), as a shell loop.
-(
+# systemctl start txng-worker@1 … @TASK_WORKERS (deploy/txng-worker@.service): each instance's
+# ExecStartPre= lines and its Restart=always, as a shell loop under the instance's own id. One
+# parent holds the loops (run/supervise-worker.pid: the load bench counts its tree's CPU).
+start_task_worker() {
+  local id=check-worker-$1 log="$ROOT/log/worker-$1.log"
   while true; do
-    .venv/bin/python manage.py requeue_orphaned_tasks --worker-id check-worker >>"$ROOT/log/worker.log" 2>&1
-    .venv/bin/python manage.py resume_stamp_orders >>"$ROOT/log/worker.log" 2>&1
-    .venv/bin/python manage.py db_worker --worker-id check-worker >>"$ROOT/log/worker.log" 2>&1 &
-    echo $! >"$ROOT/run/worker.pid"
+    .venv/bin/python manage.py requeue_orphaned_tasks --worker-id "$id" >>"$log" 2>&1
+    .venv/bin/python manage.py resume_stamp_orders >>"$log" 2>&1
+    .venv/bin/python manage.py db_worker --worker-id "$id" >>"$log" 2>&1 &
+    echo $! >"$ROOT/run/worker-$1.pid"
     wait $! || true
     [ -f "$ROOT/run/stopping" ] && break
     sleep 1
   done
+}
+(
+  for i in $(seq 1 "$TASK_WORKERS"); do
+    start_task_worker "$i" &
+    echo $! >"$ROOT/run/supervise-worker-$i.pid"
+  done
+  wait
 ) &
 echo $! >"$ROOT/run/supervise-worker.pid"
 sed -e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" \

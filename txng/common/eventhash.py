@@ -264,9 +264,12 @@ def _normalise_time(text: str, match: re.Match[str] | None = None, key: str = ""
     millis = (moment.microsecond + 500) // 1000
     offset = moment.utcoffset()
     try:
-        moment = (
-            moment.replace(microsecond=0, tzinfo=None) - offset + timedelta(milliseconds=millis)
-        )
+        if moment.microsecond == millis * 1000:  # three decimals or fewer: nothing to round
+            moment = moment.replace(tzinfo=None) - offset
+        else:
+            moment = (
+                moment.replace(microsecond=0, tzinfo=None) - offset + timedelta(milliseconds=millis)
+            )
     except OverflowError as exc:
         raise TimeOutOfRange(key or "time", text) from exc
     if moment.year < 1000:  # strftime writes such a year unpadded; keep its output
@@ -372,6 +375,9 @@ _PRIMARY_KEY_SYNTAX = {ai: re.compile(syntax) for ai, syntax in _PRIMARY_KEYS.it
 # Only the finest level of identification is kept, e.g. a serial wins over a lot.
 _QUALIFIERS = {"01": ("21", "235", "10"), "8006": ("21", "10"), "414": ("254",), "8010": ("8011",)}
 _HTTP_URI = re.compile(r"^https?://[^/?#]*(/[^?#]*)")
+# A GTIN with a serial in the constrained canonical form (a serial spelled like a short name,
+# "lot", is read as that name's AI below, and so is left to the general path).
+_CANONICAL_SERIAL = re.compile(re.escape(DL_ORIGIN) + r"/01/[0-9]{14}/21/([^/?#]+)")
 
 
 @lru_cache(maxsize=8192)
@@ -382,6 +388,14 @@ def digital_link(uri: str) -> str | None:
     """
     if uri.startswith("urn:epc:"):
         return epc_to_digital_link(uri)
+    # Most events name serialised items already in canonical form: that is its own answer.
+    canonical = _CANONICAL_SERIAL.fullmatch(uri)
+    if canonical and canonical.group(1) not in _SHORT_NAMES:
+        return uri
+    return _general_link(uri)
+
+
+def _general_link(uri: str) -> str | None:
     match = _HTTP_URI.match(uri)
     if not match:
         return None
@@ -655,8 +669,16 @@ def pre_hash_string(
         raise TypeError("an EPCIS event must be a JSON object")
     ctx = _make_context(event, context, tuple(ignore_fields))
     head = "eventType=" + str(event.get("type", "")).strip()
-    body = "".join(render(name, event[name], ctx) for name, render in _EVENT_ORDER if name in event)
+    body = "".join([render(name, event[name], ctx) for name, render in _order(tuple(event))])
     return head + body + "".join(_tail(event, ctx))
+
+
+@lru_cache(maxsize=256)
+def _order(names: tuple[str, ...]) -> tuple[tuple[str, Renderer], ...]:
+    """The ordered fields an event with these fields has: a document's events mostly share
+    their fields, so the order is worked out once for them all."""
+    present = frozenset(names)
+    return tuple((name, render) for name, render in _EVENT_ORDER if name in present)
 
 
 def event_hash(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jsonschema_rs
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from txng.common.eventhash import (
@@ -197,6 +197,11 @@ class EventRefused(Exception):
     pass
 
 
+class EventRacing(EventRefused):
+    """The eventID was taken by another job's transaction meanwhile: once that one committed,
+    the event is stored (a second look finds it) or the other job rolled back."""
+
+
 def _prepared(raw, context, ignore_fields):
     event = dict(raw)
     if "@context" not in event and context:
@@ -240,7 +245,7 @@ def store_event(event, event_id, *, business, actor):
                 event_id=event_id,
             )
     except IntegrityError as exc:  # the same event captured at the same moment by another job
-        raise EventRefused(f"eventID {event_id} đang được ghi bởi một lần gửi khác.") from exc
+        raise EventRacing(f"eventID {event_id} đang được ghi bởi một lần gửi khác.") from exc
 
 
 def _split(prepared):
@@ -261,6 +266,11 @@ def _split(prepared):
     return fresh, careful
 
 
+# How often a job is tried again from the start when another job's transaction stored some
+# of its events meanwhile (both saw them new): the next try finds them stored.
+ATTEMPTS = 3
+
+
 def run(job, on_captured=None):
     """Store the job's events, all or nothing (rollback) or each on its own (proceed).
 
@@ -268,13 +278,16 @@ def run(job, on_captured=None):
     in between cannot leave the events stored and the job running, whose re-run (the task
     worker re-runs orphaned tasks) would find them stored already and report none captured.
     A job found finished already (a re-run, or another worker's) is left as it is.
-    `on_captured` runs once that transaction commits, when events were captured."""
+    `on_captured` runs once that transaction commits, when events were captured.
+
+    Several task workers may run jobs naming the same events at once (a client that sent a
+    document twice): the one that commits second then finds the other's events at its INSERT,
+    rolls back and tries again, and stores each event once as if the jobs had run in turn."""
     document = job.document
     context = document.get("@context")
     ignore = document_ignore_fields(document)
     actor = job.api_key.created_by if job.api_key_id else None
-    business = job.organisation
-    prepared, errors, captured = [], [], 0
+    prepared, errors = [], []
     for index, raw in enumerate(document_events(document)):
         try:
             prepared.append((index, *_prepared(raw, context, ignore)))
@@ -283,20 +296,42 @@ def run(job, on_captured=None):
     if errors and job.error_behaviour != "proceed":
         _finish_alone(job, errors)
         return job
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            _attempt(job, prepared, list(errors), actor, on_captured, last=attempt == ATTEMPTS)
+        except _Conflict:
+            continue
+        return job
+    return job
+
+
+def _attempt(job, prepared, errors, actor, on_captured, *, last):
+    business = job.organisation
+    captured = 0
 
     def one(index, event, event_id):
-        try:
-            _event, created = store_event(event, event_id, business=business, actor=actor)
-        except EventRefused as exc:
+        for tries_left in (1, 0):
+            try:
+                _event, created = store_event(event, event_id, business=business, actor=actor)
+            except EventRacing as exc:
+                if tries_left and job.error_behaviour == "proceed":
+                    continue  # the other job has committed by now: it is found stored
+                if not last and job.error_behaviour != "proceed":
+                    raise _Conflict from exc
+                problem = exc
+            except EventRefused as exc:
+                problem = exc
+            else:
+                return int(created)
             errors.append(
-                Problem("ValidationException", f"epcisBody/eventList/{index}: {exc}").as_dict()
+                Problem("ValidationException", f"epcisBody/eventList/{index}: {problem}").as_dict()
             )
             return 0
-        return int(created)
 
     def bulk(items):
+        # The event as prepared: the stored row's eventID and recordTime replace any it had.
         tracing_events.capture_new(
-            [(_stored_form(e), event_id, _title(e)) for _i, e, event_id in items],
+            [(e, event_id, _title(e)) for _i, e, event_id in items],
             business=business,
             actor=actor,
         )
@@ -305,7 +340,7 @@ def run(job, on_captured=None):
     try:
         with transaction.atomic():
             if not _still_running(job):
-                return job
+                return
             fresh, careful = _split(prepared)
             if job.error_behaviour == "proceed":
                 try:
@@ -325,11 +360,23 @@ def run(job, on_captured=None):
     except _Rollback:
         _finish_alone(job, errors)
     except IntegrityError as exc:  # rollback mode: an event stored meanwhile by another job
+        if not last:
+            raise _Conflict from exc
         errors.append(
             Problem("ValidationException", f"Ghi trùng với một lần gửi khác: {exc}").as_dict()
         )
         _finish_alone(job, errors)
-    return job
+    except OperationalError as exc:  # two jobs each waiting for the other's events
+        if last or getattr(exc.__cause__, "sqlstate", None) != DEADLOCK:
+            raise
+        raise _Conflict from exc
+
+
+DEADLOCK = "40P01"
+
+
+class _Conflict(Exception):
+    """Another job's transaction stored some of these events meanwhile: try again."""
 
 
 def _still_running(job):

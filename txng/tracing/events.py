@@ -203,10 +203,13 @@ def capture_new(items, *, business, actor=None):
     declarations): EPCIS capture of a whole document. `items` are (document, event_id, title).
     Returns the stored events' ids, in the order of `items`.
 
-    On PostgreSQL the events go in one INSERT … RETURNING, their rows sent as one JSON array
-    that jsonb_to_recordset unpacks (ids come from the table's own default, whatever its
-    layout), and their identifiers in one COPY: a Django bulk_create of 500 events spent most
-    of its time building model objects and dumping arrays in Python."""
+    On PostgreSQL the events go in one COPY with ids drawn beforehand from the table's own id
+    default (whatever its layout: the monthly partitions' `tracing_event_next_id()`, or an
+    identity), and their identifiers in a second COPY: an INSERT ... SELECT FROM
+    jsonb_to_recordset cost the server a JSON parse of every row on top of the insert, and
+    Python a second serialisation of every document. A unique eventID taken meanwhile by
+    another transaction fails the COPY with IntegrityError (`event_captured_once`), as an
+    INSERT would."""
     now = timezone.now()
     recorded = iso_time(now)
     rows = [
@@ -222,13 +225,18 @@ def capture_new(items, *, business, actor=None):
         return []
     if connection.vendor != "postgresql":
         return _create_with_orm(rows, constants)
-    with connection.cursor() as cursor:
-        sql, params = _insert_statement(rows, constants)
-        cursor.execute(sql, params)
-        ids = dict((event_id, pk) for pk, event_id in cursor.fetchall())
-        _copy_identifiers(cursor, ((ids[row["event_id"]], row["document"]) for row in rows))
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        ids = _new_ids(cursor, len(rows))
+        # Rows go in eventID order: two jobs storing some of the same events then wait for
+        # each other on the unique eventID in one order (the second fails once the first
+        # commits) instead of each holding a key the other wants (a deadlock).
+        order = sorted(range(len(rows)), key=lambda i: rows[i]["event_id"])
+        _copy_events(cursor, ((ids[i], rows[i]) for i in order), constants)
+        _copy_identifiers(
+            cursor, ((pk, row["document"]) for pk, row in zip(ids, rows, strict=True))
+        )
     # Events without lots are on no lot's public trace: no trace version changes.
-    return [ids[row["event_id"]] for row in rows]
+    return ids
 
 
 # Columns that differ from event to event; every other column takes a value shared by the
@@ -247,32 +255,52 @@ _ROW_FIELDS = (
     "document",
 )
 
+# The id column's default as PostgreSQL would evaluate it for an INSERT, else its identity's
+# (or serial's) sequence.
+_ID_DEFAULT_SQL = """
+SELECT pg_get_expr(d.adbin, d.adrelid), pg_get_serial_sequence(%s, a.attname)
+FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = %s::regclass AND a.attname = %s
+"""
 
-def _insert_statement(rows, constants):
+
+def _new_ids(cursor, count):
+    """`count` new event ids from the table's own default, in increasing order."""
+    table, column = Event._meta.db_table, Event._meta.pk.column
+    cursor.execute(_ID_DEFAULT_SQL, [table, table, column])
+    default, sequence = cursor.fetchone()
+    # The expression is the table's own (read from the catalogue), never a request's text.
+    if default:
+        cursor.execute(f"SELECT {default} FROM generate_series(1, %s)", [count])  # noqa: S608
+    else:
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
+    return sorted(pk for (pk,) in cursor.fetchall())
+
+
+def _copy_events(cursor, rows, constants):
+    """The event rows of (id, row) pairs, by COPY: every concrete column, from the row, the
+    batch's constants or the field's default."""
     quote = connection.ops.quote_name
-    columns, values, params, record = [], [], [], []
-    for field in Event._meta.concrete_fields:
-        if field.primary_key:
-            continue  # the table's default (sequence, identity, partition scheme) gives it
-        columns.append(quote(field.column))
-        if field.name in _ROW_FIELDS:
-            values.append(f"r.{quote(field.name)}")
-            record.append(f"{quote(field.name)} {field.db_type(connection)}")
-        else:
-            value = constants[field.attname] if field.attname in constants else field.get_default()
-            values.append(f"CAST(%s AS {field.cast_db_type(connection)})")
-            params.append(field.get_db_prep_save(value, connection))
-    payload = [
-        dict(row, event_time=row["event_time"].isoformat()) for row in rows
-    ]  # JSON text: the server parses it, not Python's array adapters
-    returning = (Event._meta.pk.column, Event._meta.get_field("event_id").column)
-    # Names and types come from the model, never from a request; the rows travel as a parameter.
-    sql = (
-        f"INSERT INTO {quote(Event._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-        f"SELECT {', '.join(values)} FROM jsonb_to_recordset(%s::jsonb) AS r({', '.join(record)}) "
-        f"RETURNING {', '.join(quote(name) for name in returning)}"
+    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
+    own = [f.name for f in fields if f.name in _ROW_FIELDS and f.name != "document"]
+    shared = tuple(
+        constants[f.attname] if f.attname in constants else f.get_default()
+        for f in fields
+        if f.name not in _ROW_FIELDS
     )
-    return sql, [*params, json.dumps(payload)]
+    columns = [
+        Event._meta.pk.column,
+        *(Event._meta.get_field(name).column for name in own),
+        Event._meta.get_field("document").column,
+        *(f.column for f in fields if f.name not in _ROW_FIELDS),
+    ]
+    dumps = json.dumps
+    # Names come from the model, never from a request; the rows travel as COPY data.
+    statement = f"COPY {quote(Event._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+    with cursor.copy(statement) as copy:
+        write = copy.write_row
+        for pk, row in rows:
+            write((pk, *[row[name] for name in own], dumps(row["document"]), *shared))
 
 
 def _copy_identifiers(cursor, events):

@@ -218,3 +218,18 @@ def test_a_document_of_events_hashes_as_each_event_alone():
     ]
     eventhash.digital_link.cache_clear()
     assert eventhash.document_hashes(document) == alone
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://id.gs1.org/01/08930000000019/21/C5",
+        "https://id.gs1.org/01/08930000000019/21/lot",  # a serial spelled like a short name
+        "https://id.gs1.org/01/08930000000019/21/C5?linkType=all",
+        "https://id.gs1.org/01/08930000000019/21/C5/10/L1",
+        "https://id.gs1.org/01/8930000000019/21/C5",
+        "https://example.com/01/08930000000019/21/C5",
+    ],
+)
+def test_a_serial_link_in_canonical_form_normalises_as_the_general_path_does(uri):
+    assert eventhash.digital_link(uri) == eventhash._general_link(uri)
