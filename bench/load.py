@@ -482,7 +482,7 @@ def fault_windows(report):
     ]
 
 
-def print_faults(stats, report, started, probe):
+def print_faults(stats, report, started, probe, records=()):
     windows = fault_windows(report)
     counted = defaultdict(lambda: defaultdict(int))
     for at, kind, _detail in stats.error_times:
@@ -502,6 +502,17 @@ def print_faults(stats, report, started, probe):
             f" /healthz 200 again after {took}{queue};"
             f" errors {sum(errors.values())} ({detail})"
         )
+        # What the users felt in this fault's window: the latency of what overlapped it.
+        start, end = next((s, e) for n, s, e in windows if n == name)
+        inside = [r for r in records if r[1] <= end and r[1] + r[2] / 1000 >= start]
+        for kind in ("scan", "page"):
+            q = load_report.quantiles([r[2] for r in inside if r[0] == kind])
+            if q:
+                n = sum(1 for r in inside if r[0] == kind)
+                print(
+                    f"    in its window ({end - start:.0f} s): {kind} n {n}, p50 {q[0]:.0f} ms,"
+                    f" p95 {q[1]:.0f} ms, p99 {q[2]:.0f} ms"
+                )
     if counted.get("outside any fault"):
         outside = counted["outside any fault"]
         print(f"errors outside the faults' windows: {sum(outside.values())} ({dict(outside)})")
@@ -613,7 +624,7 @@ def main():
         )
     if sampler:
         load_report.print_cpu(sampler, len(records))
-    print_faults(stats, report, measured_from, probe)
+    print_faults(stats, report, measured_from, probe, measured)
     failed = load_verify.report(stats.acked, os.environ["DATABASE_URL"], args.drain_seconds, since)
     if failed or any(recovered is None for _, _, recovered in report):
         raise SystemExit(1)
