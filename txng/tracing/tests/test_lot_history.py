@@ -1,0 +1,139 @@
+"""The lot page's history, built in Python (templatetags/lot_history.py): it reads exactly as the
+template loops it replaced, escapes every value, and keeps the page's rules on who may correct or
+declare an event wrong."""
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from txng.tracing import actions
+from txng.tracing.models import DiaryEntry
+
+from .conftest import ship_and_receive
+
+pytestmark = pytest.mark.django_db
+
+# The two loops of tracing/lot_detail.html before the tags replaced them.
+TIMELINE = """{% load i18n %}{% for e in history %}<li><time>{{ e.event_time|date:"d/m/Y H:i" }}</time><strong>{{ e.title }}</strong>{% if e.declares_error_on %} <span class="pill pill-rejected">{% trans "khai báo sai sót" %}</span>{% endif %}{% if e.error_declarations.all %} <span class="pill pill-rejected">{% trans "đã khai báo sai" %}</span>{% endif %}
+ — {{ e.business }}{% if e.facility %}, {{ e.facility }}{% endif %}
+{% if e.public_detail %}<br>{{ e.public_detail }}{% endif %}
+{% if e.stock_note %}<br><small>{{ e.stock_note }}</small>{% endif %}
+{% if e.diary_entry %}{% with d=e.diary_entry %}<br><small>{% if d.person %}{{ d.person }} · {% endif %}{% if d.quantity %}{{ d.quantity|qty }} · {% endif %}{% if d.input_supplier_lot %}{{ d.input_supplier_lot }} · {% endif %}{{ d.notes }}</small>{% if d.photo %}<br><img src="{{ d.photo.url }}" alt="" width="120" loading="lazy">{% endif %}{% endwith %}{% endif %}
+{% if own and not e.declares_error_on and not e.error_declarations.all and e.business_id == user.organisation_id %}
+{% if e.diary_entry %}<a href="{% url 'tracing:diary_correct' e.diary_entry.pk %}">{% trans "Sửa (khai báo sai sót và ghi bản đúng)" %}</a>{% else %}<details class="reveal"><summary>{% trans "Khai báo sai sót" %}</summary><form method="post" action="{% url 'tracing:declare_error' e.pk %}">{% csrf_token %}<div class="field"><label for="r{{ e.pk }}">{% trans "Lý do" %}</label><input type="text" id="r{{ e.pk }}" name="reason" required></div><button class="btn btn-secondary">{% trans "Gửi" %}</button></form></details>{% endif %}{% endif %}
+</li>{% empty %}<li>{% trans "Chưa có sự kiện." %}</li>{% endfor %}"""  # noqa: E501
+TECHNICAL = """{% for e in history %}<li>{{ e.event_time|date:"d/m/Y H:i" }} · {{ e.title }}<br><small class="code">{{ e.event_id }}</small></li>{% endfor %}"""  # noqa: E501
+TAGS = (
+    "{% load lot_history %}{% lot_timeline_items history own %}|{% lot_technical_items history %}"
+)
+
+
+def _busy_lot(lot, owner):
+    """A lot whose history holds every kind of row the page shows, with markup in its texts."""
+    entry = actions.add_diary_entry(
+        lot,
+        actor=owner,
+        stage_kind="care",
+        stage_name="<script>alert(1)</script>",
+        person='Chị "Lan" & anh Tú',
+        quantity="12.500",
+        input_supplier_lot="NPK <lô 7>",
+        notes="Tưới <b>sáng</b>",
+    )
+    DiaryEntry.objects.filter(pk=entry.pk).update(photo="public/diary/2026/09/a b&c.jpg")
+    actions.add_diary_entry(lot, actor=owner, stage_kind="care", notes="")
+    actions.adjust_stock(lot, actor=owner, delta="-2.5", reason="Hao <hụt>")
+    actions.destroy(lot, actor=owner, quantity=1, reason="Mốc")
+    actions.declare_error(lot.events.latest("id"), actor=owner, reason="Ghi nhầm")
+    return lot
+
+
+def _page_context(client, user, lot):
+    client.force_login(user)
+    response = client.get(reverse("tracing:lot", args=[lot.pk]))
+    assert response.status_code == 200
+    return response, {
+        "history": response.context["history"],
+        "own": response.context["own"],
+        "user": user,
+        "csrf_token": "TOKEN-1",
+    }
+
+
+@pytest.mark.parametrize("who", ["biz_owner", "dept_officer", "third_owner"])
+def test_lot_history_reads_as_the_template_loops_did(client, request, lot, biz_owner, who):
+    _busy_lot(lot, biz_owner)
+    third = request.getfixturevalue("third_owner")
+    received = ship_and_receive(lot, biz_owner, third, 5)
+    received_lot = getattr(received, "received_lot", None) or received
+    actions.add_diary_entry(received_lot, actor=third, stage_kind="care", notes="Chia <gói>")
+    user = request.getfixturevalue(who)
+    shown = received_lot if who == "third_owner" else lot
+    _response, context = _page_context(client, user, shown)
+    assert len(context["history"]) >= (2 if who == "third_owner" else 6)
+    old = (
+        Template(TIMELINE).render(Context(context))
+        + "|"
+        + Template(TECHNICAL).render(Context(context))
+    )
+    assert Template(TAGS).render(Context(context)) == old
+
+
+def test_an_empty_history_reads_as_before():
+    context = {"history": [], "own": True, "user": None, "csrf_token": "T"}
+    old = (
+        Template(TIMELINE).render(Context(context))
+        + "|"
+        + Template(TECHNICAL).render(Context(context))
+    )
+    assert Template(TAGS).render(Context(context)) == old == "<li>Chưa có sự kiện.</li>|"
+
+
+def test_the_lot_page_escapes_a_title_and_a_diary_text(client, lot, biz_owner):
+    _busy_lot(lot, biz_owner)
+    response, _context = _page_context(client, biz_owner, lot)
+    page = response.content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Tưới &lt;b&gt;sáng&lt;/b&gt;" in page and "NPK &lt;lô 7&gt;" in page
+    assert "Chị &quot;Lan&quot; &amp; anh Tú · 12,5 · " in page
+
+
+def test_a_declared_error_shows_its_pills_and_no_second_declaration(client, lot, biz_owner):
+    _busy_lot(lot, biz_owner)
+    response, context = _page_context(client, biz_owner, lot)
+    page = response.content.decode()
+    assert page.count('<span class="pill pill-rejected">đã khai báo sai</span>') == 1
+    assert page.count('<span class="pill pill-rejected">khai báo sai sót</span>') == 1
+    declared = [e for e in context["history"] if e.error_declarations.all()]
+    declaring = [e for e in context["history"] if e.declares_error_on_id]
+    for event in declared + declaring:
+        assert reverse("tracing:declare_error", args=[event.pk]) not in page
+
+
+def test_the_owner_may_declare_an_event_wrong_with_the_page_token(client, lot, biz_owner):
+    _busy_lot(lot, biz_owner)
+    response, context = _page_context(client, biz_owner, lot)
+    page = response.content.decode()
+    adjusted = next(e for e in context["history"] if e.stock_note)
+    form = f'<form method="post" action="{reverse("tracing:declare_error", args=[adjusted.pk])}">'
+    assert form in page
+    after = page[page.index(form) + len(form) :]
+    assert after.startswith('<input type="hidden" name="csrfmiddlewaretoken" value="')
+    assert f'<label for="r{adjusted.pk}">' in after
+    entry = next(e.diary_entry for e in context["history"] if hasattr(e, "diary_entry"))
+    assert reverse("tracing:diary_correct", args=[entry.pk]) in page
+
+
+def test_an_official_sees_the_history_without_correction_forms(
+    client, lot, biz_owner, dept_officer
+):
+    _busy_lot(lot, biz_owner)
+    response, context = _page_context(client, dept_officer, lot)
+    page = response.content.decode()
+    assert not context["own"] and "&lt;script&gt;alert(1)" in page
+    timeline = page.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "<form" not in timeline and "<a " not in timeline
+    for event in context["history"]:
+        assert reverse("tracing:declare_error", args=[event.pk]) not in page
+        if hasattr(event, "diary_entry"):
+            assert reverse("tracing:diary_correct", args=[event.diary_entry.pk]) not in page
