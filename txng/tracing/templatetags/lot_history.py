@@ -12,6 +12,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from txng.common import formhtml
 from txng.common.numbers import quantity
 
 register = template.Library()
@@ -117,3 +118,9 @@ def lot_technical_items(history):
             for e in history
         )
     )
+
+
+@register.simple_tag
+def form_fields(form):
+    """includes/form.html for `form`; an empty one is kept per process (common/formhtml.py)."""
+    return formhtml.form_fields(form)

@@ -5,8 +5,12 @@ declare an event wrong."""
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
+from txng.catalog.models import Facility
+from txng.common import formhtml
 from txng.tracing import actions
+from txng.tracing.forms import DiaryForm, QuantityReasonForm, ShipForm
 from txng.tracing.models import DiaryEntry
 
 from .conftest import ship_and_receive
@@ -137,3 +141,49 @@ def test_an_official_sees_the_history_without_correction_forms(
         assert reverse("tracing:declare_error", args=[event.pk]) not in page
         if hasattr(event, "diary_entry"):
             assert reverse("tracing:diary_correct", args=[event.diary_entry.pk]) not in page
+
+
+def _include(form):
+    return Template('{% include "includes/form.html" %}').render(Context({"form": form}))
+
+
+def _lot_forms(lot):
+    # The times fixed: "now" may pass a minute between two renderings.
+    return [
+        DiaryForm(prefix="diary", lot=lot, initial={"time": "2026-09-20T08:00"}),
+        ShipForm(business=lot.business, prefix="ship", initial={"shipped_at": "2026-09-20T08:00"}),
+        QuantityReasonForm(prefix="mv"),
+    ]
+
+
+def test_empty_forms_kept_read_as_the_include_and_show_new_choices_at_once(lot, other_business):
+    for first, again, included in zip(
+        _lot_forms(lot), _lot_forms(lot), _lot_forms(lot), strict=True
+    ):
+        assert formhtml.form_fields(first) == _include(included)
+        assert formhtml.form_fields(again) == _include(included)
+    Facility.objects.create(business=lot.business, name="Kho <mới>", kind="warehouse")
+    other_business.name = "Công ty Non Nước mới"
+    other_business.save()
+    diary, ship, _mv = _lot_forms(lot)
+    assert "Kho &lt;mới&gt;" in formhtml.form_fields(diary)
+    assert "Công ty Non Nước mới" in formhtml.form_fields(ship)
+    with translation.override("en"):
+        assert formhtml.form_fields(QuantityReasonForm(prefix="mv")) == _include(
+            QuantityReasonForm(prefix="mv")
+        )
+
+
+def test_a_form_with_the_users_values_is_never_kept(lot):
+    empty = formhtml.form_fields(QuantityReasonForm(prefix="mv"))
+    bound = QuantityReasonForm({"mv-quantity": "7", "mv-reason": "Lý do <riêng>"}, prefix="mv")
+    assert "Lý do &lt;riêng&gt;" in formhtml.form_fields(bound)
+    assert formhtml.form_fields(QuantityReasonForm(prefix="mv")) == empty
+    assert "riêng" not in empty
+
+
+def test_the_kept_form_holds_the_time_it_was_asked_for(lot):
+    first = DiaryForm(prefix="diary", lot=lot, initial={"time": "2026-09-20T08:00"})
+    later = DiaryForm(prefix="diary", lot=lot, initial={"time": "2026-09-20T08:01"})
+    assert 'value="2026-09-20T08:00"' in formhtml.form_fields(first)
+    assert 'value="2026-09-20T08:01"' in formhtml.form_fields(later)
