@@ -41,7 +41,8 @@ def _fingerprint(form):
         form.initial[name] = initial
         choices = None
         if hasattr(field, "choices"):
-            field.choices = list(field.choices)
+            # Through iter(): list() would first ask a model choice field's len(), a COUNT query.
+            field.choices = list(iter(field.choices))
             choices = _choices(field.choices)
         widget = field.widget
         fields.append(

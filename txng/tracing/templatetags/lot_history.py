@@ -67,7 +67,7 @@ def lot_timeline_items(context, history, own):
     items = []
     for e in history:
         retracted = bool(e.error_declarations.all())
-        declares = e.declares_error_on
+        declares = e.declares_error_on_id is not None
         pills = f' <span class="pill pill-rejected">{declaring}</span>' if declares else ""
         if retracted:
             pills += f' <span class="pill pill-rejected">{declared}</span>'

@@ -3,7 +3,9 @@ template loops it replaced, escapes every value, and keeps the page's rules on w
 declare an event wrong."""
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -187,3 +189,27 @@ def test_the_kept_form_holds_the_time_it_was_asked_for(lot):
     later = DiaryForm(prefix="diary", lot=lot, initial={"time": "2026-09-20T08:01"})
     assert 'value="2026-09-20T08:00"' in formhtml.form_fields(first)
     assert 'value="2026-09-20T08:01"' in formhtml.form_fields(later)
+
+
+def test_an_empty_form_reads_each_choice_list_once(lot, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the receivers, and no COUNT before them
+        html = formhtml.form_fields(ShipForm(business=lot.business, prefix="ship"))
+    assert "<select" in html
+
+
+def test_the_lot_page_reads_its_history_in_queries_that_do_not_grow_with_it(
+    client, lot, biz_owner, django_assert_max_num_queries
+):
+    _busy_lot(lot, biz_owner)
+    client.force_login(biz_owner)
+    url = reverse("tracing:lot", args=[lot.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(5):
+        actions.add_diary_entry(lot, actor=biz_owner, stage_kind="care", person=f"Người {n}")
+    actions.destroy(lot, actor=biz_owner, quantity=1, reason="Mốc")
+    actions.declare_error(lot.events.latest("id"), actor=biz_owner, reason="Ghi nhầm")
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url).content.decode()
+    assert "Người 4 · " in page
