@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -121,6 +122,15 @@ def _stock_note(event):
 # a wholesaler's many small deliveries) would otherwise grow its page, and its cost, without
 # end. "?lich-su=tat-ca" lists them all; the EPCIS download holds every event too.
 HISTORY_SHOWN = 50
+# What the history shows of each event (templatetags/lot_history.py): the rest of the joined
+# rows (an organisation's dozens of columns, a declared event's JSON document) cost the page
+# more to fetch and build than to show.
+HISTORY_FIELDS = [
+    *("event_id", "event_time", "title", "public_detail", "document", "declares_error_on"),
+    *("business", "business__name", "facility", "facility__name"),
+    *(f"diary_entry__{name}" for name in ("event", "person", "quantity", "notes", "photo")),
+    "diary_entry__input_supplier_lot",
+]
 
 
 @login_required
@@ -132,8 +142,11 @@ def lot_detail(request, pk):
     # diary entry in the same query.
     history = (
         Event.objects.filter(pk__in=EventLot.objects.filter(lot=lot).values("event_id"))
-        .select_related("business", "facility", "declares_error_on", "diary_entry")
-        .prefetch_related("error_declarations")
+        .select_related("business", "facility", "diary_entry")
+        .only(*HISTORY_FIELDS)
+        .prefetch_related(
+            Prefetch("error_declarations", Event.objects.only("id", "declares_error_on"))
+        )
         .order_by("-event_time", "-id")
     )
     shipments = lot.shipments.select_related("receiver", "received_lot").order_by(
