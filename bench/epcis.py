@@ -255,8 +255,9 @@ def _with_workers(args, post_all, first):
                 "db_worker",
                 "--worker-id",
                 f"bench-worker-{i}",
-                "--interval",
-                "0.02",
+                # The queue is polled as the units poll it (the default interval: a worker that
+                # finds it empty waits a second); only the start-up's random delay is skipped,
+                # which falls before the clock starts.
                 "--no-startup-delay",
                 "--no-reload",
             ],

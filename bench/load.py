@@ -485,7 +485,12 @@ def fault_windows(report):
 def print_faults(stats, report, started, probe, records=()):
     windows = fault_windows(report)
     counted = defaultdict(lambda: defaultdict(int))
+    arriving = sum(1 for at, _kind, _detail in stats.error_times if at < started)
+    if arriving:
+        print(f"errors during the arrivals (before the measured run): {arriving}")
     for at, kind, _detail in stats.error_times:
+        if at < started:
+            continue
         # The latest fault begun before the error: windows overlap when recoveries are slow.
         name = next(
             (n for n, start, end in reversed(windows) if start <= at <= end), "outside any fault"

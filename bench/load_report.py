@@ -326,7 +326,7 @@ def print_latencies(records, seconds, deadline, windows, retried):
     late = sum(1 for r in records if r[1] + r[2] / 1000 > deadline)
     print(
         f"req/s: answers received before the run's end per second ({late} came after it);"
-        " 'outside faults': requests that overlap no fault's window"
+        " 'outside faults': requests that overlap no fault's window; 'resent': the whole run's"
     )
     return totals[0], totals[1]
 

@@ -51,13 +51,13 @@ def _fingerprint(form):
                 type(field).__qualname__,
                 type(widget).__qualname__,
                 widget.template_name,
-                sorted((key, str(value)) for key, value in widget.attrs.items()),
+                sorted((key, repr(value)) for key, value in widget.attrs.items()),
                 str(field.label),
                 str(field.help_text),
                 field.required,
                 field.disabled,
                 field.show_hidden_initial,
-                str(initial),
+                repr(initial),
                 choices,
             )
         )

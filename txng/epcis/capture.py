@@ -347,7 +347,10 @@ def _attempt(job, prepared, errors, actor, on_captured, *, last):
                     with transaction.atomic():
                         captured += bulk(fresh)
                 except IntegrityError:  # another job stored one meanwhile: go one by one
-                    careful = sorted(fresh + careful, key=lambda item: item[0])
+                    # In eventID order, as the bulk COPY writes (a repeated eventID keeps its
+                    # first occurrence first): a job one by one and another's COPY then wait
+                    # for each other in one order, never each for the other (a deadlock).
+                    careful = sorted(fresh + careful, key=lambda item: (item[2], item[0]))
             else:
                 captured += bulk(fresh)
             for item in careful:
@@ -396,6 +399,18 @@ def _finish(job, errors, captured):
     job.captured = captured
     job.finished_at = timezone.now()
     job.save(update_fields=["running", "success", "errors", "captured", "finished_at"])
+
+
+def fail(job):
+    """The job's run ended on an error of the server (not of the document): the job is finished
+    as failed, with nothing stored, so a client polling it learns to send the document again
+    (its events keep their eventIDs: what was stored meanwhile is stored once)."""
+    problem = Problem(
+        "ImplementationException",
+        "Lỗi máy chủ khi ghi tài liệu; không sự kiện nào được ghi. Hãy gửi lại tài liệu.",
+        status=500,
+    )
+    _finish_alone(job, [problem.as_dict()])
 
 
 def _finish_alone(job, errors):

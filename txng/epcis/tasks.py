@@ -41,7 +41,12 @@ def run_capture(job_id):
     if not job.running:
         return  # a retried task: the job was finished already
     # Subscribers are told once the events and the job's final state are committed together.
-    capture.run(job, on_captured=notify_subscribers.enqueue)
+    try:
+        capture.run(job, on_captured=notify_subscribers.enqueue)
+    except Exception:
+        # Left running, the job would be polled for ever: the task fails, the job says so.
+        capture.fail(job)
+        raise
     transaction.on_commit(schedule_purge)
 
 

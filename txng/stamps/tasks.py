@@ -15,12 +15,13 @@ import os
 import tempfile
 import time
 import zipfile
+from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,21 +173,47 @@ def resume_stalled():
     """Queue generation again for approved orders that are not finished and not queued.
 
     Run when a worker starts: a worker killed mid-order leaves its task marked as running
-    forever, and nothing else would pick the order up.
+    forever, and nothing else would pick the order up. Each task worker instance first queues
+    again the tasks it left RUNNING itself (requeue_orphaned_tasks), so an order whose task is
+    still RUNNING belongs to a live instance (or to a dead one whose own start queues it): it is
+    left alone, or a second task would draw its PDF again beside the first. Instances starting
+    together take turns (a PostgreSQL advisory lock held until their tasks are queued), so they
+    do not both queue the same order.
     """
     from django_tasks_db.models import DBTaskResult
 
-    queued = set()
-    for args in DBTaskResult.objects.filter(
-        status="READY", task_path=generate_order.module_path
-    ).values_list("args_kwargs", flat=True):
-        queued.update(args.get("args", [])[:1])
-    resumed = []
-    for pk in PrintOrder.objects.filter(state=OrderState.GENERATING).values_list("pk", flat=True):
-        if pk not in queued:
-            generate_order.enqueue(pk)
-            resumed.append(pk)
+    with _one_at_a_time(RESUME_LOCK):
+        busy = set()
+        for args in DBTaskResult.objects.filter(
+            status__in=("READY", "RUNNING"), task_path=generate_order.module_path
+        ).values_list("args_kwargs", flat=True):
+            busy.update(args.get("args", [])[:1])
+        resumed = []
+        stalled = PrintOrder.objects.filter(state=OrderState.GENERATING)
+        for pk in stalled.values_list("pk", flat=True):
+            if pk not in busy:
+                generate_order.enqueue(pk)
+                resumed.append(pk)
     return resumed
+
+
+RESUME_LOCK = 7_342_001  # any constant of this app's own: the advisory lock's key
+
+
+@contextmanager
+def _one_at_a_time(key):
+    """A session-level PostgreSQL advisory lock around the block (elsewhere nothing: the demo's
+    SQLite runs one worker), released once the block's queued tasks are committed."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
 @task()

@@ -92,3 +92,21 @@ def test_the_task_reads_the_jobs_document_once(job):
     reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "document" in q["sql"]]
     assert len([sql for sql in reads if "epcis_capturejob" in sql]) == 1, reads
     assert CaptureJob.objects.get(pk=job.pk).success is True
+
+
+def test_a_job_whose_run_fails_on_a_server_error_is_finished_as_failed_not_left_running(
+    job, monkeypatch
+):
+    """Left running, a client would poll the job for ever; nothing of it is stored."""
+    before = Event.objects.count()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the server's own fault")
+
+    monkeypatch.setattr(capture.tracing_events, "capture_new", broken)
+    with pytest.raises(RuntimeError):
+        tasks.run_capture.call(job.pk)
+    job.refresh_from_db()
+    assert (job.running, job.success, job.captured) == (False, False, 0)
+    assert job.errors[0]["type"] == "epcisException:ImplementationException"
+    assert Event.objects.count() == before

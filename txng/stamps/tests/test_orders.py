@@ -325,3 +325,24 @@ def test_dost_delegates_approval_on_its_page(dost_admin, dept_officer, biz_owner
     client.post(url, {"agency": dept_officer.organisation_id, "granted": "0"})
     assert not actions.can_approve(dept_officer, order)
     assert AuditEntry.objects.filter(action="stamps.delegate").count() == 2
+
+
+def test_resuming_leaves_an_order_another_worker_is_making_and_queues_a_stalled_one_once(
+    biz_owner, dost_admin, product
+):
+    """Several task workers each resume stalled orders when they start: an order whose task
+    another live worker runs (RUNNING) is left to it, or its PDF would be drawn twice."""
+    from django_tasks_db.models import DBTaskResult
+
+    from txng.stamps.tasks import generate_order, resume_stalled
+
+    order = submit(biz_owner, product, quantity=5)
+    actions.approve_order(order, actor=dost_admin)
+    DBTaskResult.objects.all().delete()
+    generate_order.enqueue(order.pk)
+    DBTaskResult.objects.update(status="RUNNING")
+    assert resume_stalled() == []
+    DBTaskResult.objects.update(status="FAILED")  # e.g. given up after a worker's crashes
+    assert resume_stalled() == [order.pk]
+    assert resume_stalled() == []  # queued now: not a second time
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
