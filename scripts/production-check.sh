@@ -189,7 +189,7 @@ start_task_worker() {
   local id=check-worker-$1 log="$ROOT/log/worker-$1.log"
   while true; do
     .venv/bin/python manage.py requeue_orphaned_tasks --worker-id "$id" >>"$log" 2>&1
-    .venv/bin/python manage.py resume_stamp_orders >>"$log" 2>&1
+    .venv/bin/python manage.py resume_stamp_orders --worker-id "$id" >>"$log" 2>&1
     .venv/bin/python manage.py db_worker --worker-id "$id" >>"$log" 2>&1 &
     echo $! >"$ROOT/run/worker-$1.pid"
     wait $! || true

@@ -169,25 +169,28 @@ def _write_files(order_id):
             )
 
 
-def resume_stalled():
+def resume_stalled(worker_id=None):
     """Queue generation again for approved orders that are not finished and not queued.
 
     Run when a worker starts: a worker killed mid-order leaves its task marked as running
-    forever, and nothing else would pick the order up. Each task worker instance first queues
-    again the tasks it left RUNNING itself (requeue_orphaned_tasks), so an order whose task is
-    still RUNNING belongs to a live instance (or to a dead one whose own start queues it): it is
-    left alone, or a second task would draw its PDF again beside the first. Instances starting
-    together take turns (a PostgreSQL advisory lock held until their tasks are queued), so they
-    do not both queue the same order.
+    forever, and nothing else would pick the order up. Given the starting instance's
+    `worker_id` (the units run several, each first queuing again what it left RUNNING itself:
+    requeue_orphaned_tasks), a task RUNNING under another id belongs to a live instance (or to a
+    dead one whose own start queues it) and its order is left alone, or a second task would draw
+    its PDF beside the first. Without an id (one worker, as `make demo` runs it) a RUNNING task
+    is the killed worker's own. Instances starting together take turns (a PostgreSQL advisory
+    lock held until their tasks are queued), so they do not both queue the same order.
     """
     from django_tasks_db.models import DBTaskResult
 
     with _one_at_a_time(RESUME_LOCK):
         busy = set()
-        for args in DBTaskResult.objects.filter(
+        tasks = DBTaskResult.objects.filter(
             status__in=("READY", "RUNNING"), task_path=generate_order.module_path
-        ).values_list("args_kwargs", flat=True):
-            busy.update(args.get("args", [])[:1])
+        )
+        for status, args, workers in tasks.values_list("status", "args_kwargs", "worker_ids"):
+            if status == "READY" or (worker_id and worker_id not in (workers or [])):
+                busy.update(args.get("args", [])[:1])
         resumed = []
         stalled = PrintOrder.objects.filter(state=OrderState.GENERATING)
         for pk in stalled.values_list("pk", flat=True):

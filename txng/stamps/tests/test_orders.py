@@ -340,9 +340,26 @@ def test_resuming_leaves_an_order_another_worker_is_making_and_queues_a_stalled_
     actions.approve_order(order, actor=dost_admin)
     DBTaskResult.objects.all().delete()
     generate_order.enqueue(order.pk)
-    DBTaskResult.objects.update(status="RUNNING")
-    assert resume_stalled() == []
+    DBTaskResult.objects.update(status="RUNNING", worker_ids=["host-worker-1"])
+    assert resume_stalled("host-worker-2") == []  # instance 1 is making it
     DBTaskResult.objects.update(status="FAILED")  # e.g. given up after a worker's crashes
-    assert resume_stalled() == [order.pk]
-    assert resume_stalled() == []  # queued now: not a second time
+    assert resume_stalled("host-worker-2") == [order.pk]
+    assert resume_stalled("host-worker-1") == []  # queued now: not a second time
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_a_single_worker_restarted_without_an_id_resumes_the_order_it_left_running(
+    biz_owner, dost_admin, product
+):
+    """One worker started without an id (make demo): its own task, left RUNNING when it was
+    killed, is what it resumes."""
+    from django_tasks_db.models import DBTaskResult
+
+    from txng.stamps.tasks import generate_order, resume_stalled
+
+    order = submit(biz_owner, product, quantity=5)
+    actions.approve_order(order, actor=dost_admin)
+    DBTaskResult.objects.all().delete()
+    generate_order.enqueue(order.pk)
+    DBTaskResult.objects.update(status="RUNNING", worker_ids=["some-host"])
+    assert resume_stalled() == [order.pk]
