@@ -13,6 +13,12 @@ from txng.common import numbers, units
 register = template.Library()
 
 
+def local_minute(moment):
+    """A moment as a Vietnamese reader reads it to the minute, in the site's time zone
+    ("05/12/2026 21:03"); "" for none: what the date filter "d/m/Y H:i" prints."""
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}" if moment else ""
+
+
 @register.filter
 def qty(value, unit=None):
     return numbers.quantity(value, unit)

@@ -2,18 +2,14 @@
 
 import io
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from txng.common.formatting import local_minute
 from txng.tracing import queries
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _when(moment):
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
 def _sheet(book, title, headers, rows, widths):
@@ -48,10 +44,10 @@ def recall_workbook(recall, user):
             [_("Trạng thái"), str(recall.state_label)],
             [_("Lý do thu hồi"), recall.reason],
             [_("Cơ quan, tổ chức thu hồi"), str(recall.organisation)],
-            [_("Ngày thu hồi"), _when(recall.created_at)],
-            [_("Ngày hoàn tất"), _when(recall.completed_at)],
+            [_("Ngày thu hồi"), local_minute(recall.created_at)],
+            [_("Ngày hoàn tất"), local_minute(recall.completed_at)],
             [_("Kết quả thu hồi"), recall.result],
-            [_("Ngày chấm dứt"), _when(recall.closed_at)],
+            [_("Ngày chấm dứt"), local_minute(recall.closed_at)],
             [_("Lý do chấm dứt"), recall.close_reason],
         ],
         [28, 80],
@@ -112,7 +108,7 @@ def recall_workbook(recall, user):
                 s.receiver_address,
                 s.quantity,
                 s.lot.get_unit_display(),
-                _when(s.shipped_at),
+                local_minute(s.shipped_at),
                 s.invoice_no,
                 s.delivery_note_no,
             ]

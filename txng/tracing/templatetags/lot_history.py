@@ -7,12 +7,12 @@ replace beside them."""
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from txng.common import formhtml
+from txng.common.formatting import local_minute
 from txng.common.numbers import quantity
 
 register = template.Library()
@@ -22,10 +22,6 @@ _MARK = 987654321  # a pk no URL pattern holds otherwise: split off to fill in e
 
 def _text(value):
     return conditional_escape(value)
-
-
-def _time(value):
-    return f"{timezone.localtime(value):%d/%m/%Y %H:%M}" if value else ""
 
 
 def _url_around_pk(name):
@@ -101,7 +97,7 @@ def lot_timeline_items(context, history, own):
                     f'<button class="btn btn-secondary">{send_label}</button></form></details>'
                 )
         items.append(
-            f"<li><time>{_time(e.event_time)}</time><strong>{_text(e.title)}</strong>{pills}\n"
+            f"<li><time>{local_minute(e.event_time)}</time><strong>{_text(e.title)}</strong>{pills}\n"
             f" — {_text(e.business)}{facility}\n{detail}\n{note}\n{diary}\n"
             f"{action}\n</li>"
         )
@@ -113,7 +109,7 @@ def lot_technical_items(history):
     """One <li> per event of the history with its EPCIS eventID, for partners and inspectors."""
     return mark_safe(  # noqa: S308 - every value is escaped
         "".join(
-            f"<li>{_time(e.event_time)} · {_text(e.title)}<br>"
+            f"<li>{local_minute(e.event_time)} · {_text(e.title)}<br>"
             f'<small class="code">{_text(e.event_id)}</small></li>'
             for e in history
         )
