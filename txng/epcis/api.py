@@ -36,9 +36,9 @@ def capture_document(request):
     check_versions(request)
     behaviour = error_behaviour(request)
     capture.check_media_type(request)
-    document = capture.read_json(request)
+    document, text = capture.read_json(request)
     capture.validate_document(document)
-    job = tasks.start_capture(key=key, document=document, error_behaviour=behaviour)
+    job = tasks.start_capture(key=key, document=document, text=text, error_behaviour=behaviour)
     result = HttpResponse(status=202)
     for name, value in {**VERSION_HEADERS, **capture_limits()}.items():
         result[name] = value
@@ -67,10 +67,11 @@ def capture_event(request):
     key = need(request, Scope.CAPTURE)
     check_versions(request)
     capture.check_media_type(request)
-    document = capture.single_event_document(capture.read_json(request))
+    document = capture.single_event_document(capture.read_json(request)[0])
     capture.validate_document(document)
     # One event is stored in the request (the binding's synchronous capture), not queued.
-    job = capture.run(tasks.start_capture(key=key, document=document, queue=False))
+    job = tasks.start_capture(key=key, document=document, queue=False)
+    capture.run(job, document=document)
     if not job.success:
         raise Problem("ValidationException", job.errors[0]["detail"])
     event = capture.document_events(document)[0]

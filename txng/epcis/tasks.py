@@ -9,19 +9,21 @@ from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from txng.audit.actions import record
+from txng.common import jsontext
 from txng.epcis import capture
 from txng.epcis.audit_actions import AuditAction
 from txng.epcis.models import CaptureJob
 
 
-def start_capture(*, key, document, error_behaviour="rollback", queue=True):
-    """Keep the document as a job and queue it, in one transaction: the worker sees the job
-    only once it is stored, and a job is never stored without its task."""
+def start_capture(*, key, document, text=None, error_behaviour="rollback", queue=True):
+    """Keep the document (its JSON `text`, else written from it) as a job and queue it, in one
+    transaction: the worker sees the job only once it is stored, and a job is never stored
+    without its task."""
     with transaction.atomic():
         job = CaptureJob.objects.create(
             organisation=key.organisation,
             api_key=key,
-            document=document,
+            document=jsontext.dumps(document) if text is None else text,
             error_behaviour=error_behaviour,
         )
         record(

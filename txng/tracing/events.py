@@ -1,11 +1,11 @@
 """Building EPCIS 2.0 JSON-LD events and storing them once (eventID = canonical event hash)."""
 
-import json
 from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
 
+from txng.common import jsontext
 from txng.common.eventhash import event_hash
 from txng.tracing.cache import bump_lots
 from txng.tracing.codes import location_uri, lot_class_uri, party_uri
@@ -294,7 +294,7 @@ def _copy_events(cursor, rows, constants):
         Event._meta.get_field("document").column,
         *(f.column for f in fields if f.name not in _ROW_FIELDS),
     ]
-    dumps = json.dumps
+    dumps = jsontext.dumps
     # Names come from the model, never from a request; the rows travel as COPY data.
     statement = f"COPY {quote(Event._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
     with cursor.copy(statement) as copy:

@@ -26,8 +26,8 @@ def _both_at_once(monkeypatch, jobs):
     split = capture._split
     waited = set()
 
-    def split_then_wait(prepared):
-        parts = split(prepared)
+    def split_then_wait(prepared, known):
+        parts = split(prepared, known)
         if threading.get_ident() not in waited:  # the first try only: a second has no partner
             waited.add(threading.get_ident())
             barrier.wait(30)

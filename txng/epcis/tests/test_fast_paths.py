@@ -4,6 +4,7 @@ costs three statements; the hash is GS1's whatever order documents come in; GS1'
 checked as RFC 3339 and RFC 3986 define its formats."""
 
 import copy
+import json
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from txng.common import eventhash
 from txng.epcis import capture
-from txng.epcis.models import ApiKey
+from txng.epcis.models import ApiKey, CaptureJob
 from txng.tracing.models import Event, EventIdentifier
 
 pytestmark = pytest.mark.django_db
@@ -90,11 +91,38 @@ def test_bulk_captured_events_have_their_identifier_rows_and_one_record_time(own
         assert event.recorded_by is not None and event.title == "EPCIS ObjectEvent shipping"
 
 
+def _looked_up(api, document, **headers):
+    """The capture's job and whether it looked up which of its eventIDs were stored."""
+    with CaptureQueriesContext(connection) as queries:
+        job = _capture(api, document, **headers)
+    job["captured"] = CaptureJob.objects.get(capture_id=job["captureID"]).captured
+    return job, any("tracing_eventkey k" in q["sql"] for q in queries)
+
+
+def test_a_new_document_is_stored_without_looking_up_its_event_ids(owner_api):
+    job, looked_up = _looked_up(owner_api, _document(_event(n) for n in range(3)))
+    assert job["success"] is True and job["captured"] == 3
+    assert not looked_up
+
+
+@pytest.mark.parametrize("behaviour", ["rollback", "proceed"])
+def test_a_document_sent_again_with_a_new_event_stores_the_new_one_once(owner_api, behaviour):
+    """The first COPY meets stored eventIDs and fails whole in its savepoint: the stored ones
+    are then looked up and kept once, the new one stored."""
+    headers = {"GS1-Capture-Error-Behaviour": behaviour}
+    assert _looked_up(owner_api, _document([_event(1), _event(2)]), **headers)[0]["captured"] == 2
+    job, looked_up = _looked_up(owner_api, _document(_event(n) for n in (1, 2, 3)), **headers)
+    assert job["success"] is True and job["errors"] == [] and job["captured"] == 1
+    assert looked_up
+    assert Event.objects.count() == 3
+    assert EventIdentifier.objects.filter(role="epc").count() == 3
+
+
 def test_an_event_stored_meanwhile_is_kept_once_in_proceed_mode(owner_api, monkeypatch):
     """Another job may store an event between the duplicate check and the INSERT: the bulk
     INSERT then fails on the unique eventID, and proceed mode stores the rest one by one."""
     assert _capture(owner_api, _document([_event(1)]))["success"] is True
-    everything_new = lambda prepared: (list(prepared), [])  # noqa: E731
+    everything_new = lambda prepared, known: (list(prepared), [])  # noqa: E731
     monkeypatch.setattr(capture, "_split", everything_new)
     job = _capture(
         owner_api,
@@ -110,7 +138,7 @@ def test_an_event_stored_meanwhile_fails_the_whole_document_in_rollback_mode(
     owner_api, monkeypatch
 ):
     assert _capture(owner_api, _document([_event(1)]))["success"] is True
-    monkeypatch.setattr(capture, "_split", lambda prepared: (list(prepared), []))
+    monkeypatch.setattr(capture, "_split", lambda prepared, known: (list(prepared), []))
     job = _capture(owner_api, _document([_event(1), _event(2)]))
     assert job["success"] is False and "Ghi trùng" in job["errors"][0]["detail"]
     assert Event.objects.count() == 1
@@ -233,3 +261,30 @@ def test_a_document_of_events_hashes_as_each_event_alone():
 )
 def test_a_serial_link_in_canonical_form_normalises_as_the_general_path_does(uri):
     assert eventhash.digital_link(uri) == eventhash._general_link(uri)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "kept_as_sent"),
+    [("utf-8", True), ("utf-8-sig", True), ("utf-16", False), ("utf-32", False)],
+)
+def test_a_job_keeps_the_json_text_it_was_sent_in_any_encoding_json_allows(
+    owner_api, encoding, kept_as_sent
+):
+    """The job keeps the body itself when it is UTF-8 (PostgreSQL no longer parses it), else
+    the document written again; either way the worker reads back what was checked."""
+    extension = {"https://ex.vn/ns/ghichu": "Hà Giang"}
+    text = json.dumps(_document([_event(1, **extension)]), ensure_ascii=False)
+    job = _capture(owner_api, text.encode(encoding))
+    assert job["success"] is True, job["errors"]
+    stored = CaptureJob.objects.get(capture_id=job["captureID"]).document
+    assert (stored == text) is kept_as_sent
+    assert json.loads(stored) == json.loads(text)
+    event = Event.objects.get()
+    assert event.document["https://ex.vn/ns/ghichu"] == "Hà Giang"
+
+
+def test_an_integer_beyond_64_bits_in_an_extension_is_kept_exactly(owner_api):
+    big = 2**70 + 1
+    job = _capture(owner_api, _document([_event(1, **{"https://ex.vn/ns/so": big})]))
+    assert job["success"] is True, job["errors"]
+    assert Event.objects.get().document["https://ex.vn/ns/so"] == big
