@@ -48,13 +48,17 @@ def ensure_event_partitions(months_ahead=2):
     from django.utils import timezone
 
     from txng.common.partitions import ensure_id_months, is_partitioned, months_after
+    from txng.tracing.eventtable import link_partitions
 
     if not is_partitioned("tracing_event"):
         return []
     today = timezone.localdate()
-    return ensure_id_months(
+    made = ensure_id_months(
         "tracing_event", today, months_after(today, months_ahead), using=connection
     )
+    with connection.cursor() as cursor:
+        link_partitions(cursor)  # the statement trigger, for rows written straight into one
+    return made
 
 
 @task()

@@ -183,8 +183,10 @@ def test_partitioning_keeps_the_events_a_database_already_had(lot, biz_owner):
     """The migration run on a table that already holds events and rows pointing at them: back to
     an ordinary table, events recorded there, then partitioned again."""
     migration = importlib.import_module("txng.tracing.migrations.0011_partition_events_by_month")
+    checks = importlib.import_module("txng.tracing.migrations.0014_event_checks_per_statement")
     _check_foreign_keys_now()  # a migration runs in a transaction of its own
     with connection.schema_editor() as editor:
+        checks.per_row(apps, editor)  # back to the triggers 0011 made
         migration.unpartition(apps, editor)
         editor.delete_model(EventKey)
     assert not is_partitioned(TABLE)
@@ -199,6 +201,7 @@ def test_partitioning_keeps_the_events_a_database_already_had(lot, biz_owner):
     with connection.schema_editor() as editor:
         editor.create_model(EventKey)
         migration.partition(apps, editor)
+        checks.per_statement(apps, editor)
 
     assert is_partitioned(TABLE)
     assert _home(old.pk) == _home(declaration.pk) == "tracing_event_early"
