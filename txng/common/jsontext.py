@@ -3,7 +3,8 @@ event, bench/epcis.py), with the standard library for the values orjson refuses 
 integers beyond 64 bits, which a client's extension may hold and which must be kept exactly.
 
 Only writing: orjson reads such an integer as a float (its digits lost), so text is read with
-the standard library's json.loads everywhere.
+the standard library's json.loads everywhere. Values are JSON's: orjson writes a float that is
+not finite as null, so readers refuse such numbers first (EPCIS capture does).
 """
 
 import json

@@ -9,6 +9,7 @@ event the business captured is stored as a declaration on that event.
 """
 
 import json
+import math
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -80,7 +81,7 @@ def read_json(request):
         document = xmlread.to_json(request.body)
         return document, jsontext.dumps(document)
     try:
-        document = json.loads(request.body)
+        document = json.loads(request.body, parse_float=_finite, parse_constant=_not_a_number)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem("ValidationException", f"Không đọc được JSON: {exc}.") from exc
     # The body is the text unless json.loads read it as UTF-16 or UTF-32 (which it also takes).
@@ -90,6 +91,19 @@ def read_json(request):
         except UnicodeDecodeError:  # a lone surrogate, which json.loads lets through
             pass
     return document, jsontext.dumps(document)
+
+
+def _finite(text):
+    """A JSON number as Python reads it, refused when it has no float (1e400 would be read as
+    infinity, which no JSON writer can write back: the job keeps the text, the event its JSON)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"số {text[:40]} vượt quá giới hạn của số thực")
+    return value
+
+
+def _not_a_number(name):
+    raise ValueError(f"{name} không phải là số JSON")
 
 
 def validate_document(document):

@@ -87,7 +87,7 @@ class CaptureJob(models.Model):
     # EPCIS_CAPTURE_DOCUMENT_DAYS after the job finished. Text, not jsonb: only the task worker
     # reads it, whole, once, so PostgreSQL parsing it on the way in and writing it out again on
     # the way back was a tenth of a capture's server time for nothing (bench/epcis.py).
-    document = models.TextField(null=True)
+    document = models.TextField(null=True, editable=False)  # the request's, never typed
     error_behaviour = models.CharField(
         max_length=8, choices=ErrorBehaviour.choices, default=ErrorBehaviour.ROLLBACK
     )

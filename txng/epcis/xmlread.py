@@ -18,6 +18,7 @@ is refused, so neither a billion-laughs expansion nor an external entity can cos
 """
 
 import json
+import math
 import re
 from functools import cache
 from pathlib import Path
@@ -214,8 +215,8 @@ def number(text, where):
     text = (text or "").strip()
     if _INTEGER.match(text):
         return int(text)
-    if _DECIMAL.match(text):
-        return float(text)
+    if _DECIMAL.match(text) and math.isfinite(value := float(text)):
+        return value
     refuse(where, f"{text!r} không phải là số", "not a number")
 
 

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='capturejob',
             name='document',
-            field=models.TextField(null=True),
+            field=models.TextField(editable=False, null=True),
         ),
     ]

@@ -288,3 +288,14 @@ def test_an_integer_beyond_64_bits_in_an_extension_is_kept_exactly(owner_api):
     job = _capture(owner_api, _document([_event(1, **{"https://ex.vn/ns/so": big})]))
     assert job["success"] is True, job["errors"]
     assert Event.objects.get().document["https://ex.vn/ns/so"] == big
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e400", "NaN", "Infinity"])
+def test_a_number_json_cannot_write_back_is_refused_naming_it(owner_api, number):
+    """Python would read it as infinity (or NaN), which no JSON writer writes back as it was."""
+    text = json.dumps(_document([_event(1)])).replace('"quantity": 2', f'"quantity": {number}')
+    assert number in text
+    response = owner_api.post("capture", text)
+    assert response.status_code == 400
+    assert "Không đọc được JSON" in response.json()["detail"]
+    assert not CaptureJob.objects.exists()

@@ -79,6 +79,14 @@ LAUGHS = (
             "quantityElement[1]/quantity: 'many' không phải là số (not a number)",
         ),
         (
+            "quantity-beyond-a-float",
+            document(
+                "<quantityList><quantityElement><epcClass>urn:epc:class:lgtin:4012345.012345.1"
+                "</epcClass><quantity>1e400</quantity></quantityElement></quantityList>"
+            ),
+            "quantityElement[1]/quantity: '1e400' không phải là số (not a number)",
+        ),
+        (
             "sensor-value-not-a-number",
             document(
                 '<sensorElementList><sensorElement><sensorReport type="gs1:Temperature" '
