@@ -8,9 +8,12 @@ reads the statement's rows from its transition table and
 - checks what a foreign key would check, once per distinct referenced row: the organisation,
   facility, user and declared event each row names exists, and is locked FOR KEY SHARE as
   PostgreSQL's own check locks it, so that a delete of it waits for this transaction to end
-  and then finds the new events. The delete side is a statement trigger on each referenced
-  table (`tracing_event_referenced`) that refuses to delete a row an event still names.
-  Events are never updated (tracing 0003), so inserts are all there is to check.
+  and then finds the new events. Unlike Django's deferred foreign keys this check runs at the
+  end of the statement, not at commit: an event must name rows that exist when it is written
+  (the app never writes one before what it names). The delete side is a deferred constraint
+  trigger on each referenced table (`tracing_event_referenced`), checked at commit as the
+  foreign keys were, that refuses to delete a row an event still names. Events are never
+  updated (tracing 0003), so inserts and deletes are all there is to check.
 
 Row triggers and foreign keys did the same per event: five trigger calls a row, about a sixth
 of EPCIS capture's server time (bench/epcis.py, docs/scale.md).
@@ -66,13 +69,12 @@ CREATE OR REPLACE FUNCTION tracing_event_referenced() RETURNS trigger AS $$
 DECLARE
   named bigint;
 BEGIN
-  EXECUTE format(
-    'SELECT e.id FROM tracing_event e WHERE e.%I IN (SELECT id FROM old_rows) LIMIT 1',
-    TG_ARGV[0]) INTO named;
+  EXECUTE format('SELECT e.id FROM tracing_event e WHERE e.%I = $1 LIMIT 1', TG_ARGV[0])
+    INTO named USING OLD.id;
   IF named IS NOT NULL THEN
     RAISE foreign_key_violation USING
-      MESSAGE = format('%s: a row deleted is still named by event %s (%s)',
-                       TG_TABLE_NAME, named, TG_ARGV[0]),
+      MESSAGE = format('%s %s is still named by event %s (%s)',
+                       TG_TABLE_NAME, OLD.id, named, TG_ARGV[0]),
       CONSTRAINT = format('tracing_event_%s_exists', TG_ARGV[0]);
   END IF;
   RETURN NULL;
@@ -93,10 +95,13 @@ def inserted_trigger(table):
 
 
 def referenced_triggers():
-    """The delete side: one statement trigger per referenced table."""
+    """The delete side: a deferred constraint trigger per referenced table, checked at commit as
+    Django's foreign keys (DEFERRABLE INITIALLY DEFERRED) were, so a transaction may delete an
+    event before the declaration naming it (purge_lot deletes in batches of 100). Per deleted
+    row: deletes of these rows are rare, and never on capture's way."""
     return [
-        f'CREATE TRIGGER "tracing_event_{column}_kept" AFTER DELETE ON "{table}"'
-        " REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT"
+        f'CREATE CONSTRAINT TRIGGER "tracing_event_{column}_kept" AFTER DELETE ON "{table}"'
+        " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
         f" EXECUTE FUNCTION tracing_event_referenced('{column}')"
         for column, table in REFERENCES
     ]

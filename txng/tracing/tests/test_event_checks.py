@@ -82,6 +82,7 @@ def test_an_organisation_that_events_name_cannot_be_deleted_in_the_database(even
     refused = pytest.raises(IntegrityError, match="still named by event")
     with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM accounts_organisation WHERE id = %s", [business.pk])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checked at commit otherwise
     assert Organisation.objects.filter(pk=business.pk).exists()
 
 
@@ -91,10 +92,32 @@ def test_a_user_who_recorded_events_cannot_be_deleted_in_the_database(event, bus
     refused = pytest.raises(IntegrityError, match="recorded_by_id")
     with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM accounts_user WHERE id = %s", [clerk.pk])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     unnamed = User.objects.create(username="chua-ghi", organisation=business, role="staff")
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM accounts_user WHERE id = %s", [unnamed.pk])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     assert not User.objects.filter(pk=unnamed.pk).exists()
+
+
+def test_an_event_may_go_before_the_declaration_naming_it_in_one_transaction(event):
+    """As with the deferred foreign key: purge_lot deletes events in batches, in any order."""
+    declaration = _insert(event, event_id=event.event_id, declares_error_on_id=event.pk)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL txng.purge = 'on'")
+        cursor.execute("DELETE FROM tracing_eventlot WHERE event_id = %s", [event.pk])
+        cursor.execute("DELETE FROM tracing_event WHERE id = %s", [event.pk])
+        cursor.execute("DELETE FROM tracing_event WHERE id = %s", [declaration.pk])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert not Event.objects.filter(pk__in=[event.pk, declaration.pk]).exists()
+    other = _insert(declaration, event_id="other", declares_error_on_id=None)
+    named = _insert(other, event_id="other", declares_error_on_id=other.pk)
+    kept = pytest.raises(IntegrityError, match="declares_error_on_id")
+    with kept, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL txng.purge = 'on'")
+        cursor.execute("DELETE FROM tracing_event WHERE id = %s", [other.pk])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert Event.objects.filter(pk=named.pk).exists()
 
 
 def test_a_row_written_straight_into_a_partition_is_keyed_and_checked(event):
