@@ -11,10 +11,13 @@ import json
 
 import orjson
 
+# Dates and dataclasses are refused, as json.dumps refuses them, not written in orjson's way.
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
 
 def dumps(value):
     """`value` as compact JSON text (a str)."""
     try:
-        return orjson.dumps(value).decode()
+        return orjson.dumps(value, option=_OPTIONS).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(value, separators=(",", ":"))
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -8,8 +8,10 @@ prefixes still mean the same when the event is read back alone. An errorDeclarat
 event the business captured is stored as a declaration on that event.
 """
 
+import contextlib
 import json
 import math
+import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -85,12 +87,44 @@ def read_json(request):
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem("ValidationException", f"Không đọc được JSON: {exc}.") from exc
     # The body is the text unless json.loads read it as UTF-16 or UTF-32 (which it also takes).
+    text = None
     if json.detect_encoding(request.body) in ("utf-8", "utf-8-sig"):
+        # Not when it holds a lone surrogate's bytes, which json.loads lets through.
+        with contextlib.suppress(UnicodeDecodeError):
+            text = request.body.decode("utf-8-sig")
+    if text is None or _NUL_OR_SURROGATE_ESCAPE.search(text):
+        _check_storable(document)
+    return document, jsontext.dumps(document) if text is None else text
+
+
+# \u0000 or half of a UTF-16 pair, written as an escape: only then is the document walked.
+_NUL_OR_SURROGATE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _check_storable(value, path=""):
+    """Refuse a text PostgreSQL cannot store (a NUL character) or UTF-8 cannot write (a lone
+    UTF-16 surrogate): JSON allows both, and found only by the task worker they made a client's
+    error look like the server's."""
+    if isinstance(value, str):
         try:
-            return document, request.body.decode("utf-8-sig")
-        except UnicodeDecodeError:  # a lone surrogate, which json.loads lets through
-            pass
-    return document, jsontext.dumps(document)
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            bad = True
+        else:
+            bad = "\x00" in value
+        if bad:
+            raise Problem(
+                "ValidationException",
+                f"{path or '(tài liệu)'}: có ký tự NUL (\\u0000) hoặc nửa cặp UTF-16 lẻ "
+                "(\\ud800–\\udfff), không lưu được; hãy bỏ ký tự đó.",
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_storable(key, path)
+            _check_storable(item, f"{path}/{key}".removeprefix("/"))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_storable(item, f"{path}/{index}".removeprefix("/"))
 
 
 def _finite(text):
@@ -272,6 +306,8 @@ def store_event(event, event_id, *, business, actor):
                 event_id=event_id,
             )
     except IntegrityError as exc:  # the same event captured at the same moment by another job
+        if not duplicate(exc):
+            raise
         raise EventRacing(f"eventID {event_id} đang được ghi bởi một lần gửi khác.") from exc
 
 
@@ -293,6 +329,16 @@ def _split(prepared, known):
     return fresh, careful
 
 
+def duplicate(exc):
+    """Whether an IntegrityError is a unique eventID taken (another job's, or stored before),
+    not a reference that does not exist (which is the server's error, not to be retried)."""
+    state = getattr(exc.__cause__, "sqlstate", None)
+    return state == UNIQUE_VIOLATION if state else "UNIQUE" in str(exc)
+
+
+UNIQUE_VIOLATION = "23505"
+
+
 def _store_fresh(prepared, bulk, *, proceed):
     """Store in one COPY the events that look new: (how many, the rest to store one by one).
 
@@ -305,8 +351,9 @@ def _store_fresh(prepared, bulk, *, proceed):
     try:
         with transaction.atomic():
             return bulk(fresh), careful
-    except IntegrityError:
-        pass
+    except IntegrityError as exc:
+        if not duplicate(exc):
+            raise
     known = tracing_events.stored_event_ids([event_id for _i, _e, event_id in prepared])
     fresh, careful = _split(prepared, known)
     if not proceed:
@@ -314,7 +361,9 @@ def _store_fresh(prepared, bulk, *, proceed):
     try:
         with transaction.atomic():
             return bulk(fresh), careful
-    except IntegrityError:  # another job stored one meanwhile: go one by one
+    except IntegrityError as exc:  # another job stored one meanwhile: go one by one
+        if not duplicate(exc):
+            raise
         # In eventID order, as the bulk COPY writes (a repeated eventID keeps its first
         # occurrence first): a job one by one and another's COPY then wait for each other in
         # one order, never each for the other (a deadlock).
@@ -411,6 +460,8 @@ def _attempt(job, prepared, errors, actor, on_captured, *, last):
     except _Rollback:
         _finish_alone(job, errors)
     except IntegrityError as exc:  # rollback mode: an event stored meanwhile by another job
+        if not duplicate(exc):
+            raise
         if not last:
             raise _Conflict from exc
         errors.append(

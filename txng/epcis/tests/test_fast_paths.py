@@ -299,3 +299,42 @@ def test_a_number_json_cannot_write_back_is_refused_naming_it(owner_api, number)
     assert response.status_code == 400
     assert "Không đọc được JSON" in response.json()["detail"]
     assert not CaptureJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("character", "encoding"),
+    [("\x00", "utf-8"), ("\ud800", "utf-8"), ("\udfff", "utf-8"), ("\x00", "utf-16")],
+)
+def test_a_text_postgresql_or_utf8_cannot_store_is_refused_naming_its_field(
+    owner_api, character, encoding
+):
+    """JSON allows a NUL character and a lone surrogate (as escapes); found by the task worker
+    they made the client's error a server error, with the document to send again for ever."""
+    text = json.dumps(_document([_event(1, **{"https://ex.vn/ns/ghichu": f"a{character}b"})]))
+    assert f"a\\u{ord(character):04x}b" in text
+    response = owner_api.post("capture", text.encode(encoding))
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("epcisBody/eventList/0/https://ex.vn/ns/ghichu:")
+    assert not CaptureJob.objects.exists()
+
+
+def test_a_surrogate_pair_written_as_escapes_is_kept(owner_api):
+    text = json.dumps(_document([_event(1, **{"https://ex.vn/ns/ghichu": "lá 🌿"})]))
+    assert "\\ud83c\\udf3f" in text
+    job = _capture(owner_api, text)
+    assert job["success"] is True, job["errors"]
+    assert Event.objects.get().document["https://ex.vn/ns/ghichu"] == "lá 🌿"
+
+
+def test_a_reference_that_does_not_exist_is_a_server_error_not_a_duplicate(
+    owner_api, biz_owner, monkeypatch
+):
+    """Only a unique eventID sends capture the duplicate way; a missing reference (here the
+    key's user, gone) fails the job as the server's error, once, without retries."""
+    from txng.accounts.models import User
+
+    monkeypatch.setattr(User, "pk", property(lambda self: 987654, lambda self, value: None))
+    job = _capture(owner_api, _document([_event(1)]))
+    assert job["success"] is False
+    assert job["errors"][0]["type"].endswith("ImplementationException")
+    assert not Event.objects.exists()

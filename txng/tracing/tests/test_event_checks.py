@@ -5,7 +5,7 @@ partition); a row that events name cannot be deleted; a COPY of many events chec
 referenced row once."""
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from txng.accounts.models import Organisation, OrgKind, User
 from txng.common.partitions import months_after, partition_name
@@ -160,3 +160,18 @@ def test_a_new_months_partition_gets_the_statement_trigger():
             [name],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delete_under_repeatable_read_is_refused_since_its_check_cannot_see_new_events(
+    business,
+):
+    """A foreign key's check looks past the snapshot; the trigger's look-up cannot, so it would
+    miss an event another transaction committed after the snapshot: it refuses instead."""
+    clerk = User.objects.create(username="rr", organisation=business, role="staff")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("DELETE FROM accounts_user WHERE id = %s", [clerk.pk])
+        with pytest.raises(OperationalError, match="READ COMMITTED"):
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert User.objects.filter(pk=clerk.pk).exists()
