@@ -151,6 +151,11 @@ class _Context:
     # Canonical texts already worked out under these prefixes: a document's events repeat most
     # of their values (bizStep, readPoint, classes), and a context serves a whole document.
     texts: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # Whole ``name=value`` parts of top-level fields, keyed on the field and its exact text:
+    # action, bizStep, disposition, readPoint ... repeat from event to event (see _plan).
+    parts: dict[tuple[str, ...], str] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def expand_key(self, key: str) -> str:
         """``prefix:local`` -> ``{namespace}local`` (the reference's Clark notation)."""
@@ -249,13 +254,41 @@ def _is_time_key(key: str) -> bool:
 def _normalise_time(text: str, match: re.Match[str] | None = None, key: str = "") -> str:
     """UTC with exactly three decimals, half-up rounded (CBV 2.0 rule: .1415 -> .142).
 
-    Every event has a time to normalise: once the pattern has matched, datetime's own
-    ISO 8601 parser reads it (its microseconds hold the fourth decimal that decides the
-    rounding) and the offset is subtracted from the naive time, in a fraction of the time
-    that aware datetimes and astimezone took. Raises TimeOutOfRange when the UTC form falls
-    outside the years 1-9999."""
-    if not (match or _DATETIME.match(text)):
+    Raises TimeOutOfRange when the UTC form falls outside the years 1-9999. A time with three
+    decimals or fewer needs no rounding, so its seconds and decimals are written as they are
+    after its minute in UTC, which is worked out once per minute and offset (the events of a
+    document mostly fall in a few minutes); anything else takes the general path."""
+    match = match or _DATETIME.match(text)
+    if not match:
         return text
+    fraction = match.group(7) or ""
+    seconds = match.group(6)
+    # An hour of 24, a leap second or a trailing newline ($ allows one) is the general path's
+    # to refuse, whatever the minute.
+    if len(fraction) <= 3 and seconds < "60" and match.group(4) < "24" and match.end() == len(text):
+        minute = _utc_minute(text[:16], match.group(8))
+        if minute is not None:
+            return f"{minute}:{seconds}.{fraction:0<3}Z"
+    return _general_time(text, key)
+
+
+@lru_cache(maxsize=4096)
+def _utc_minute(minute: str, offset: str) -> str | None:
+    """``YYYY-MM-DDTHH:MM`` in UTC (as the general path writes it) for a local minute and its
+    offset; None when that minute has no UTC form or is no real date-time."""
+    text = f"{minute}:00{offset}"
+    try:
+        utc = _general_time(text, "")
+    except TimeOutOfRange:
+        return None
+    return None if utc == text else utc[: -len(":00.000Z")]
+
+
+def _general_time(text: str, key: str) -> str:
+    """Once the pattern has matched, datetime's own ISO 8601 parser reads the time (its
+    microseconds hold the fourth decimal that decides the rounding) and the offset is
+    subtracted from the naive time, in a fraction of the time that aware datetimes and
+    astimezone took."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:  # a day or hour that does not exist, an offset of 24 h or more
@@ -328,6 +361,9 @@ def _canonical_text(text: str, ctx: _Context) -> str:
 
 
 def _work_out_text(text: str, ctx: _Context) -> str:
+    if text.startswith(("https://", "http://")):
+        # No number, no CBV URN, and a CURIE's local part never starts with "//".
+        return digital_link(text) or text
     # XML carries numbers as text, so numeric-looking strings are normalised like numbers.
     if _NUMBER.match(text):
         return _format_number(Decimal(text))
@@ -668,17 +704,84 @@ def pre_hash_string(
     if not isinstance(event, Mapping):
         raise TypeError("an EPCIS event must be a JSON object")
     ctx = _make_context(event, context, tuple(ignore_fields))
+    ordered, has_tail = _plan(tuple(event))
+    parts = ["eventType=" + str(event.get("type", "")).strip()]
+    known = ctx.parts
+    for name, render, kind in ordered:
+        value = event[name]
+        # A text, or a structure holding only an id text (readPoint), is worked out once per
+        # context: exact types only, as 1, 1.0 and True are one key to a dict.
+        kind_of_value = type(value)
+        if kind is _REPEATS and kind_of_value is str:
+            key: tuple[str, ...] = (name, value)
+        elif (
+            kind is _REPEATS
+            and kind_of_value is dict
+            and len(value) == 1
+            and type(ident := value.get("id")) is str
+        ):
+            key = (name, "id", ident)
+        elif (
+            kind is _IDENTIFIERS
+            and kind_of_value is list
+            and len(value) == 1
+            and type(value[0]) is str
+        ):
+            parts.append(_one_identifier(name, value[0], ctx))
+            continue
+        else:
+            parts.append(render(name, value, ctx))
+            continue
+        part = known.get(key)
+        if part is None:
+            if len(known) > 20_000:  # a long-lived context must not grow without end
+                known.clear()
+            part = known[key] = render(name, value, ctx)
+        parts.append(part)
+    if has_tail:
+        parts += _tail(event, ctx)
+    return "".join(parts)
+
+
+def _general_pre_hash_string(
+    event: Mapping[str, Any], context: Any = None, *, ignore_fields: Iterable[str] = ()
+) -> str:
+    """The pre-hash string worked out field by field, without pre_hash_string's shortcuts:
+    what the tests hold those shortcuts to."""
+    ctx = _new_context(event.get("@context"), context, tuple(ignore_fields))
     head = "eventType=" + str(event.get("type", "")).strip()
-    body = "".join([render(name, event[name], ctx) for name, render in _order(tuple(event))])
+    body = "".join(render(name, event[name], ctx) for name, render in _EVENT_ORDER if name in event)
     return head + body + "".join(_tail(event, ctx))
 
 
+# How pre_hash_string takes a field: its value mostly repeats (a vocabulary term, a location),
+# it is a list of identifiers (mostly one, new in each event), or neither (times, quantities).
+_REPEATS, _IDENTIFIERS, _OTHER = "repeats", "identifiers", "other"
+_ID_LISTS = frozenset({"epcList", "inputEPCList", "childEPCs", "outputEPCList"})
+_NO_REPEATS = frozenset({"eventTime"})
+
+
 @lru_cache(maxsize=256)
-def _order(names: tuple[str, ...]) -> tuple[tuple[str, Renderer], ...]:
-    """The ordered fields an event with these fields has: a document's events mostly share
-    their fields, so the order is worked out once for them all."""
+def _plan(names: tuple[str, ...]) -> tuple[tuple[tuple[str, Renderer, str], ...], bool]:
+    """The ordered fields an event with these fields has, each with how it is taken, and
+    whether it may have fields to sort after them: a document's events mostly share their
+    fields, so this is worked out once for them all."""
     present = frozenset(names)
-    return tuple((name, render) for name, render in _EVENT_ORDER if name in present)
+    ordered = tuple((name, render, _kind(name)) for name, render in _EVENT_ORDER if name in present)
+    return ordered, not present <= _NOT_IN_TAIL
+
+
+def _kind(name: str) -> str:
+    if name in _ID_LISTS:
+        return _IDENTIFIERS
+    return _OTHER if name in _NO_REPEATS else _REPEATS
+
+
+def _one_identifier(name: str, value: str, ctx: _Context) -> str:
+    """What _id_list's renderer makes of a list of one text, without its general steps."""
+    text = value.strip()
+    canonical = _canonical_text(text, ctx) if text else ""
+    return f"{name}epc={canonical}" if canonical else ""
 
 
 def event_hash(
