@@ -364,6 +364,10 @@ def _work_out_text(text: str, ctx: _Context) -> str:
     if text.startswith(("https://", "http://")):
         # No number, no CBV URN, and a CURIE's local part never starts with "//".
         return digital_link(text) or text
+    return _general_text(text, ctx)
+
+
+def _general_text(text: str, ctx: _Context) -> str:
     # XML carries numbers as text, so numeric-looking strings are normalised like numbers.
     if _NUMBER.match(text):
         return _format_number(Decimal(text))
@@ -734,7 +738,7 @@ def pre_hash_string(
             continue
         part = known.get(key)
         if part is None:
-            if len(known) > 20_000:  # a long-lived context must not grow without end
+            if len(known) > _PARTS_KEPT:  # a long-lived context must not grow without end
                 known.clear()
             part = known[key] = render(name, value, ctx)
         parts.append(part)
@@ -757,6 +761,7 @@ def _general_pre_hash_string(
 # How pre_hash_string takes a field: its value mostly repeats (a vocabulary term, a location),
 # it is a list of identifiers (mostly one, new in each event), or neither (times, quantities).
 _REPEATS, _IDENTIFIERS, _OTHER = "repeats", "identifiers", "other"
+_PARTS_KEPT = 20_000
 _ID_LISTS = frozenset({"epcList", "inputEPCList", "childEPCs", "outputEPCList"})
 _NO_REPEATS = frozenset({"eventTime"})
 

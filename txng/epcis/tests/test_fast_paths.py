@@ -5,8 +5,10 @@ checked as RFC 3339 and RFC 3986 define its formats."""
 
 import copy
 import json
+from collections import OrderedDict
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -288,3 +290,200 @@ def test_an_integer_beyond_64_bits_in_an_extension_is_kept_exactly(owner_api):
     job = _capture(owner_api, _document([_event(1, **{"https://ex.vn/ns/so": big})]))
     assert job["success"] is True, job["errors"]
     assert Event.objects.get().document["https://ex.vn/ns/so"] == big
+
+
+# -- the event hash's shortcuts give the general path's result ---------------------------------
+
+VECTORS = Path(__file__).resolve().parent / "data" / "event-hash"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in VECTORS.glob("*.jsonld")))
+def test_every_vector_event_has_the_general_paths_pre_hash_string_twice_in_a_row(name):
+    """The second round finds each repeated field's part already worked out."""
+    document = json.loads((VECTORS / f"{name}.jsonld").read_text(encoding="utf-8"))
+    context, ignored = document.get("@context"), eventhash.document_ignore_fields(document)
+    events = eventhash.document_events(document)
+    general = [
+        eventhash._general_pre_hash_string(e, context, ignore_fields=ignored) for e in events
+    ]
+    for _ in range(2):
+        fast = [eventhash.pre_hash_string(e, context, ignore_fields=ignored) for e in events]
+        assert fast == general
+
+
+# Values a field may hold in a document, hashed one after the other in one context: the parts
+# kept for texts must never answer for another type, spacing or shape of the same value.
+VARIANTS = {
+    "action": [
+        "OBSERVE",
+        " OBSERVE ",
+        "",
+        "  ",
+        None,
+        True,
+        1,
+        1.0,
+        "1",
+        "1.0",
+        ["ADD", "OBSERVE"],
+    ],
+    "bizStep": [
+        "shipping",
+        "urn:epcglobal:cbv:bizstep:shipping",
+        "cbv:BizStep-shipping",
+        "https://ref.gs1.org/cbv/BizStep-shipping",
+        "gs1:shipping",
+        "no_such_step",
+        {"id": "shipping"},
+        ["shipping", "receiving"],
+    ],
+    "disposition": ["in_transit", " in_transit", 7, False, {"id": 1}],
+    "readPoint": [
+        {"id": "urn:epc:id:sgln:4012345.00005.0"},
+        {"id": "https://id.gs1.org/414/4012345000054"},
+        "https://id.gs1.org/414/4012345000054",
+        {"id": " https://id.gs1.org/414/4012345000054 "},
+        {"id": ""},
+        {"id": None},
+        {"id": 5},
+        {"id": "urn:epc:id:sgln:4012345.00005.0", "ex:dock": "4"},
+        {"ex:dock": "4"},
+        OrderedDict(id="urn:epc:id:sgln:4012345.00005.0"),
+        [{"id": "urn:epc:id:sgln:4012345.00005.0"}],
+        {},
+        None,
+    ],
+    "epcList": [
+        ["urn:epc:id:sgtin:4012345.011111.9876"],
+        [" https://id.gs1.org/01/04012345111118/21/9876 "],
+        ["https://id.gs1.org/01/04012345111118/21/lot"],
+        ["https://example.com/01/04012345111118/21/9876?linkType=all"],
+        ["urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8"],
+        ["ex:item1"],
+        ["123.40"],
+        [""],
+        [None],
+        [5],
+        ["urn:epc:id:sgtin:4012345.011111.2", "urn:epc:id:sgtin:4012345.011111.1"],
+        "urn:epc:id:sgtin:4012345.011111.9876",
+        [],
+    ],
+    "eventTime": [
+        "2020-03-04T11:00:30.000+01:00",
+        "2020-03-04T11:00:30.5+01:00",
+        " 2020-03-04T11:00:31.25+01:00 ",
+        "2020-03-04T11:00:30.1235+01:00",
+        "2020-03-04T11:00:60.000+01:00",
+        "2020-03-04T24:00:00Z",
+        "2020-02-30T11:00:30Z",
+        "yesterday",
+        "",
+        20200304,
+    ],
+    "eventTimeZoneOffset": ["+01:00", " +01:00", "-00:00"],
+}
+
+
+def _variant_events():
+    base = {
+        "type": "ObjectEvent",
+        "eventTime": "2020-03-04T11:00:30.000+01:00",
+        "eventTimeZoneOffset": "+01:00",
+        "epcList": ["urn:epc:id:sgtin:4012345.011111.9876"],
+        "action": "OBSERVE",
+        "bizStep": "shipping",
+        "readPoint": {"id": "urn:epc:id:sgln:4012345.00005.0"},
+    }
+    events = [dict(base, **{name: value}) for name, values in VARIANTS.items() for value in values]
+    events.append(dict(base, **{"ex:lot": "A1", "sourceList": [{"type": "owning_party"}]}))
+    events.append({key: value for key, value in base.items() if key != "eventTime"})
+    return events
+
+
+@pytest.mark.parametrize(
+    "context", [None, [*CONTEXT, {"ex": "https://ex.vn/ns/", "https": "https://gs1.org/voc/"}]]
+)
+def test_values_of_other_types_spacing_or_shape_hash_as_the_general_path_in_one_context(context):
+    events = _variant_events()
+    general = [eventhash._general_pre_hash_string(e, context) for e in events]
+    for _ in range(2):  # the second round meets every part already kept
+        assert [eventhash.pre_hash_string(e, context) for e in events] == general
+
+
+def test_the_parts_kept_for_a_context_stay_bounded(monkeypatch):
+    monkeypatch.setattr(eventhash, "_PARTS_KEPT", 3)
+    events = [_event(1, action=f"A{n}") for n in range(10)]
+    assert [eventhash.pre_hash_string(e, CONTEXT) for e in events] == [
+        eventhash._general_pre_hash_string(e, CONTEXT) for e in events
+    ]
+    kept = eventhash._make_context(events[0], CONTEXT, ()).parts
+    assert 0 < len(kept) <= 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-03-01T08:15:30Z",
+        "2026-03-01T08:15:30.1+07:00",
+        "2026-03-01T08:15:30.12-05:30",
+        "2026-03-01T08:15:30.123-00:00",
+        "2026-03-01T08:15:59.999+14:00",
+        "2026-03-01T00:00:00.000+00:01",
+        "2026-12-31T23:59:59.999-14:00",  # a new year in UTC
+        "2024-02-29T23:30:00.25-01:00",  # a leap day
+        "2026-02-29T10:00:00Z",  # no such day
+        "2026-13-01T10:00:00Z",
+        "2026-03-01T10:60:00Z",
+        "2026-03-01T24:00:00Z",
+        "2026-03-01T10:00:60.000Z",  # a leap second is not read as a time
+        "2026-03-01T10:00:00+24:00",
+        "2026-03-01T10:00:00+07:60",  # datetime reads it as +08:00
+        "2026-03-01T10:00:00Z\n",  # $ allows a newline, datetime does not
+        "2026-03-01T10:00:00.1235+07:00",  # four decimals: rounded by the general path
+        "0999-06-01T12:00:00.5+01:00",  # written unpadded
+        "1000-01-01T00:59:59.999+01:00",
+        "0001-01-01T00:30:00+01:00",  # no UTC form
+        "0001-01-01T01:30:00.5+01:00",
+        "9999-12-31T23:59:59.999-00:30",
+        "9999-12-31T23:59:59.999Z",
+    ],
+)
+def test_a_time_normalises_through_its_minute_as_the_general_path_does(text):
+    """Both ways twice: the second time finds the minute already worked out."""
+    try:
+        expected = eventhash._general_time(text, "eventTime")
+    except eventhash.TimeOutOfRange:
+        expected = eventhash.TimeOutOfRange
+    for _ in range(2):
+        if expected is eventhash.TimeOutOfRange:
+            with pytest.raises(eventhash.TimeOutOfRange) as raised:
+                eventhash._normalise_time(text, None, "eventTime")
+            assert raised.value.field == "eventTime" and raised.value.text == text
+        else:
+            assert eventhash._normalise_time(text, None, "eventTime") == expected
+
+
+def test_times_in_one_minute_keep_their_own_seconds():
+    assert [eventhash._normalise_time(f"2026-03-01T08:15:{s:02d}.5+07:00") for s in (0, 7)] == [
+        "2026-03-01T01:15:00.500Z",
+        "2026-03-01T01:15:07.500Z",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://id.gs1.org/01/04012345111118/21/9876",
+        "https://example.com/01/04012345111118/10/L1/21/S1?x=1",
+        "https://ref.gs1.org/cbv/BizStep-shipping",
+        "http://example.com/2023/01/15/post",
+        "https://",
+        "http://1",
+    ],
+)
+@pytest.mark.parametrize(
+    "prefixes", [{}, {"https": "https://gs1.org/voc/", "http": "https://ref.gs1.org/"}]
+)
+def test_a_web_uri_normalises_as_the_general_path_does(text, prefixes):
+    ctx = eventhash._new_context(None, [prefixes], ())
+    assert eventhash._work_out_text(text, ctx) == eventhash._general_text(text, ctx)
