@@ -479,6 +479,8 @@ def test_times_in_one_minute_keep_their_own_seconds():
         "http://example.com/2023/01/15/post",
         "https://",
         "http://1",
+        "https:BizStep-shipping",  # a CURIE, when the context names "https" a prefix
+        "http:x",
     ],
 )
 @pytest.mark.parametrize(
