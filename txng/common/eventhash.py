@@ -261,12 +261,13 @@ def _normalise_time(text: str, match: re.Match[str] | None = None, key: str = ""
     match = match or _DATETIME.match(text)
     if not match:
         return text
-    fraction = match.group(7) or ""
-    seconds = match.group(6)
-    # An hour of 24, a leap second or a trailing newline ($ allows one) is the general path's
-    # to refuse, whatever the minute.
-    if len(fraction) <= 3 and seconds < "60" and match.group(4) < "24" and match.end() == len(text):
-        minute = _utc_minute(text[:16], match.group(8))
+    hour, seconds, fraction, offset = match.group(4, 6, 7, 8)
+    fraction = fraction or ""
+    # A leap second or a trailing newline ($ allows one) is the general path's to refuse
+    # whatever the minute, and so is an hour of 24 (a parser reading T24:00:00 as the next
+    # midnight would take the minute, not its other seconds).
+    if len(fraction) <= 3 and seconds < "60" and hour < "24" and match.end() == len(text):
+        minute = _utc_minute(text[:16], offset)
         if minute is not None:
             return f"{minute}:{seconds}.{fraction:0<3}Z"
     return _general_time(text, key)
@@ -282,6 +283,20 @@ def _utc_minute(minute: str, offset: str) -> str | None:
     except TimeOutOfRange:
         return None
     return None if utc == text else utc[: -len(":00.000Z")]
+
+
+@lru_cache(maxsize=4096)
+def _usual_minute(minute: str, offset: str) -> str | None:
+    """The minute in UTC of the times written ``{minute}:SS.mmm{offset}``, as _normalise_time
+    works it out; None when such a text is no time the pattern takes or goes another way."""
+    text = f"{minute}:00.000{offset}"
+    match = _DATETIME.match(text)
+    # The decimals must be the three written here: "4Z" after them would be a fourth decimal.
+    if not match or match.end() != len(text) or match.group(7) != "000":
+        return None
+    if match.group(4) >= "24":  # see _normalise_time
+        return None
+    return _utc_minute(minute, offset)
 
 
 def _general_time(text: str, key: str) -> str:
@@ -713,35 +728,36 @@ def pre_hash_string(
     known = ctx.parts
     for name, render, kind in ordered:
         value = event[name]
-        # A text, or a structure holding only an id text (readPoint), is worked out once per
-        # context: exact types only, as 1, 1.0 and True are one key to a dict.
         kind_of_value = type(value)
-        if kind is _REPEATS and kind_of_value is str:
-            key: tuple[str, ...] = (name, value)
-        elif (
-            kind is _REPEATS
-            and kind_of_value is dict
-            and len(value) == 1
-            and type(ident := value.get("id")) is str
-        ):
-            key = (name, "id", ident)
+        if kind is _REPEATS:
+            # A text, or a structure holding only an id text (readPoint), is worked out once
+            # per context: exact types only, as 1, 1.0 and True are one key to a dict.
+            if kind_of_value is str:
+                key: tuple[str, ...] = (name, value)
+            elif (
+                kind_of_value is dict and len(value) == 1 and type(ident := value.get("id")) is str
+            ):
+                key = (name, "id", ident)
+            else:
+                parts.append(render(name, value, ctx))
+                continue
+            part = known.get(key)
+            if part is None:
+                if len(known) > _PARTS_KEPT:  # a long-lived context must not grow without end
+                    known.clear()
+                part = known[key] = render(name, value, ctx)
+            parts.append(part)
         elif (
             kind is _IDENTIFIERS
             and kind_of_value is list
             and len(value) == 1
-            and type(value[0]) is str
+            and type(first := value[0]) is str
         ):
-            parts.append(_one_identifier(name, value[0], ctx))
-            continue
+            parts.append(_one_identifier(name, first, ctx))
+        elif kind is _TIME and kind_of_value is str:
+            parts.append(_time_part(name, value, ctx))
         else:
             parts.append(render(name, value, ctx))
-            continue
-        part = known.get(key)
-        if part is None:
-            if len(known) > _PARTS_KEPT:  # a long-lived context must not grow without end
-                known.clear()
-            part = known[key] = render(name, value, ctx)
-        parts.append(part)
     if has_tail:
         parts += _tail(event, ctx)
     return "".join(parts)
@@ -760,10 +776,9 @@ def _general_pre_hash_string(
 
 # How pre_hash_string takes a field: its value mostly repeats (a vocabulary term, a location),
 # it is a list of identifiers (mostly one, new in each event), or neither (times, quantities).
-_REPEATS, _IDENTIFIERS, _OTHER = "repeats", "identifiers", "other"
+_REPEATS, _IDENTIFIERS, _TIME = "repeats", "identifiers", "time"
 _PARTS_KEPT = 20_000
 _ID_LISTS = frozenset({"epcList", "inputEPCList", "childEPCs", "outputEPCList"})
-_NO_REPEATS = frozenset({"eventTime"})
 
 
 @lru_cache(maxsize=256)
@@ -779,7 +794,9 @@ def _plan(names: tuple[str, ...]) -> tuple[tuple[tuple[str, Renderer, str], ...]
 def _kind(name: str) -> str:
     if name in _ID_LISTS:
         return _IDENTIFIERS
-    return _OTHER if name in _NO_REPEATS else _REPEATS
+    if name == "eventTime":  # new in nearly every event: nothing to keep
+        return _TIME
+    return _REPEATS
 
 
 def _one_identifier(name: str, value: str, ctx: _Context) -> str:
@@ -787,6 +804,24 @@ def _one_identifier(name: str, value: str, ctx: _Context) -> str:
     text = value.strip()
     canonical = _canonical_text(text, ctx) if text else ""
     return f"{name}epc={canonical}" if canonical else ""
+
+
+def _time_part(name: str, value: str, ctx: _Context) -> str:
+    """What _scalar's renderer makes of a time field's text, without its general steps."""
+    text = value.strip()
+    # The usual form, "2026-03-01T08:15:30.123+07:00": its seconds and decimals are ASCII
+    # digits, and _usual_minute holds what is before and after them to the pattern.
+    if len(text) > 23 and text[16] == ":" and text[19] == "." and text[17:19] < "60":
+        digits = text[17:19] + text[20:23]
+        if digits.isdigit() and digits.isascii():
+            minute = _usual_minute(text[:16], text[23:])
+            if minute is not None:
+                return f"{name}={minute}:{text[17:23]}Z"
+    if not text:
+        return ""
+    match = _DATETIME.match(text)
+    text = _normalise_time(text, match, name) if match else _canonical_text(text, ctx)
+    return f"{name}={text}" if text else ""
 
 
 def event_hash(

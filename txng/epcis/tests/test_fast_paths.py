@@ -463,6 +463,47 @@ def test_a_time_normalises_through_its_minute_as_the_general_path_does(text):
             assert eventhash._normalise_time(text, None, "eventTime") == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-03-01T08:15:30.123+07:00",
+        "2026-03-01T08:15:30.123Z",
+        " 2026-03-01T08:15:30.123-05:30 ",
+        "2026-03-01T08:15:30.1234Z",  # a fourth decimal, read as part of the offset would be
+        "2026-03-01T08:15:30.123456+07:00",
+        "2026-03-01T08:15:30.12+07:00",
+        "2026-03-01T08:15:30+07:00",
+        "2026-03-01T08:15:60.000+07:00",
+        "2026-03-01T08:15:3a.000+07:00",
+        "2026-03-01T08:15:3٣.000+07:00",  # not an ASCII digit
+        "2026-03-01T08:15:30.00٣+07:00",
+        "2026-03-01T08:15:30.000+07:00x",
+        "2026-03-01T08:15:30.000+0700",
+        "2026-03-01T08:15:30.000+07:60",
+        "2026-03-01T08:15:30.000+24:00",
+        "2026-03-01T24:00:00.000Z",
+        "2026-02-30T08:15:30.000Z",
+        "２026-03-01T08:15:30.000Z",
+        "2026-03-01T08:15x30.000Z",
+        "2026-03-01T08:15:30x000Z",
+        "0001-01-01T00:30:00.000+01:00",
+        "0999-06-01T12:00:00.500+01:00",
+        "not a time at all, long enough",
+        "",
+    ],
+)
+def test_a_time_field_renders_as_the_general_path_does(text):
+    render, ctx = eventhash._scalar(), eventhash._new_context(None, CONTEXT, ())
+    try:
+        expected = render("eventTime", text, ctx)
+    except eventhash.TimeOutOfRange:
+        with pytest.raises(eventhash.TimeOutOfRange):
+            eventhash._time_part("eventTime", text, ctx)
+        return
+    for _ in range(2):  # the second time finds the minute already worked out
+        assert eventhash._time_part("eventTime", text, ctx) == expected
+
+
 def test_times_in_one_minute_keep_their_own_seconds():
     assert [eventhash._normalise_time(f"2026-03-01T08:15:{s:02d}.5+07:00") for s in (0, 7)] == [
         "2026-03-01T01:15:00.500Z",
