@@ -151,9 +151,13 @@ class _Context:
     # Canonical texts already worked out under these prefixes: a document's events repeat most
     # of their values (bizStep, readPoint, classes), and a context serves a whole document.
     texts: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
-    # Whole ``name=value`` parts of top-level fields, keyed on the field and its exact text:
-    # action, bizStep, disposition, readPoint ... repeat from event to event (see _plan).
-    parts: dict[tuple[str, ...], str] = field(
+    # Whole ``name=value`` parts of top-level fields, a dict per field keyed on its exact text
+    # (or ``("id", text)`` for a structure holding only an id): action, bizStep, disposition,
+    # readPoint ... repeat from event to event. And the plan of each set of fields (_plan).
+    parts: dict[str, dict[Any, str]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+    plans: dict[tuple[str, ...], _Plan] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
 
@@ -720,24 +724,29 @@ def pre_hash_string(
     top-level fields to leave out (as CURIEs or ``{namespace}local``), e.g. a repository's own
     annotations declared in a document's ``ignoreFields``.
     """
-    if not isinstance(event, Mapping):
+    if type(event) is not dict and not isinstance(event, Mapping):  # ABCs check slowly
         raise TypeError("an EPCIS event must be a JSON object")
     ctx = _make_context(event, context, tuple(ignore_fields))
-    ordered, has_tail = _plan(tuple(event))
+    names = tuple(event)
+    plan = ctx.plans.get(names)
+    if plan is None:
+        if len(ctx.plans) > 256:  # events of ever other fields must not grow it without end
+            ctx.plans.clear()
+        plan = ctx.plans[names] = _plan(names, ctx)
+    ordered, has_tail = plan
     parts = ["eventType=" + str(event.get("type", "")).strip()]
-    known = ctx.parts
-    for name, render, kind in ordered:
+    for name, render, kind, known in ordered:
         value = event[name]
         kind_of_value = type(value)
         if kind is _REPEATS:
             # A text, or a structure holding only an id text (readPoint), is worked out once
             # per context: exact types only, as 1, 1.0 and True are one key to a dict.
             if kind_of_value is str:
-                key: tuple[str, ...] = (name, value)
+                key: Any = value
             elif (
                 kind_of_value is dict and len(value) == 1 and type(ident := value.get("id")) is str
             ):
-                key = (name, "id", ident)
+                key = ("id", ident)
             else:
                 parts.append(render(name, value, ctx))
                 continue
@@ -775,19 +784,23 @@ def _general_pre_hash_string(
 
 
 # How pre_hash_string takes a field: its value mostly repeats (a vocabulary term, a location),
-# it is a list of identifiers (mostly one, new in each event), or neither (times, quantities).
+# it is a list of identifiers (mostly one, new in each event), or it is the event's time.
 _REPEATS, _IDENTIFIERS, _TIME = "repeats", "identifiers", "time"
 _PARTS_KEPT = 20_000
 _ID_LISTS = frozenset({"epcList", "inputEPCList", "childEPCs", "outputEPCList"})
+_Plan = tuple[tuple[tuple[str, Renderer, str, dict[Any, str]], ...], bool]
 
 
-@lru_cache(maxsize=256)
-def _plan(names: tuple[str, ...]) -> tuple[tuple[tuple[str, Renderer, str], ...], bool]:
-    """The ordered fields an event with these fields has, each with how it is taken, and
-    whether it may have fields to sort after them: a document's events mostly share their
-    fields, so this is worked out once for them all."""
+def _plan(names: tuple[str, ...], ctx: _Context) -> _Plan:
+    """The ordered fields an event with these fields has, each with how it is taken and the
+    parts kept for it, and whether the event may have fields to sort after them: a document's
+    events mostly share their fields, so this is worked out once for them all."""
     present = frozenset(names)
-    ordered = tuple((name, render, _kind(name)) for name, render in _EVENT_ORDER if name in present)
+    ordered = tuple(
+        (name, render, _kind(name), ctx.parts.setdefault(name, {}))
+        for name, render in _EVENT_ORDER
+        if name in present
+    )
     return ordered, not present <= _NOT_IN_TAIL
 
 

@@ -416,8 +416,21 @@ def test_the_parts_kept_for_a_context_stay_bounded(monkeypatch):
     assert [eventhash.pre_hash_string(e, CONTEXT) for e in events] == [
         eventhash._general_pre_hash_string(e, CONTEXT) for e in events
     ]
-    kept = eventhash._make_context(events[0], CONTEXT, ()).parts
+    kept = eventhash._make_context(events[0], CONTEXT, ()).parts["action"]
     assert 0 < len(kept) <= 4
+
+
+def test_the_plans_kept_for_a_context_stay_bounded():
+    events = [_event(1, **{f"ex:f{n}": "x"}) for n in range(300)]
+    assert [eventhash.pre_hash_string(e, CONTEXT) for e in events] == [
+        eventhash._general_pre_hash_string(e, CONTEXT) for e in events
+    ]
+    assert 0 < len(eventhash._make_context(events[0], CONTEXT, ()).plans) <= 257
+
+
+def test_a_usual_time_keeps_its_minute_only_without_a_newline_after_the_offset():
+    assert eventhash._usual_minute("2026-03-01T08:15", "Z") == "2026-03-01T08:15"
+    assert eventhash._usual_minute("2026-03-01T08:15", "Z\n") is None
 
 
 @pytest.mark.parametrize(
