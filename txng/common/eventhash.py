@@ -784,8 +784,9 @@ def _general_pre_hash_string(
 
 
 # How pre_hash_string takes a field: its value mostly repeats (a vocabulary term, a location),
-# it is a list of identifiers (mostly one, new in each event), or it is the event's time.
-_REPEATS, _IDENTIFIERS, _TIME = "repeats", "identifiers", "time"
+# it is a list of identifiers (mostly one, new in each event), it is the event's time, or it
+# is new in each event (an aggregation's parent), so that keeping its part would only cost.
+_REPEATS, _IDENTIFIERS, _TIME, _OTHER = "repeats", "identifiers", "time", "other"
 _PARTS_KEPT = 20_000
 _ID_LISTS = frozenset({"epcList", "inputEPCList", "childEPCs", "outputEPCList"})
 _Plan = tuple[tuple[tuple[str, Renderer, str, dict[Any, str]], ...], bool]
@@ -809,7 +810,7 @@ def _kind(name: str) -> str:
         return _IDENTIFIERS
     if name == "eventTime":  # new in nearly every event: nothing to keep
         return _TIME
-    return _REPEATS
+    return _OTHER if name == "parentID" else _REPEATS
 
 
 def _one_identifier(name: str, value: str, ctx: _Context) -> str:

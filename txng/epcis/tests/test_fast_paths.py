@@ -420,6 +420,17 @@ def test_the_parts_kept_for_a_context_stay_bounded(monkeypatch):
     assert 0 < len(kept) <= 4
 
 
+def test_an_aggregations_parent_new_in_each_event_is_not_kept():
+    events = [
+        _event(1, type="AggregationEvent", parentID=f"urn:epc:id:sscc:0614141.{n:010d}")
+        for n in range(5)
+    ]
+    assert [eventhash.pre_hash_string(e, CONTEXT) for e in events] == [
+        eventhash._general_pre_hash_string(e, CONTEXT) for e in events
+    ]
+    assert not eventhash._make_context(events[0], CONTEXT, ()).parts.get("parentID")
+
+
 def test_the_plans_kept_for_a_context_stay_bounded():
     events = [_event(1, **{f"ex:f{n}": "x"}) for n in range(300)]
     assert [eventhash.pre_hash_string(e, CONTEXT) for e in events] == [
