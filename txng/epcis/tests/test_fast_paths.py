@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from txng.common import eventhash
+from txng.common import eventhash, eventtime
 from txng.epcis import capture
 from txng.epcis.models import ApiKey, CaptureJob
 from txng.tracing.models import Event, EventIdentifier
@@ -440,8 +440,8 @@ def test_the_plans_kept_for_a_context_stay_bounded():
 
 
 def test_a_usual_time_keeps_its_minute_only_without_a_newline_after_the_offset():
-    assert eventhash._usual_minute("2026-03-01T08:15", "Z") == "2026-03-01T08:15"
-    assert eventhash._usual_minute("2026-03-01T08:15", "Z\n") is None
+    assert eventtime._usual_minute("2026-03-01T08:15", "Z") == "2026-03-01T08:15"
+    assert eventtime._usual_minute("2026-03-01T08:15", "Z\n") is None
 
 
 @pytest.mark.parametrize(
@@ -475,16 +475,16 @@ def test_a_usual_time_keeps_its_minute_only_without_a_newline_after_the_offset()
 def test_a_time_normalises_through_its_minute_as_the_general_path_does(text):
     """Both ways twice: the second time finds the minute already worked out."""
     try:
-        expected = eventhash._general_time(text, "eventTime")
-    except eventhash.TimeOutOfRange:
-        expected = eventhash.TimeOutOfRange
+        expected = eventtime._general_time(text, "eventTime")
+    except eventtime.TimeOutOfRange:
+        expected = eventtime.TimeOutOfRange
     for _ in range(2):
-        if expected is eventhash.TimeOutOfRange:
-            with pytest.raises(eventhash.TimeOutOfRange) as raised:
-                eventhash._normalise_time(text, None, "eventTime")
+        if expected is eventtime.TimeOutOfRange:
+            with pytest.raises(eventtime.TimeOutOfRange) as raised:
+                eventtime._normalise_time(text, None, "eventTime")
             assert raised.value.field == "eventTime" and raised.value.text == text
         else:
-            assert eventhash._normalise_time(text, None, "eventTime") == expected
+            assert eventtime._normalise_time(text, None, "eventTime") == expected
 
 
 @pytest.mark.parametrize(
@@ -520,8 +520,8 @@ def test_a_time_field_renders_as_the_general_path_does(text):
     render, ctx = eventhash._scalar(), eventhash._new_context(None, CONTEXT, ())
     try:
         expected = render("eventTime", text, ctx)
-    except eventhash.TimeOutOfRange:
-        with pytest.raises(eventhash.TimeOutOfRange):
+    except eventtime.TimeOutOfRange:
+        with pytest.raises(eventtime.TimeOutOfRange):
             eventhash._time_part("eventTime", text, ctx)
         return
     for _ in range(2):  # the second time finds the minute already worked out
@@ -529,7 +529,7 @@ def test_a_time_field_renders_as_the_general_path_does(text):
 
 
 def test_times_in_one_minute_keep_their_own_seconds():
-    assert [eventhash._normalise_time(f"2026-03-01T08:15:{s:02d}.5+07:00") for s in (0, 7)] == [
+    assert [eventtime._normalise_time(f"2026-03-01T08:15:{s:02d}.5+07:00") for s in (0, 7)] == [
         "2026-03-01T01:15:00.500Z",
         "2026-03-01T01:15:07.500Z",
     ]
