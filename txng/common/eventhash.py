@@ -635,7 +635,7 @@ def pre_hash_string(
     names = tuple(event)
     plan = ctx.plans.get(names)
     if plan is None:
-        if len(ctx.plans) > 256:  # events of ever other fields must not grow it without end
+        if len(ctx.plans) > 256:  # ever new sets of fields must not grow it without end
             ctx.plans.clear()
         plan = ctx.plans[names] = _plan(names, ctx)
     ordered, has_tail = plan
