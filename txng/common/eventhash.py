@@ -23,12 +23,18 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from txng.common.epc_uris import DL_ORIGIN, epc_to_digital_link
+from txng.common.eventtime import (
+    _DATETIME,
+    TimeOutOfRange,
+    _normalise_time,
+    _usual_minute,
+    normalised_time,
+)
 
 __all__ = [
     "HASH_VERSION",
@@ -43,21 +49,6 @@ __all__ = [
 ]
 
 HASH_VERSION = "CBV2.0"
-
-
-class TimeOutOfRange(ValueError):
-    """A time whose UTC form at millisecond precision falls outside the years 1-9999, e.g.
-    ``0001-01-01T00:30:00+01:00`` or ``9999-12-31T23:59:59.9996Z``.
-
-    The hash needs every time in UTC with three decimals (CBV 2.0, section 8.9). The year 10000
-    has no RFC 3339 form (four-digit years), the year 0 none that Python's datetime, the GS1
-    reference implementation (it raises OverflowError) or the database can hold, so no other
-    implementation would agree on a hash: none is made up, and the event is to be refused.
-    ``field`` is the time's field name (``eventTime``, a sensor's ``time``, an extension)."""
-
-    def __init__(self, field: str, text: str):
-        super().__init__(f"{field}: {text!r} is out of range in UTC")
-        self.field, self.text = field, text
 
 
 GS1_VOC = "https://gs1.org/voc/"
@@ -151,6 +142,15 @@ class _Context:
     # Canonical texts already worked out under these prefixes: a document's events repeat most
     # of their values (bizStep, readPoint, classes), and a context serves a whole document.
     texts: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # Whole ``name=value`` parts of top-level fields, a dict per field keyed on its exact text
+    # (or ``("id", text)`` for a structure holding only an id): action, bizStep, disposition,
+    # readPoint ... repeat from event to event. And the plan of each set of fields (_plan).
+    parts: dict[str, dict[Any, str]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+    plans: dict[tuple[str, ...], _Plan] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def expand_key(self, key: str) -> str:
         """``prefix:local`` -> ``{namespace}local`` (the reference's Clark notation)."""
@@ -230,12 +230,6 @@ def _new_context(event_context: Any, context: Any, ignore_fields: tuple[str, ...
 # Value normalisation
 # ---------------------------------------------------------------------------------------------
 
-# ASCII digits only: a date-time is written in them (RFC 3339, xsd:dateTime); other digits
-# (\d would take "٢" or "２") make a text that is hashed as it is.
-_DATETIME = re.compile(
-    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
-    r"(Z|[+-][0-9]{2}:[0-9]{2})$"
-)
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -244,43 +238,6 @@ def _is_time_key(key: str) -> bool:
     """Timestamps are recognised by field name, as the reference does (eventTime, time, ...)."""
     local = re.split(r"[:}]", key)[-1].lower()
     return "time" in local and "offset" not in local
-
-
-def _normalise_time(text: str, match: re.Match[str] | None = None, key: str = "") -> str:
-    """UTC with exactly three decimals, half-up rounded (CBV 2.0 rule: .1415 -> .142).
-
-    Every event has a time to normalise: once the pattern has matched, datetime's own
-    ISO 8601 parser reads it (its microseconds hold the fourth decimal that decides the
-    rounding) and the offset is subtracted from the naive time, in a fraction of the time
-    that aware datetimes and astimezone took. Raises TimeOutOfRange when the UTC form falls
-    outside the years 1-9999."""
-    if not (match or _DATETIME.match(text)):
-        return text
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:  # a day or hour that does not exist, an offset of 24 h or more
-        return text
-    # Milliseconds rounded half up: the fourth decimal decides (.1415 -> 142, .9996 -> 1000).
-    millis = (moment.microsecond + 500) // 1000
-    offset = moment.utcoffset()
-    try:
-        if moment.microsecond == millis * 1000:  # three decimals or fewer: nothing to round
-            moment = moment.replace(tzinfo=None) - offset
-        else:
-            moment = (
-                moment.replace(microsecond=0, tzinfo=None) - offset + timedelta(milliseconds=millis)
-            )
-    except OverflowError as exc:
-        raise TimeOutOfRange(key or "time", text) from exc
-    if moment.year < 1000:  # strftime writes such a year unpadded; keep its output
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return moment.isoformat(timespec="milliseconds") + "Z"
-
-
-def normalised_time(text: str, field: str = "time") -> str:
-    """A time as the hash writes it (UTC, milliseconds); TimeOutOfRange when it has no such
-    form. A text that is no ISO 8601 date-time comes back as it is."""
-    return _normalise_time(text.strip(), None, field)
 
 
 def _format_number(number: Decimal) -> str:
@@ -328,6 +285,13 @@ def _canonical_text(text: str, ctx: _Context) -> str:
 
 
 def _work_out_text(text: str, ctx: _Context) -> str:
+    if text.startswith(("https://", "http://")):
+        # No number, no CBV URN, and a CURIE's local part never starts with "//".
+        return digital_link(text) or text
+    return _general_text(text, ctx)
+
+
+def _general_text(text: str, ctx: _Context) -> str:
     # XML carries numbers as text, so numeric-looking strings are normalised like numbers.
     if _NUMBER.match(text):
         return _format_number(Decimal(text))
@@ -665,20 +629,118 @@ def pre_hash_string(
     top-level fields to leave out (as CURIEs or ``{namespace}local``), e.g. a repository's own
     annotations declared in a document's ``ignoreFields``.
     """
-    if not isinstance(event, Mapping):
+    if type(event) is not dict and not isinstance(event, Mapping):  # ABCs check slowly
         raise TypeError("an EPCIS event must be a JSON object")
     ctx = _make_context(event, context, tuple(ignore_fields))
+    names = tuple(event)
+    plan = ctx.plans.get(names)
+    if plan is None:
+        if len(ctx.plans) > 256:  # ever new sets of fields must not grow it without end
+            ctx.plans.clear()
+        plan = ctx.plans[names] = _plan(names, ctx)
+    ordered, has_tail = plan
+    parts = ["eventType=" + str(event.get("type", "")).strip()]
+    for name, render, kind, known in ordered:
+        value = event[name]
+        kind_of_value = type(value)
+        if kind is _REPEATS:
+            # A text, or a structure holding only an id text (readPoint), is worked out once
+            # per context: exact types only, as 1, 1.0 and True are one key to a dict.
+            if kind_of_value is str:
+                key: Any = value
+            elif (
+                kind_of_value is dict and len(value) == 1 and type(ident := value.get("id")) is str
+            ):
+                key = ("id", ident)
+            else:
+                parts.append(render(name, value, ctx))
+                continue
+            part = known.get(key)
+            if part is None:
+                if len(known) > _PARTS_KEPT:  # a long-lived context must not grow without end
+                    known.clear()
+                part = known[key] = render(name, value, ctx)
+            parts.append(part)
+        elif (
+            kind is _IDENTIFIERS
+            and kind_of_value is list
+            and len(value) == 1
+            and type(first := value[0]) is str
+        ):
+            parts.append(_one_identifier(name, first, ctx))
+        elif kind is _TIME and kind_of_value is str:
+            parts.append(_time_part(name, value, ctx))
+        else:
+            parts.append(render(name, value, ctx))
+    if has_tail:
+        parts += _tail(event, ctx)
+    return "".join(parts)
+
+
+def _general_pre_hash_string(
+    event: Mapping[str, Any], context: Any = None, *, ignore_fields: Iterable[str] = ()
+) -> str:
+    """The pre-hash string worked out field by field, without pre_hash_string's shortcuts:
+    what the tests hold those shortcuts to."""
+    ctx = _new_context(event.get("@context"), context, tuple(ignore_fields))
     head = "eventType=" + str(event.get("type", "")).strip()
-    body = "".join([render(name, event[name], ctx) for name, render in _order(tuple(event))])
+    body = "".join(render(name, event[name], ctx) for name, render in _EVENT_ORDER if name in event)
     return head + body + "".join(_tail(event, ctx))
 
 
-@lru_cache(maxsize=256)
-def _order(names: tuple[str, ...]) -> tuple[tuple[str, Renderer], ...]:
-    """The ordered fields an event with these fields has: a document's events mostly share
-    their fields, so the order is worked out once for them all."""
+# How pre_hash_string takes a field: its value mostly repeats (a vocabulary term, a location),
+# it is a list of identifiers (mostly one, new in each event), it is the event's time, or it
+# is new in each event (an aggregation's parent), so that keeping its part would only cost.
+_REPEATS, _IDENTIFIERS, _TIME, _OTHER = "repeats", "identifiers", "time", "other"
+_PARTS_KEPT = 20_000
+_ID_LISTS = frozenset({"epcList", "inputEPCList", "childEPCs", "outputEPCList"})
+_Plan = tuple[tuple[tuple[str, Renderer, str, dict[Any, str]], ...], bool]
+
+
+def _plan(names: tuple[str, ...], ctx: _Context) -> _Plan:
+    """The ordered fields an event with these fields has, each with how it is taken and the
+    parts kept for it, and whether the event may have fields to sort after them: a document's
+    events mostly share their fields, so this is worked out once for them all."""
     present = frozenset(names)
-    return tuple((name, render) for name, render in _EVENT_ORDER if name in present)
+    ordered = tuple(
+        (name, render, _kind(name), ctx.parts.setdefault(name, {}))
+        for name, render in _EVENT_ORDER
+        if name in present
+    )
+    return ordered, not present <= _NOT_IN_TAIL
+
+
+def _kind(name: str) -> str:
+    if name in _ID_LISTS:
+        return _IDENTIFIERS
+    if name == "eventTime":  # new in nearly every event: nothing to keep
+        return _TIME
+    return _OTHER if name == "parentID" else _REPEATS
+
+
+def _one_identifier(name: str, value: str, ctx: _Context) -> str:
+    """What _id_list's renderer makes of a list of one text, without its general steps."""
+    text = value.strip()
+    canonical = _canonical_text(text, ctx) if text else ""
+    return f"{name}epc={canonical}" if canonical else ""
+
+
+def _time_part(name: str, value: str, ctx: _Context) -> str:
+    """What _scalar's renderer makes of a time field's text, without its general steps."""
+    text = value.strip()
+    # The usual form, "2026-03-01T08:15:30.123+07:00": its seconds and decimals are ASCII
+    # digits, and _usual_minute holds what is before and after them to the pattern.
+    if len(text) > 23 and text[16] == ":" and text[19] == "." and text[17:19] < "60":
+        digits = text[17:19] + text[20:23]
+        if digits.isdigit() and digits.isascii():
+            minute = _usual_minute(text[:16], text[23:])
+            if minute is not None:
+                return f"{name}={minute}:{text[17:23]}Z"
+    if not text:
+        return ""
+    match = _DATETIME.match(text)
+    text = _normalise_time(text, match, name) if match else _canonical_text(text, ctx)
+    return f"{name}={text}" if text else ""
 
 
 def event_hash(

@@ -5,15 +5,17 @@ checked as RFC 3339 and RFC 3986 define its formats."""
 
 import copy
 import json
+from collections import OrderedDict
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from txng.common import eventhash
+from txng.common import eventhash, eventtime
 from txng.epcis import capture
 from txng.epcis.models import ApiKey, CaptureJob
 from txng.tracing.models import Event, EventIdentifier
@@ -338,3 +340,267 @@ def test_a_reference_that_does_not_exist_is_a_server_error_not_a_duplicate(
     assert job["success"] is False
     assert job["errors"][0]["type"].endswith("ImplementationException")
     assert not Event.objects.exists()
+
+
+# -- the event hash's shortcuts give the general path's result ---------------------------------
+
+VECTORS = Path(__file__).resolve().parent / "data" / "event-hash"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in VECTORS.glob("*.jsonld")))
+def test_every_vector_event_has_the_general_paths_pre_hash_string_twice_in_a_row(name):
+    """The second round finds each repeated field's part already worked out."""
+    document = json.loads((VECTORS / f"{name}.jsonld").read_text(encoding="utf-8"))
+    context, ignored = document.get("@context"), eventhash.document_ignore_fields(document)
+    events = eventhash.document_events(document)
+    general = [
+        eventhash._general_pre_hash_string(e, context, ignore_fields=ignored) for e in events
+    ]
+    for _ in range(2):
+        fast = [eventhash.pre_hash_string(e, context, ignore_fields=ignored) for e in events]
+        assert fast == general
+
+
+# Values a field may hold in a document, hashed one after the other in one context: the parts
+# kept for texts must never answer for another type, spacing or shape of the same value.
+VARIANTS = {
+    "action": [
+        "OBSERVE",
+        " OBSERVE ",
+        "",
+        "  ",
+        None,
+        True,
+        1,
+        1.0,
+        "1",
+        "1.0",
+        ["ADD", "OBSERVE"],
+    ],
+    "bizStep": [
+        "shipping",
+        "urn:epcglobal:cbv:bizstep:shipping",
+        "cbv:BizStep-shipping",
+        "https://ref.gs1.org/cbv/BizStep-shipping",
+        "gs1:shipping",
+        "no_such_step",
+        {"id": "shipping"},
+        ["shipping", "receiving"],
+    ],
+    "disposition": ["in_transit", " in_transit", 7, False, {"id": 1}],
+    "readPoint": [
+        {"id": "urn:epc:id:sgln:4012345.00005.0"},
+        {"id": "https://id.gs1.org/414/4012345000054"},
+        "https://id.gs1.org/414/4012345000054",
+        {"id": " https://id.gs1.org/414/4012345000054 "},
+        {"id": ""},
+        {"id": None},
+        {"id": 5},
+        {"id": "urn:epc:id:sgln:4012345.00005.0", "ex:dock": "4"},
+        {"ex:dock": "4"},
+        OrderedDict(id="urn:epc:id:sgln:4012345.00005.0"),
+        [{"id": "urn:epc:id:sgln:4012345.00005.0"}],
+        {},
+        None,
+    ],
+    "epcList": [
+        ["urn:epc:id:sgtin:4012345.011111.9876"],
+        [" https://id.gs1.org/01/04012345111118/21/9876 "],
+        ["https://id.gs1.org/01/04012345111118/21/lot"],
+        ["https://example.com/01/04012345111118/21/9876?linkType=all"],
+        ["urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8"],
+        ["ex:item1"],
+        ["123.40"],
+        [""],
+        [None],
+        [5],
+        ["urn:epc:id:sgtin:4012345.011111.2", "urn:epc:id:sgtin:4012345.011111.1"],
+        "urn:epc:id:sgtin:4012345.011111.9876",
+        [],
+    ],
+    "eventTime": [
+        "2020-03-04T11:00:30.000+01:00",
+        "2020-03-04T11:00:30.5+01:00",
+        " 2020-03-04T11:00:31.25+01:00 ",
+        "2020-03-04T11:00:30.1235+01:00",
+        "2020-03-04T11:00:60.000+01:00",
+        "2020-03-04T24:00:00Z",
+        "2020-02-30T11:00:30Z",
+        "yesterday",
+        "",
+        20200304,
+    ],
+    "eventTimeZoneOffset": ["+01:00", " +01:00", "-00:00"],
+}
+
+
+def _variant_events():
+    base = {
+        "type": "ObjectEvent",
+        "eventTime": "2020-03-04T11:00:30.000+01:00",
+        "eventTimeZoneOffset": "+01:00",
+        "epcList": ["urn:epc:id:sgtin:4012345.011111.9876"],
+        "action": "OBSERVE",
+        "bizStep": "shipping",
+        "readPoint": {"id": "urn:epc:id:sgln:4012345.00005.0"},
+    }
+    events = [dict(base, **{name: value}) for name, values in VARIANTS.items() for value in values]
+    events.append(dict(base, **{"ex:lot": "A1", "sourceList": [{"type": "owning_party"}]}))
+    events.append({key: value for key, value in base.items() if key != "eventTime"})
+    return events
+
+
+@pytest.mark.parametrize(
+    "context", [None, [*CONTEXT, {"ex": "https://ex.vn/ns/", "https": "https://gs1.org/voc/"}]]
+)
+def test_values_of_other_types_spacing_or_shape_hash_as_the_general_path_in_one_context(context):
+    events = _variant_events()
+    general = [eventhash._general_pre_hash_string(e, context) for e in events]
+    for _ in range(2):  # the second round meets every part already kept
+        assert [eventhash.pre_hash_string(e, context) for e in events] == general
+
+
+def test_the_parts_kept_for_a_context_stay_bounded(monkeypatch):
+    monkeypatch.setattr(eventhash, "_PARTS_KEPT", 3)
+    events = [_event(1, action=f"A{n}") for n in range(10)]
+    assert [eventhash.pre_hash_string(e, CONTEXT) for e in events] == [
+        eventhash._general_pre_hash_string(e, CONTEXT) for e in events
+    ]
+    kept = eventhash._make_context(events[0], CONTEXT, ()).parts["action"]
+    assert 0 < len(kept) <= 4
+
+
+def test_an_aggregations_parent_new_in_each_event_is_not_kept():
+    events = [
+        _event(1, type="AggregationEvent", parentID=f"urn:epc:id:sscc:0614141.{n:010d}")
+        for n in range(5)
+    ]
+    assert [eventhash.pre_hash_string(e, CONTEXT) for e in events] == [
+        eventhash._general_pre_hash_string(e, CONTEXT) for e in events
+    ]
+    assert not eventhash._make_context(events[0], CONTEXT, ()).parts.get("parentID")
+
+
+def test_the_plans_kept_for_a_context_stay_bounded():
+    events = [_event(1, **{f"ex:f{n}": "x"}) for n in range(300)]
+    assert [eventhash.pre_hash_string(e, CONTEXT) for e in events] == [
+        eventhash._general_pre_hash_string(e, CONTEXT) for e in events
+    ]
+    assert 0 < len(eventhash._make_context(events[0], CONTEXT, ()).plans) <= 257
+
+
+def test_a_usual_time_keeps_its_minute_only_without_a_newline_after_the_offset():
+    assert eventtime._usual_minute("2026-03-01T08:15", "Z") == "2026-03-01T08:15"
+    assert eventtime._usual_minute("2026-03-01T08:15", "Z\n") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-03-01T08:15:30Z",
+        "2026-03-01T08:15:30.1+07:00",
+        "2026-03-01T08:15:30.12-05:30",
+        "2026-03-01T08:15:30.123-00:00",
+        "2026-03-01T08:15:59.999+14:00",
+        "2026-03-01T00:00:00.000+00:01",
+        "2026-12-31T23:59:59.999-14:00",  # a new year in UTC
+        "2024-02-29T23:30:00.25-01:00",  # a leap day
+        "2026-02-29T10:00:00Z",  # no such day
+        "2026-13-01T10:00:00Z",
+        "2026-03-01T10:60:00Z",
+        "2026-03-01T24:00:00Z",
+        "2026-03-01T10:00:60.000Z",  # a leap second is not read as a time
+        "2026-03-01T10:00:00+24:00",
+        "2026-03-01T10:00:00+07:60",  # datetime reads it as +08:00
+        "2026-03-01T10:00:00Z\n",  # $ allows a newline, datetime does not
+        "2026-03-01T10:00:00.1235+07:00",  # four decimals: rounded by the general path
+        "0999-06-01T12:00:00.5+01:00",  # written unpadded
+        "1000-01-01T00:59:59.999+01:00",
+        "0001-01-01T00:30:00+01:00",  # no UTC form
+        "0001-01-01T01:30:00.5+01:00",
+        "9999-12-31T23:59:59.999-00:30",
+        "9999-12-31T23:59:59.999Z",
+    ],
+)
+def test_a_time_normalises_through_its_minute_as_the_general_path_does(text):
+    """Both ways twice: the second time finds the minute already worked out."""
+    try:
+        expected = eventtime._general_time(text, "eventTime")
+    except eventtime.TimeOutOfRange:
+        expected = eventtime.TimeOutOfRange
+    for _ in range(2):
+        if expected is eventtime.TimeOutOfRange:
+            with pytest.raises(eventtime.TimeOutOfRange) as raised:
+                eventtime._normalise_time(text, None, "eventTime")
+            assert raised.value.field == "eventTime" and raised.value.text == text
+        else:
+            assert eventtime._normalise_time(text, None, "eventTime") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-03-01T08:15:30.123+07:00",
+        "2026-03-01T08:15:30.123Z",
+        " 2026-03-01T08:15:30.123-05:30 ",
+        "2026-03-01T08:15:30.1234Z",  # a fourth decimal, read as part of the offset would be
+        "2026-03-01T08:15:30.123456+07:00",
+        "2026-03-01T08:15:30.12+07:00",
+        "2026-03-01T08:15:30+07:00",
+        "2026-03-01T08:15:60.000+07:00",
+        "2026-03-01T08:15:3a.000+07:00",
+        "2026-03-01T08:15:3٣.000+07:00",  # not an ASCII digit
+        "2026-03-01T08:15:30.00٣+07:00",
+        "2026-03-01T08:15:30.000+07:00x",
+        "2026-03-01T08:15:30.000+0700",
+        "2026-03-01T08:15:30.000+07:60",
+        "2026-03-01T08:15:30.000+24:00",
+        "2026-03-01T24:00:00.000Z",
+        "2026-02-30T08:15:30.000Z",
+        "２026-03-01T08:15:30.000Z",
+        "2026-03-01T08:15x30.000Z",
+        "2026-03-01T08:15:30x000Z",
+        "0001-01-01T00:30:00.000+01:00",
+        "0999-06-01T12:00:00.500+01:00",
+        "not a time at all, long enough",
+        "",
+    ],
+)
+def test_a_time_field_renders_as_the_general_path_does(text):
+    render, ctx = eventhash._scalar(), eventhash._new_context(None, CONTEXT, ())
+    try:
+        expected = render("eventTime", text, ctx)
+    except eventtime.TimeOutOfRange:
+        with pytest.raises(eventtime.TimeOutOfRange):
+            eventhash._time_part("eventTime", text, ctx)
+        return
+    for _ in range(2):  # the second time finds the minute already worked out
+        assert eventhash._time_part("eventTime", text, ctx) == expected
+
+
+def test_times_in_one_minute_keep_their_own_seconds():
+    assert [eventtime._normalise_time(f"2026-03-01T08:15:{s:02d}.5+07:00") for s in (0, 7)] == [
+        "2026-03-01T01:15:00.500Z",
+        "2026-03-01T01:15:07.500Z",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://id.gs1.org/01/04012345111118/21/9876",
+        "https://example.com/01/04012345111118/10/L1/21/S1?x=1",
+        "https://ref.gs1.org/cbv/BizStep-shipping",
+        "http://example.com/2023/01/15/post",
+        "https://",
+        "http://1",
+        "https:BizStep-shipping",  # a CURIE, when the context names "https" a prefix
+        "http:x",
+    ],
+)
+@pytest.mark.parametrize(
+    "prefixes", [{}, {"https": "https://gs1.org/voc/", "http": "https://ref.gs1.org/"}]
+)
+def test_a_web_uri_normalises_as_the_general_path_does(text, prefixes):
+    ctx = eventhash._new_context(None, [prefixes], ())
+    assert eventhash._work_out_text(text, ctx) == eventhash._general_text(text, ctx)
