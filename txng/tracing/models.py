@@ -295,10 +295,8 @@ class Event(models.Model):
     record_time = models.DateTimeField(default=timezone.now)
     read_point = models.CharField(max_length=200, blank=True)
     biz_location = models.CharField(max_length=200, blank=True)
-    # The references of an event (these three and declares_error_on) are checked on PostgreSQL
-    # by the event table's statement trigger, once per referenced row and statement, not by
-    # foreign keys, whose checks ran four times per event (tracing 0014, eventtable.py). The
-    # ORM's on_delete still applies; on SQLite (the demo) it is the only guard.
+    # These three and declares_error_on are checked by the event table's triggers on PostgreSQL,
+    # not foreign keys (tracing 0014, eventtable.py); on SQLite only on_delete guards them.
     business = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,

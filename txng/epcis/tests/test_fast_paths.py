@@ -18,6 +18,7 @@ from django.utils import timezone
 from txng.common import eventhash, eventtime
 from txng.epcis import capture
 from txng.epcis.models import ApiKey, CaptureJob
+from txng.epcis.tests.test_hashing import BASE_EVENT
 from txng.tracing.models import Event, EventIdentifier
 
 pytestmark = pytest.mark.django_db
@@ -435,15 +436,7 @@ VARIANTS = {
 
 
 def _variant_events():
-    base = {
-        "type": "ObjectEvent",
-        "eventTime": "2020-03-04T11:00:30.000+01:00",
-        "eventTimeZoneOffset": "+01:00",
-        "epcList": ["urn:epc:id:sgtin:4012345.011111.9876"],
-        "action": "OBSERVE",
-        "bizStep": "shipping",
-        "readPoint": {"id": "urn:epc:id:sgln:4012345.00005.0"},
-    }
+    base = BASE_EVENT
     events = [dict(base, **{name: value}) for name, values in VARIANTS.items() for value in values]
     events.append(dict(base, **{"ex:lot": "A1", "sourceList": [{"type": "owning_party"}]}))
     events.append({key: value for key, value in base.items() if key != "eventTime"})
