@@ -1,4 +1,5 @@
-"""Lots, their EPCIS events, the lot-link graph, diaries, shipments, recalls and tracing requests.
+"""Lots, their EPCIS events, the lot-link graph, diaries, shipments, recalls and tracing requests
+(spreadsheet import jobs: import_models.py, re-exported here).
 
 The event table is the record; everything else here (lot counters, status, links, shipments) is
 derived state written in the same transaction as the event, so reads never replay history.
@@ -19,6 +20,7 @@ from txng.catalog.identifiers import validate_sscc
 from txng.common import limits
 from txng.common.access import RestrictedQuerySet
 from txng.common.units import Unit
+from txng.tracing.import_models import ImportJob, ImportState  # noqa: F401 (re-exported)
 from txng.tracing.querysets import (
     LotQuerySet,
     TracingRequestQuerySet,
@@ -764,38 +766,3 @@ def _add_months(day: date, months: int) -> date:
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     return date(year, month, min(day.day, days))
-
-
-class ImportState(models.TextChoices):
-    QUEUED = "queued", _("Đang chờ xử lý")
-    RUNNING = "running", _("Đang nhập")
-    FAILED = "failed", _("Có lỗi, chưa nhập dòng nào")
-    DONE = "done", _("Đã nhập xong")
-
-
-class ImportJob(models.Model):
-    business = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="import_jobs"
-    )
-    created_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    kind = models.CharField(_("loại dữ liệu"), max_length=20)
-    file = models.FileField(upload_to="imports/%Y/%m/")
-    state = models.CharField(max_length=10, choices=ImportState.choices, default="queued")
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = VisibleToBusinessQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.kind} #{self.pk}"
-
-    @property
-    def percent(self):
-        return int(self.done * 100 / self.total) if self.total else 0
