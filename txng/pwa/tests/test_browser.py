@@ -323,6 +323,33 @@ def test_diary_made_offline_is_sent_online_and_stored_once(
     assert entries.count() == 1
 
 
+def test_diary_waiting_is_sent_even_when_the_first_try_online_fails(phone, lot, biz_owner):
+    """The "online" event can come before the connection works: the phone tries again."""
+    _login(phone, biz_owner)
+    phone.goto(f"/lo-hang/{lot.pk}/")
+    _controlled(phone)
+    phone.context.set_offline(True)
+    phone.select_option("#id_diary-stage_kind", "harvest")
+    phone.fill("#id_diary-notes", "Gửi lại sau lần đầu hỏng")
+    phone.get_by_role("button", name="Ghi nhật ký").click()
+    outbox = phone.locator("[data-outbox]").first
+    expect(outbox).to_contain_text("đang chờ gửi")
+    tries = []
+
+    def first_fails(route):
+        tries.append(route.request.url)
+        if len(tries) == 1:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    phone.context.route("**/app/csrf/", first_fails)
+    phone.context.set_offline(False)
+    expect(outbox).to_contain_text("đã gửi", timeout=15_000)
+    assert len(tries) >= 2
+    assert DiaryEntry.objects.filter(notes="Gửi lại sau lần đầu hỏng").count() == 1
+
+
 def test_photo_is_shrunk_on_the_phone_before_upload(phone, lot, biz_owner, tmp_path):
     noise = Image.effect_noise((4000, 3000), 60).filter(ImageFilter.GaussianBlur(2))
     gradient = Image.linear_gradient("L").resize((4000, 3000))

@@ -74,6 +74,24 @@
     });
   });
   window.addEventListener("online", flush);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) flush(); });
+
+  // The "online" event can come before the connection carries anything (a weak signal, a
+  // captive portal): while forms still wait and the phone says it is online, try again, each
+  // time twice as late, at most once a minute.
+  var RETRY_FIRST = 2000, RETRY_MAX = 60000;
+  var retryDelay = RETRY_FIRST, retryTimer = null;
+  function retryLater(rows) {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (!rows.some(function (r) { return r.state === "waiting"; })) {
+      retryDelay = RETRY_FIRST;
+      return;
+    }
+    if (!navigator.onLine) return;  // the "online" event sends them
+    retryTimer = setTimeout(flush, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, RETRY_MAX);
+  }
 
   var STATES = { waiting: "data-waiting", sent: "data-sent", refused: "data-refused" };
   function showOutbox() {
@@ -102,6 +120,7 @@
         list.appendChild(li);
       });
       box.hidden = rows.length === 0;
+      retryLater(rows);
     }).catch(function () {});
   }
   showOutbox();
