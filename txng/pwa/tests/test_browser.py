@@ -293,6 +293,31 @@ def test_recalled_product_in_history_shows_warning(phone, stamp, lot, biz_owner,
     phone.screenshot(path=screenshot_dir / "pwa-recall-360.png", full_page=True)
 
 
+def test_history_check_that_fails_is_tried_again(phone, stamp):
+    """A scan kept while offline gets its verdict even when the first check online fails."""
+    phone.goto("/app/")
+    phone.evaluate(
+        "code => localStorage.setItem('txng-history', JSON.stringify("
+        "[{code: code, name: '', url: '/q/' + code, at: new Date().toISOString()}]))",
+        stamp.code,
+    )
+    tries = []
+
+    def first_fails(route):
+        tries.append(route.request.url)
+        if len(tries) == 1:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    phone.context.route("**/app/kiem-tra/*", first_fails)
+    phone.reload()
+    history = phone.locator("[data-history]")
+    expect(history).to_contain_text("Tem chính hãng", timeout=15_000)
+    expect(history).to_contain_text("Hạt dẻ Trùng Khánh")
+    assert len(tries) >= 2
+
+
 def test_diary_made_offline_is_sent_online_and_stored_once(
     phone, lot, biz_owner, live_server, screenshot_dir
 ):

@@ -77,21 +77,22 @@
   document.addEventListener("visibilitychange", function () { if (!document.hidden) flush(); });
 
   // The "online" event can come before the connection carries anything (a weak signal, a
-  // captive portal): while forms still wait and the phone says it is online, try again, each
-  // time twice as late, at most once a minute.
-  var RETRY_FIRST = 2000, RETRY_MAX = 60000;
-  var retryDelay = RETRY_FIRST, retryTimer = null;
-  function retryLater(rows) {
-    clearTimeout(retryTimer);
-    retryTimer = null;
-    if (!rows.some(function (r) { return r.state === "waiting"; })) {
-      retryDelay = RETRY_FIRST;
-      return;
-    }
-    if (!navigator.onLine) return;  // the "online" event sends them
-    retryTimer = setTimeout(flush, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, RETRY_MAX);
-  }
+  // captive portal): work that failed while the phone says it is online is tried again, each
+  // time twice as late, at most once a minute. Offline, the "online" event starts it again.
+  window.txngRetry = function (work) {
+    var FIRST = 2000, MAX = 60000, delay = FIRST, timer = null;
+    return {
+      later: function () {
+        clearTimeout(timer);
+        timer = null;
+        if (!navigator.onLine) return;
+        timer = setTimeout(work, delay);
+        delay = Math.min(delay * 2, MAX);
+      },
+      done: function () { clearTimeout(timer); timer = null; delay = FIRST; }
+    };
+  };
+  var retry = window.txngRetry(flush);
 
   var STATES = { waiting: "data-waiting", sent: "data-sent", refused: "data-refused" };
   function showOutbox() {
@@ -120,7 +121,8 @@
         list.appendChild(li);
       });
       box.hidden = rows.length === 0;
-      retryLater(rows);
+      // Forms still waiting (the send failed, or needs a login) are tried again.
+      if (rows.some(function (r) { return r.state === "waiting"; })) retry.later(); else retry.done();
     }).catch(function () {});
   }
   showOutbox();

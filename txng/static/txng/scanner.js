@@ -99,6 +99,8 @@
     list.hidden = items.length === 0;
   }
 
+  var retry = window.txngRetry ? window.txngRetry(check) : { later: function () {}, done: function () {} };
+
   function check() {
     var items = history.list();
     if (!items.length || !navigator.onLine) return;
@@ -128,7 +130,8 @@
         warn.hidden = ul.children.length === 0;
         history.save(items);
         showHistory();
-      }).catch(function () {});
+        retry.done();
+      }).catch(retry.later);
   }
 
   showHistory();
