@@ -330,7 +330,8 @@ def test_diary_made_offline_is_sent_online_and_stored_once(
     phone.get_by_role("button", name="Ghi nhật ký").click()
     outbox = phone.locator("[data-outbox]").first
     expect(outbox).to_contain_text("đang chờ gửi")
-    # The first screen: the entry waits at the top, above the lot it belongs to.
+    # The button was at the form's foot: the screen shows where the entry now waits.
+    expect(outbox).to_be_in_viewport()
     phone.screenshot(path=screenshot_dir / "pwa-outbox-360.png")
     assert not DiaryEntry.objects.filter(notes="Ghi trên nương, không có sóng").exists()
     # A copy, to send the same entry (same key) a second time as after a lost answer.

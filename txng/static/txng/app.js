@@ -67,7 +67,11 @@
     if (time && time.value === time.defaultValue) time.value = localNow();
     window.txngOutbox.add(form, form.dataset.offline).then(function () {
       form.reset();
-      showOutbox();
+      // The button is at the form's foot: show where the entry now waits, at the page's top.
+      showOutbox().then(function () {
+        var box = document.querySelector("[data-outbox]");
+        if (box && !box.hidden) box.scrollIntoView({ block: "start" });
+      });
       navigator.serviceWorker && navigator.serviceWorker.ready.then(function (reg) {
         if (reg.sync) reg.sync.register("outbox").catch(function () {});
       });
@@ -97,8 +101,8 @@
   var STATES = { waiting: "data-waiting", sent: "data-sent", refused: "data-refused" };
   function showOutbox() {
     var box = document.querySelector("[data-outbox]");
-    if (!box || !window.txngOutbox) return;
-    window.txngOutbox.all().then(function (rows) {
+    if (!box || !window.txngOutbox) return Promise.resolve();
+    return window.txngOutbox.all().then(function (rows) {
       var list = box.querySelector("ul");
       list.textContent = "";
       rows.forEach(function (row) {
