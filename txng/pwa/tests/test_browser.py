@@ -293,14 +293,9 @@ def test_recalled_product_in_history_shows_warning(phone, stamp, lot, biz_owner,
     phone.screenshot(path=screenshot_dir / "pwa-recall-360.png", full_page=True)
 
 
-def test_history_check_that_fails_is_tried_again(phone, stamp):
-    """A scan kept while offline gets its verdict even when the first check online fails."""
-    phone.goto("/app/")
-    phone.evaluate(
-        "code => localStorage.setItem('txng-history', JSON.stringify("
-        "[{code: code, name: '', url: '/q/' + code, at: new Date().toISOString()}]))",
-        stamp.code,
-    )
+def _first_try_fails(page, pattern):
+    """The first request to `pattern` (the page's or its service worker's) fails as with no
+    connection; the next ones go through. Returns the list of tries."""
     tries = []
 
     def first_fails(route):
@@ -310,7 +305,34 @@ def test_history_check_that_fails_is_tried_again(phone, stamp):
         else:
             route.continue_()
 
-    phone.context.route("**/app/kiem-tra/*", first_fails)
+    page.context.route(pattern, first_fails)
+    return tries
+
+
+def _diary_kept_offline(phone, lot, user, notes):
+    """Log in, open the lot with the service worker in control, go offline and save a diary
+    entry: it waits on the phone. Returns the outbox."""
+    _login(phone, user)
+    phone.goto(f"/lo-hang/{lot.pk}/")
+    _controlled(phone)
+    phone.context.set_offline(True)
+    phone.select_option("#id_diary-stage_kind", "harvest")
+    phone.fill("#id_diary-notes", notes)
+    phone.get_by_role("button", name="Ghi nhật ký").click()
+    outbox = phone.locator("[data-outbox]").first
+    expect(outbox).to_contain_text("đang chờ gửi")
+    return outbox
+
+
+def test_history_check_that_fails_is_tried_again(phone, stamp):
+    """A scan kept while offline gets its verdict even when the first check online fails."""
+    phone.goto("/app/")
+    phone.evaluate(
+        "code => localStorage.setItem('txng-history', JSON.stringify("
+        "[{code: code, name: '', url: '/q/' + code, at: new Date().toISOString()}]))",
+        stamp.code,
+    )
+    tries = _first_try_fails(phone, "**/app/kiem-tra/*")
     phone.reload()
     history = phone.locator("[data-history]")
     expect(history).to_contain_text("Tem chính hãng", timeout=15_000)
@@ -321,15 +343,7 @@ def test_history_check_that_fails_is_tried_again(phone, stamp):
 def test_diary_made_offline_is_sent_online_and_stored_once(
     phone, lot, biz_owner, live_server, screenshot_dir
 ):
-    _login(phone, biz_owner)
-    phone.goto(f"/lo-hang/{lot.pk}/")
-    _controlled(phone)
-    phone.context.set_offline(True)
-    phone.select_option("#id_diary-stage_kind", "harvest")
-    phone.fill("#id_diary-notes", "Ghi trên nương, không có sóng")
-    phone.get_by_role("button", name="Ghi nhật ký").click()
-    outbox = phone.locator("[data-outbox]").first
-    expect(outbox).to_contain_text("đang chờ gửi")
+    outbox = _diary_kept_offline(phone, lot, biz_owner, "Ghi trên nương, không có sóng")
     # The button was at the form's foot: the screen shows where the entry now waits.
     expect(outbox).to_be_in_viewport()
     phone.screenshot(path=screenshot_dir / "pwa-outbox-360.png")
@@ -351,25 +365,8 @@ def test_diary_made_offline_is_sent_online_and_stored_once(
 
 def test_diary_waiting_is_sent_even_when_the_first_try_online_fails(phone, lot, biz_owner):
     """The "online" event can come before the connection works: the phone tries again."""
-    _login(phone, biz_owner)
-    phone.goto(f"/lo-hang/{lot.pk}/")
-    _controlled(phone)
-    phone.context.set_offline(True)
-    phone.select_option("#id_diary-stage_kind", "harvest")
-    phone.fill("#id_diary-notes", "Gửi lại sau lần đầu hỏng")
-    phone.get_by_role("button", name="Ghi nhật ký").click()
-    outbox = phone.locator("[data-outbox]").first
-    expect(outbox).to_contain_text("đang chờ gửi")
-    tries = []
-
-    def first_fails(route):
-        tries.append(route.request.url)
-        if len(tries) == 1:
-            route.abort("internetdisconnected")
-        else:
-            route.continue_()
-
-    phone.context.route("**/app/csrf/", first_fails)
+    outbox = _diary_kept_offline(phone, lot, biz_owner, "Gửi lại sau lần đầu hỏng")
+    tries = _first_try_fails(phone, "**/app/csrf/")
     phone.context.set_offline(False)
     expect(outbox).to_contain_text("đã gửi", timeout=15_000)
     assert len(tries) >= 2
