@@ -29,11 +29,16 @@ SQL it ran).
 
 TRIGGER = "tracing_event_inserted"
 
-# The references the trigger checks, as (event column, referenced table) pairs: its arguments.
-ARGUMENTS = (
-    "'business_id', 'accounts_organisation', 'facility_id', 'catalog_facility', "
-    "'recorded_by_id', 'accounts_user', 'declares_error_on_id', 'tracing_event'"
+# The references the triggers keep, as (event column, referenced table) pairs: the insert
+# trigger's arguments (which name a missing row's column and table), and one delete-side trigger
+# on each table (tracing 0014).
+REFERENCES = (
+    ("business_id", "accounts_organisation"),
+    ("facility_id", "catalog_facility"),
+    ("recorded_by_id", "accounts_user"),
+    ("declares_error_on_id", "tracing_event"),
 )
+ARGUMENTS = ", ".join(f"'{column}', '{table}'" for column, table in REFERENCES)
 
 
 def inserted_trigger(table):

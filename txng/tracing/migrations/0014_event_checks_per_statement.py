@@ -3,7 +3,9 @@ row (eventtable.py): one statement trigger writes the key rows and checks the re
 the rows an INSERT or COPY wrote, where a row trigger and four foreign keys ran five trigger
 calls per event, about a sixth of EPCIS capture's server time (bench/epcis.py). Deleting a row
 that events name is refused at commit by a constraint trigger on its table. SQLite (the demo)
-has neither. The SQL is kept here as it ran; txng/tracing/eventtable.py explains it.
+has neither. The functions' SQL is kept here as it ran; the references and the insert trigger's
+statement are eventtable.py's, which the monthly partitions get it from too, and which explains
+it all.
 """
 
 import django.db.models.deletion
@@ -92,13 +94,6 @@ CREATE CONSTRAINT TRIGGER "tracing_event_{0}_kept" AFTER DELETE ON "{1}"
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tracing_event_referenced('{0}')
 """
 
-REFERENCES = (
-    ("business_id", "accounts_organisation"),
-    ("facility_id", "catalog_facility"),
-    ("recorded_by_id", "accounts_user"),
-    ("declares_error_on_id", "tracing_event"),
-)
-
 ROW_KEY_TRIGGER = """
 DROP TRIGGER tracing_event_key ON tracing_event;
 CREATE TRIGGER tracing_event_key AFTER DELETE ON tracing_event
@@ -131,7 +126,7 @@ def per_statement(apps, schema_editor):
         cursor.execute(ROW_KEY_TRIGGER)
         cursor.execute(eventtable.inserted_trigger("tracing_event"))
         eventtable.link_partitions(cursor)
-        for column, table in REFERENCES:
+        for column, table in eventtable.REFERENCES:
             cursor.execute(REFERENCED.format(column, table))
 
 
@@ -140,7 +135,7 @@ def per_row(apps, schema_editor):
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for column, table in REFERENCES:
+        for column, table in eventtable.REFERENCES:
             cursor.execute(f'DROP TRIGGER "tracing_event_{column}_kept" ON "{table}"')
         cursor.execute(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
