@@ -32,7 +32,7 @@ from txng.common.eventtime import (
     _DATETIME,
     TimeOutOfRange,
     _normalise_time,
-    _usual_minute,
+    _usual_time,
     normalised_time,
 )
 
@@ -669,7 +669,7 @@ def pre_hash_string(
         ):
             parts.append(_one_identifier(name, first, ctx))
         elif kind is _TIME and kind_of_value is str:
-            parts.append(_time_part(name, value, ctx))
+            parts.append(_time_part(name, value, ctx, render))
         else:
             parts.append(render(name, value, ctx))
     if has_tail:
@@ -725,22 +725,11 @@ def _one_identifier(name: str, value: str, ctx: _Context) -> str:
     return f"{name}epc={canonical}" if canonical else ""
 
 
-def _time_part(name: str, value: str, ctx: _Context) -> str:
-    """What _scalar's renderer makes of a time field's text, without its general steps."""
-    text = value.strip()
-    # The usual form, "2026-03-01T08:15:30.123+07:00": its seconds and decimals are ASCII
-    # digits, and _usual_minute holds what is before and after them to the pattern.
-    if len(text) > 23 and text[16] == ":" and text[19] == "." and text[17:19] < "60":
-        digits = text[17:19] + text[20:23]
-        if digits.isdigit() and digits.isascii():
-            minute = _usual_minute(text[:16], text[23:])
-            if minute is not None:
-                return f"{name}={minute}:{text[17:23]}Z"
-    if not text:
-        return ""
-    match = _DATETIME.match(text)
-    text = _normalise_time(text, match, name) if match else _canonical_text(text, ctx)
-    return f"{name}={text}" if text else ""
+def _time_part(name: str, value: str, ctx: _Context, render: Renderer) -> str:
+    """What `render` (the field's _scalar renderer) makes of a time field's text: the usual form
+    without its general steps, any other text by the renderer itself."""
+    usual = _usual_time(value.strip())
+    return f"{name}={usual}" if usual is not None else render(name, value, ctx)
 
 
 def event_hash(

@@ -41,9 +41,13 @@ def _normalise_time(text: str, match: re.Match[str] | None = None, key: str = ""
     decimals or fewer needs no rounding, so its seconds and decimals are written as they are
     after its minute in UTC, which is worked out once per minute and offset (the events of a
     document mostly fall in a few minutes); anything else takes the general path."""
-    match = match or _DATETIME.match(text)
-    if not match:
-        return text
+    if match is None:
+        usual = _usual_time(text)
+        if usual is not None:
+            return usual
+        match = _DATETIME.match(text)
+        if not match:
+            return text
     hour, seconds, fraction, offset = match.group(4, 6, 7, 8)
     fraction = fraction or ""
     # A leap second or a trailing newline ($ allows one) is the general path's to refuse
@@ -66,6 +70,19 @@ def _utc_minute(minute: str, offset: str) -> str | None:
     except TimeOutOfRange:
         return None
     return None if utc == text else utc[: -len(":00.000Z")]
+
+
+def _usual_time(text: str) -> str | None:
+    """The usual form, "2026-03-01T08:15:30.123+07:00", in UTC without the pattern's work: its
+    seconds and decimals are ASCII digits, and _usual_minute holds what is before and after them
+    to the pattern. None for any other text (which _normalise_time takes as it comes)."""
+    if len(text) > 23 and text[16] == ":" and text[19] == "." and text[17:19] < "60":
+        digits = text[17:19] + text[20:23]
+        if digits.isdigit() and digits.isascii():
+            minute = _usual_minute(text[:16], text[23:])
+            if minute is not None:
+                return f"{minute}:{text[17:23]}Z"
+    return None
 
 
 @lru_cache(maxsize=4096)
