@@ -326,10 +326,15 @@ def _split(prepared, known):
     return fresh, careful
 
 
+def _sqlstate(exc):
+    """PostgreSQL's SQLSTATE of a database error (psycopg's, behind Django's); None on SQLite."""
+    return getattr(exc.__cause__, "sqlstate", None)
+
+
 def duplicate(exc):
     """Whether an IntegrityError is a unique eventID taken (another job's, or stored before),
     not a reference that does not exist (which is the server's error, not to be retried)."""
-    state = getattr(exc.__cause__, "sqlstate", None)
+    state = _sqlstate(exc)
     return state == UNIQUE_VIOLATION if state else "UNIQUE" in str(exc)
 
 
@@ -345,26 +350,30 @@ def _store_fresh(prepared, bulk, *, proceed):
     savepoint; then the stored ones are looked up and go the one-by-one way. In rollback mode an
     eventID stored meanwhile by another job still fails the second COPY (the caller retries)."""
     fresh, careful = _split(prepared, known=())
-    try:
-        with transaction.atomic():
-            return bulk(fresh), careful
-    except IntegrityError as exc:
-        if not duplicate(exc):
-            raise
+    if (stored := _copy_unless_taken(bulk, fresh)) is not None:
+        return stored, careful
     known = tracing_events.stored_event_ids([event_id for _i, _e, event_id in prepared])
     fresh, careful = _split(prepared, known)
     if not proceed:
         return bulk(fresh), careful
+    if (stored := _copy_unless_taken(bulk, fresh)) is not None:
+        return stored, careful
+    # Another job stored one meanwhile: one by one, in eventID order, as the bulk COPY writes
+    # (a repeated eventID keeps its first occurrence first): a job one by one and another's COPY
+    # then wait for each other in one order, never each for the other (a deadlock).
+    return 0, sorted(fresh + careful, key=lambda item: (item[2], item[0]))
+
+
+def _copy_unless_taken(bulk, items):
+    """bulk(items) in a savepoint: how many it stored, or None when an eventID among them was
+    taken (the savepoint rolled back); any other integrity error is raised."""
     try:
         with transaction.atomic():
-            return bulk(fresh), careful
-    except IntegrityError as exc:  # another job stored one meanwhile: go one by one
+            return bulk(items)
+    except IntegrityError as exc:
         if not duplicate(exc):
             raise
-        # In eventID order, as the bulk COPY writes (a repeated eventID keeps its first
-        # occurrence first): a job one by one and another's COPY then wait for each other in
-        # one order, never each for the other (a deadlock).
-        return 0, sorted(fresh + careful, key=lambda item: (item[2], item[0]))
+        return None
 
 
 # How often a job is tried again from the start when another job's transaction stored some
@@ -466,7 +475,7 @@ def _attempt(job, prepared, errors, actor, on_captured, *, last):
         )
         _finish_alone(job, errors)
     except OperationalError as exc:  # two jobs each waiting for the other's events
-        if last or getattr(exc.__cause__, "sqlstate", None) != DEADLOCK:
+        if last or _sqlstate(exc) != DEADLOCK:
             raise
         raise _Conflict from exc
 
