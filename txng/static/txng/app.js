@@ -15,7 +15,7 @@
     if (document.readyState === "complete") register();
     else window.addEventListener("load", register);
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "outbox") showOutbox();
+      if (event.data && event.data.type === "outbox") afterFlush();
     });
   }
 
@@ -55,7 +55,7 @@
       viaWorker.postMessage({ type: "flush" });
       return Promise.resolve();
     }
-    return window.txngOutbox.flush(csrfUrl).then(showOutbox);
+    return window.txngOutbox.flush(csrfUrl).then(afterFlush);
   }
 
   document.addEventListener("submit", function (event) {
@@ -97,12 +97,21 @@
     };
   };
   var retry = window.txngRetry(flush);
+  // After each try to send (the page's or the service worker's): forms still waiting (the send
+  // failed, or needs a login) are tried again later, on pages with or without the list.
+  function afterFlush() {
+    return showOutbox().then(function (rows) {
+      if (rows.some(function (r) { return r.state === "waiting"; })) retry.later(); else retry.done();
+    });
+  }
 
   var STATES = { waiting: "data-waiting", sent: "data-sent", refused: "data-refused" };
+  // Show the forms kept on this phone where the page has the list; resolves with them.
   function showOutbox() {
-    var box = document.querySelector("[data-outbox]");
-    if (!box || !window.txngOutbox) return Promise.resolve();
+    if (!window.txngOutbox) return Promise.resolve([]);
     return window.txngOutbox.all().then(function (rows) {
+      var box = document.querySelector("[data-outbox]");
+      if (!box) return rows;
       var list = box.querySelector("ul");
       list.textContent = "";
       rows.forEach(function (row) {
@@ -125,9 +134,8 @@
         list.appendChild(li);
       });
       box.hidden = rows.length === 0;
-      // Forms still waiting (the send failed, or needs a login) are tried again.
-      if (rows.some(function (r) { return r.state === "waiting"; })) retry.later(); else retry.done();
-    }).catch(function () {});
+      return rows;
+    }).catch(function () { return []; });
   }
   showOutbox();
   flush();

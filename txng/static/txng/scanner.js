@@ -99,7 +99,7 @@
     list.hidden = items.length === 0;
   }
 
-  var retry = window.txngRetry ? window.txngRetry(check) : { later: function () {}, done: function () {} };
+  var retry = window.txngRetry(check);  // app.js, loaded before this file
 
   function check() {
     var items = history.list();
