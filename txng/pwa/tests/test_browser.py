@@ -353,6 +353,9 @@ def test_diary_made_offline_is_sent_online_and_stored_once(
 
     phone.context.set_offline(False)
     expect(outbox).to_contain_text("đã gửi", timeout=15_000)
+    # The ✕ that hides the sent entry follows its text, not a full-width row of its own.
+    hide = outbox.get_by_role("button", name="Ẩn")
+    assert hide.bounding_box()["width"] < 60, hide.bounding_box()
     entries = DiaryEntry.objects.filter(notes="Ghi trên nương, không có sóng")
     assert entries.count() == 1
     assert abs((timezone.now() - entries.get().time).total_seconds()) < 180
